@@ -1,0 +1,39 @@
+# Lantern: `make run` serves a demo on http://127.0.0.1:8000, `make test` runs every check.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint bench browser-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(BIN)/lantern migrate --noinput
+	$(BIN)/lantern seed_demo --if-empty
+	$(BIN)/lantern serve --no-migrate
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+
+browser-test: $(VENV)/.installed-dev
+	LANTERN_REQUIRE_BROWSER=1 $(BIN)/pytest -m browser
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/contacts.py
+
+clean:
+	rm -rf $(VENV) var/test-*

@@ -1,0 +1,92 @@
+"""Writing to the audit log. Every action in every app calls ``record`` inside its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from lantern.audit.models import GENESIS_HASH, AuditEvent
+
+# Any constant works: it names the advisory lock that serialises appends on PostgreSQL.
+_PG_AUDIT_LOCK = 0x4C414E54
+
+
+def _lock_chain() -> None:
+    """Serialise appends so two transactions never chain onto the same previous row.
+
+    SQLite already serialises writers (transactions start IMMEDIATE, see settings).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_AUDIT_LOCK])
+
+
+def _last_hash() -> str:
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    return last or GENESIS_HASH
+
+
+def actor_fields(actor) -> dict:
+    if actor is None:
+        return {"actor": None, "actor_label": "system"}
+    if isinstance(actor, str):
+        return {"actor": None, "actor_label": actor}
+    return {"actor": actor, "actor_label": actor.get_username()}
+
+
+def record(
+    actor,
+    action: str,
+    obj=None,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    changes: dict | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event. ``actor`` is a user, ``None`` (system) or a label such as ``"public"``."""
+    return record_many(
+        actor,
+        action,
+        [obj] if obj is not None else [None],
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes,
+        reason=reason,
+    )[0]
+
+
+def record_many(
+    actor,
+    action: str,
+    objs: Iterable,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    changes: dict | None = None,
+    reason: str = "",
+) -> list[AuditEvent]:
+    """Append one event per object (e.g. one ``read_pii`` per contact shown in a list)."""
+    with transaction.atomic():
+        _lock_chain()
+        prev = _last_hash()
+        now = timezone.now()
+        who = actor_fields(actor)
+        events = []
+        for obj in objs:
+            event = AuditEvent(
+                at=now,
+                action=action,
+                object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+                object_id=object_id or (str(obj.pk) if obj is not None else ""),
+                changes=changes or {},
+                reason=reason[:500],
+                prev_hash=prev,
+                **who,
+            )
+            event.hash = prev = event.compute_hash()
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+    return events

@@ -1,0 +1,56 @@
+"""Reading and verifying the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lantern.audit.models import GENESIS_HASH, AuditEvent
+
+
+def events_for_object(object_type: str, object_id: str):
+    return AuditEvent.objects.filter(
+        object_type=object_type, object_id=str(object_id)
+    ).select_related("actor")
+
+
+def events(*, object_type: str = "", object_id: str = "", actor_label: str = "", action: str = ""):
+    qs = AuditEvent.objects.select_related("actor")
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=str(object_id))
+    if actor_label:
+        qs = qs.filter(actor_label=actor_label)
+    if action:
+        qs = qs.filter(action=action)
+    return qs
+
+
+@dataclass
+class ChainReport:
+    checked: int
+    first_bad_id: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad_id is None
+
+
+def verify_chain(batch_size: int = 5000) -> ChainReport:
+    """Walk the whole log in id order and recompute every hash and link."""
+    prev = GENESIS_HASH
+    checked = 0
+    last_id = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not batch:
+            return ChainReport(checked=checked)
+        for event in batch:
+            if event.prev_hash != prev:
+                return ChainReport(checked, event.id, "does not link to the previous entry")
+            if event.compute_hash() != event.hash:
+                return ChainReport(checked, event.id, "content does not match its hash")
+            prev = event.hash
+            checked += 1
+            last_id = event.id

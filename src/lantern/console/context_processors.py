@@ -1,0 +1,13 @@
+from lantern.accounts import rules
+
+
+def console(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "can": {
+            action: rules.allows(user, action)
+            for action in ("create_contact", "view_contact", "view_audit", "manage_users")
+        }
+    }

@@ -1,0 +1,164 @@
+"""Console forms only collect what the person typed; the contacts actions validate it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from lantern.contacts.definitions import options
+from lantern.core.geo import USStateChoices
+
+BLANK = [("", "—")]
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That username and password do not match, or the account is locked after too many "
+            "failed attempts. Try again in a few minutes or ask a supervisor."
+        ),
+    }
+
+
+class ContactForm(forms.Form):
+    """The live-call form. Field names map to the API shape in ``to_data``."""
+
+    channel = forms.ChoiceField(widget=forms.RadioSelect)
+    call_types = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, required=False)
+    urgent = forms.BooleanField(required=False, label="Urgent")
+    received_at = forms.DateTimeField(
+        required=False,
+        label="Received",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Leave empty for now.",
+    )
+    ended_at = forms.DateTimeField(
+        required=False,
+        label="Ended",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    language = forms.CharField(
+        max_length=35, initial="en", widget=forms.TextInput(attrs={"list": "languages"})
+    )
+    interpreter_used = forms.BooleanField(required=False, label="Interpreter used")
+    caller_type = forms.ChoiceField(label="Caller type")
+    heard_about = forms.ChoiceField(required=False, label="How they heard of us")
+    state = forms.ChoiceField(required=False, choices=BLANK + list(USStateChoices.choices))
+    county = forms.CharField(required=False, max_length=100)
+    city = forms.CharField(required=False, max_length=100)
+    postal_code = forms.CharField(required=False, max_length=10, label="ZIP code")
+    caller_name = forms.CharField(required=False, max_length=200, label="Name")
+    caller_phone = forms.CharField(required=False, max_length=40, label="Phone")
+    caller_email = forms.CharField(required=False, max_length=254, label="Email")
+    summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 8}), max_length=20_000
+    )
+
+    PERSONAL = ("caller_name", "caller_phone", "caller_email", "summary")
+    ERROR_FIELDS = {
+        "location.state": "state",
+        "location.county": "county",
+        "location.city": "city",
+        "location.postal_code": "postal_code",
+        "caller.name": "caller_name",
+        "caller.phone": "caller_phone",
+        "caller.email": "caller_email",
+    }
+
+    def __init__(self, *args, form_version, show_personal=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = options(form_version, "channel")
+        self.fields["call_types"].choices = options(form_version, "call_type")
+        self.fields["caller_type"].choices = options(form_version, "caller_type")
+        self.fields["heard_about"].choices = BLANK + options(form_version, "heard_about")
+        self.languages = form_version.definition.get("languages", [])
+        self.show_personal = show_personal
+        if not show_personal:
+            for name in self.PERSONAL:
+                del self.fields[name]
+
+    def to_data(self) -> dict:
+        d = self.cleaned_data
+        data = {
+            "channel": d["channel"],
+            "call_types": d["call_types"],
+            "urgent": d["urgent"],
+            "language": d["language"],
+            "interpreter_used": d["interpreter_used"],
+            "caller_type": d["caller_type"],
+            "heard_about": d["heard_about"] or None,
+            "ended_at": d["ended_at"],
+            "location": {k: d[k] for k in ("state", "county", "city", "postal_code")},
+        }
+        if d.get("received_at"):
+            data["received_at"] = d["received_at"]
+        if self.show_personal:
+            data["summary"] = d["summary"]
+            data["caller"] = {
+                "name": d["caller_name"],
+                "phone": d["caller_phone"],
+                "email": d["caller_email"],
+            }
+        return data
+
+    def add_domain_errors(self, errors: dict[str, str]) -> None:
+        for key, message in errors.items():
+            field = self.ERROR_FIELDS.get(key, key)
+            self.add_error(field if field in self.fields else None, message)
+
+    @classmethod
+    def initial_from(cls, view) -> dict:
+        c = view.contact
+        initial = {
+            "channel": c.channel,
+            "call_types": c.call_type_values,
+            "urgent": c.urgent,
+            "received_at": c.received_at,
+            "ended_at": c.ended_at,
+            "language": c.language,
+            "interpreter_used": c.interpreter_used,
+            "caller_type": c.caller_type,
+            "heard_about": c.heard_about,
+            "state": c.state,
+            "county": c.county,
+            "city": c.city,
+            "postal_code": c.postal_code,
+        }
+        if view.pii_visible:
+            initial.update(
+                caller_name=view.caller.name,
+                caller_phone=view.caller.phone,
+                caller_email=view.caller.email,
+                summary=view.summary,
+            )
+        return initial
+
+
+class ContactFilterForm(forms.Form):
+    channel = forms.ChoiceField(required=False)
+    call_type = forms.ChoiceField(required=False, label="Call type")
+    urgent = forms.NullBooleanField(
+        required=False,
+        widget=forms.Select(choices=[("", "Any"), ("true", "Urgent"), ("false", "Not urgent")]),
+    )
+    state = forms.ChoiceField(required=False, choices=[("", "Any")] + list(USStateChoices.choices))
+    received_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    handled_by_me = forms.BooleanField(required=False, label="Only mine")
+
+    def __init__(self, *args, form_version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [("", "Any")] + options(form_version, "channel")
+        self.fields["call_type"].choices = [("", "Any")] + options(form_version, "call_type")
+
+
+class AuditFilterForm(forms.Form):
+    object_type = forms.CharField(required=False, label="Object type")
+    object_id = forms.CharField(required=False, label="Object id")
+    actor_label = forms.CharField(required=False, label="Who")
+    action = forms.CharField(required=False)

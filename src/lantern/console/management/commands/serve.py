@@ -1,0 +1,38 @@
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Migrate, collect static files, then serve Lantern with uvicorn (HOST/PORT to override)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("LANTERN_WORKERS", "1"))
+        )
+        parser.add_argument("--no-migrate", action="store_true")
+
+    def handle(self, *args, host, port, workers, no_migrate, **options):
+        import uvicorn
+
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"Lantern is serving on http://{host}:{port}/ (Ctrl+C to stop)")
+        self.stdout.flush()
+        uvicorn.run(
+            "lantern.asgi:application",
+            host=host,
+            port=port,
+            workers=workers,
+            # No access log: uvicorn's would record client IP addresses. Lantern's own request
+            # log (lantern.console.middleware) records method, path, status and time only.
+            access_log=False,
+            log_config=None,
+            proxy_headers=bool(settings.PUBLIC_URL),
+            server_header=False,
+        )

@@ -1,0 +1,39 @@
+from django import template
+
+from lantern.contacts.choices import (
+    ContactCallerTypeChoices,
+    ContactCallTypeChoices,
+    ContactChannelChoices,
+    ContactHeardAboutChoices,
+)
+from lantern.core.geo import USStateChoices
+from lantern.core.language import language_name
+from lantern.core.phone import format_phone
+
+register = template.Library()
+
+_LABELS = {
+    "channel": dict(ContactChannelChoices.choices),
+    "call_type": dict(ContactCallTypeChoices.choices),
+    "caller_type": dict(ContactCallerTypeChoices.choices),
+    "heard_about": dict(ContactHeardAboutChoices.choices),
+    "state": dict(USStateChoices.choices),
+}
+
+
+@register.filter
+def phone(value):
+    """E.164 to a readable international number; masked values pass through."""
+    if not value or not str(value).startswith("+") or "*" in str(value):
+        return value
+    return format_phone(value)
+
+
+@register.filter
+def label(value, vocabulary):
+    return _LABELS[vocabulary].get(value, value)
+
+
+@register.filter
+def language(tag):
+    return language_name(tag) if tag else ""

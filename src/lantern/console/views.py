@@ -1,0 +1,141 @@
+"""Staff console views: read one form, call one action or query, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lantern.accounts import rules
+from lantern.audit import queries as audit_queries
+from lantern.console.forms import AuditFilterForm, ContactFilterForm, ContactForm
+from lantern.contacts import actions, queries
+from lantern.contacts.definitions import active_form
+from lantern.contacts.exceptions import ContactValidationError
+from lantern.contacts.models import Contact
+
+PAGE_SIZE = 50
+
+
+def _require(user, action):
+    if not rules.allows(user, action):
+        raise PermissionDenied
+
+
+def _access(user, contact_id, action="view_contact") -> Contact:
+    try:
+        return queries.access_contact_for_user(user, contact_id, action)
+    except Contact.DoesNotExist:
+        raise Http404("No such contact") from None
+
+
+@login_required
+def home(request):
+    ctx = {}
+    if rules.allows(request.user, "view_contact"):
+        ctx["today"] = queries.contact_counts_today(request.user)
+        ctx["recent"] = queries.contacts_for_user(request.user).filter(handled_by=request.user)[:8]
+    return render(request, "console/home.html", ctx)
+
+
+@login_required
+def contact_list(request):
+    _require(request.user, "view_contact")
+    form = ContactFilterForm(request.GET or None, form_version=active_form())
+    qs = queries.contacts_for_user(request.user)
+    if form.is_valid():
+        qs = queries.ContactFilter(
+            **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        ).apply(qs, request.user)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "console/contact_list.html",
+        {"filter_form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def contact_new(request):
+    _require(request.user, "create_contact")
+    form = ContactForm(request.POST or None, form_version=active_form())
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = actions.do_create_contact(form.to_data(), actor=request.user)
+        except ContactValidationError as exc:
+            form.add_domain_errors(exc.errors)
+        else:
+            messages.success(request, f"Contact {contact.short_id} saved.")
+            return redirect(contact)
+    return render(request, "console/contact_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_POST
+def repeat_check(request):
+    """HTMX: the repeat-contact banner for the phone/email being typed.
+
+    POST, so the phone number and email never appear in a URL or a proxy's log.
+    """
+    _require(request.user, "create_contact")
+    repeat = queries.repeat_contacts_for_input(
+        phone=request.POST.get("caller_phone", ""),
+        email=request.POST.get("caller_email", ""),
+        exclude_id=request.POST.get("contact_id") or None,
+    )
+    return render(request, "console/_repeat_banner.html", {"repeat": repeat})
+
+
+@login_required
+def contact_detail(request, contact_id):
+    contact = _access(request.user, contact_id)
+    view = queries.present_contacts(request.user, [contact], reason="console detail")[0]
+    ctx = {"view": view, "contact": contact}
+    if rules.allows(request.user, "view_audit"):
+        ctx["trail"] = audit_queries.events_for_object("contacts.contact", contact.pk)[:100]
+    ctx["repeat"] = queries.repeat_contacts_of(contact)
+    return render(request, "console/contact_detail.html", ctx)
+
+
+@login_required
+def contact_edit(request, contact_id):
+    contact = _access(request.user, contact_id, "edit_contact")
+    view = queries.present_contacts(request.user, [contact], reason="console edit")[0]
+    form = ContactForm(
+        request.POST or None,
+        initial=ContactForm.initial_from(view),
+        form_version=contact.form_version,
+        show_personal=view.pii_visible,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_contact(contact, form.to_data(), actor=request.user)
+        except ContactValidationError as exc:
+            form.add_domain_errors(exc.errors)
+        else:
+            messages.success(request, f"Contact {contact.short_id} updated.")
+            return redirect(contact)
+    return render(
+        request, "console/contact_form.html", {"form": form, "contact": contact, "creating": False}
+    )
+
+
+@login_required
+def audit_list(request):
+    _require(request.user, "view_audit")
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(audit_queries.events(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "console/audit_list.html",
+        {"filter_form": form, "page": page, "query": query.urlencode()},
+    )

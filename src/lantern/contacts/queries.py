@@ -1,0 +1,181 @@
+"""Reads of contacts. Every list goes through the permission rules; personal fields leave this
+module only as clear text that has been audited, or masked."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from lantern.accounts import rules
+from lantern.audit import actions as audit
+from lantern.audit.choices import AuditEventActionChoices as Audit
+from lantern.contacts.models import Contact
+from lantern.core.phone import normalize_phone
+from lantern.privacy import crypto, masking
+from lantern.privacy.fields import reveal
+
+
+def contacts_for_user(user, action: str = "view_contact"):
+    return (
+        Contact.objects.restrict(user, action)
+        .select_related("handled_by")
+        .prefetch_related("call_types")
+    )
+
+
+def access_contact_for_user(user, contact_id, action: str = "view_contact") -> Contact:
+    """The contact if the rules allow ``action`` on it; ``Contact.DoesNotExist`` otherwise.
+
+    Missing and forbidden look the same, so ids cannot be probed.
+    """
+    try:
+        pk = uuid.UUID(str(contact_id))
+    except ValueError:
+        raise Contact.DoesNotExist from None
+    return contacts_for_user(user, action).get(pk=pk)
+
+
+@dataclass
+class ContactFilter:
+    """The filters shared by the console list and ``GET /api/v1/contacts``."""
+
+    channel: str = ""
+    call_type: str = ""
+    urgent: bool | None = None
+    substantive: bool | None = None
+    state: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    handled_by_me: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def apply(self, qs, user=None):
+        if self.channel:
+            qs = qs.filter(channel=self.channel)
+        if self.call_type:
+            qs = qs.filter(call_types__call_type=self.call_type)
+        if self.urgent is not None:
+            qs = qs.filter(urgent=self.urgent)
+        if self.substantive is not None:
+            qs = qs.filter(substantive=self.substantive)
+        if self.state:
+            qs = qs.filter(state=self.state.upper())
+        tz = timezone.get_current_timezone()
+        if self.received_from:
+            qs = qs.filter(received_at__gte=datetime.combine(self.received_from, time.min, tz))
+        if self.received_to:
+            qs = qs.filter(received_at__lte=datetime.combine(self.received_to, time.max, tz))
+        if self.handled_by_me and user is not None:
+            qs = qs.filter(handled_by=user)
+        return qs
+
+
+@dataclass
+class CallerView:
+    name: str | None
+    phone: str | None
+    email: str | None
+    masked: bool
+
+
+@dataclass
+class ContactView:
+    """What a user may see of a contact: personal fields in clear (audited) or masked."""
+
+    contact: Contact
+    caller: CallerView
+    summary: str | None
+    pii_visible: bool
+    can_edit: bool
+
+
+def present_contacts(user, contacts, *, reason: str = "") -> list[ContactView]:
+    """Views of ``contacts`` for ``user``; audits a ``read_pii`` per contact shown in clear."""
+    views, revealed = [], []
+    for contact in contacts:
+        pii = rules.allows_object(user, "view_contact_pii", contact)
+        name, phone, email, summary = (
+            reveal(getattr(contact, f))
+            for f in ("caller_name", "caller_phone", "caller_email", "summary")
+        )
+        if pii:
+            caller = CallerView(name, phone, email, masked=False)
+            if any((name, phone, email, summary)):
+                revealed.append(contact)
+        else:
+            caller = CallerView(
+                masking.mask_name(name),
+                masking.mask_phone(phone),
+                masking.mask_email(email),
+                masked=True,
+            )
+            summary = masking.mask_text(summary)
+        views.append(
+            ContactView(
+                contact=contact,
+                caller=caller,
+                summary=summary,
+                pii_visible=pii,
+                can_edit=rules.allows_object(user, "edit_contact", contact),
+            )
+        )
+    if revealed:
+        audit.record_many(user, Audit.READ_PII, revealed, reason=reason)
+    return views
+
+
+@dataclass
+class RepeatContacts:
+    count: int
+    last_received_at: datetime | None
+
+
+def repeat_contacts(
+    *, phone_index: str = "", email_index: str = "", exclude_id=None
+) -> RepeatContacts:
+    """How often this phone or email reached the hotline, through the blind indexes only.
+
+    Counts every contact, including ones the asking user may not open: the banner tells an
+    advocate that a caller is known, never what they said.
+    """
+    q = Q()
+    if phone_index:
+        q |= Q(caller_phone_index=phone_index)
+    if email_index:
+        q |= Q(caller_email_index=email_index)
+    if not (phone_index or email_index):
+        return RepeatContacts(0, None)
+    qs = Contact.objects.filter(q)
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    agg = qs.aggregate(n=Count("pk"), last=Max("received_at"))
+    return RepeatContacts(agg["n"], agg["last"])
+
+
+def repeat_contacts_for_input(phone: str = "", email: str = "", exclude_id=None) -> RepeatContacts:
+    """The same, for a phone and email as typed (an unparseable phone is simply not looked up)."""
+    try:
+        phone_index = crypto.blind_index("phone", normalize_phone(phone)) if phone else ""
+    except ValueError:
+        phone_index = ""
+    email = email.strip().lower()
+    email_index = crypto.blind_index("email", email) if email else ""
+    return repeat_contacts(phone_index=phone_index, email_index=email_index, exclude_id=exclude_id)
+
+
+def repeat_contacts_of(contact: Contact) -> RepeatContacts:
+    return repeat_contacts(
+        phone_index=contact.caller_phone_index,
+        email_index=contact.caller_email_index,
+        exclude_id=contact.pk,
+    )
+
+
+def contact_counts_today(user) -> dict:
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    qs = Contact.objects.restrict(user, "view_contact").filter(received_at__gte=start)
+    return qs.aggregate(total=Count("pk"), urgent=Count("pk", filter=Q(urgent=True)))

@@ -1,0 +1,1 @@
+"""Vocabularies and validators shared by every app (no models, no Django app)."""

@@ -1,0 +1,139 @@
+"""Synthetic demo data. Everything here is obviously fake: 555-01xx phone numbers (reserved for
+fiction), example.org addresses, "Demo Caller" names. Later capabilities add their own steps to
+``seed_all``."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import timedelta
+
+from django.utils import timezone
+
+from lantern.accounts.actions import do_create_user
+from lantern.contacts.actions import do_create_contact
+from lantern.contacts.choices import NON_DATA_CALL_TYPES, ContactCallTypeChoices
+from lantern.contacts.definitions import active_form
+from lantern.core.geo import USStateChoices
+
+DEMO_USERS = [
+    ("advocate", "advocate"),
+    ("advocate2", "advocate"),
+    ("analyst", "case_analyst"),
+    ("supervisor", "supervisor"),
+    ("directory", "directory_manager"),
+    ("admin", "admin"),
+]
+
+AREA_CODES = ["202", "212", "213", "305", "312", "404", "512", "602", "713", "808", "907"]
+CITIES = {
+    "NY": ("New York", "New York County", "10001"),
+    "CA": ("Los Angeles", "Los Angeles County", "90012"),
+    "TX": ("Houston", "Harris County", "77002"),
+    "FL": ("Miami", "Miami-Dade County", "33101"),
+    "IL": ("Chicago", "Cook County", "60601"),
+    "GA": ("Atlanta", "Fulton County", "30303"),
+    "OH": ("Columbus", "Franklin County", "43215"),
+    "WA": ("Seattle", "King County", "98101"),
+    "NV": ("Las Vegas", "Clark County", "89101"),
+    "DC": ("Washington", "District of Columbia", "20001"),
+}
+SUMMARIES = [
+    "Synthetic demo contact. Caller described a job offer that changed after arrival; "
+    "employer keeps their documents. Discussed options and safety planning.",
+    "Synthetic demo contact. Community member reported a business with people who never leave the "
+    "premises. Took tip details; explained how tips are reviewed.",
+    "Synthetic demo contact. Service provider asked for trauma-informed training materials.",
+    "Synthetic demo contact. Caller asked for shelter options near them; gave two referrals.",
+    "Synthetic demo contact. Parent worried about an online contact pressuring their teenager.",
+    "Synthetic demo contact. General question about the signs of labor trafficking.",
+]
+CALL_TYPE_WEIGHTS = [
+    (["tip"], 20),
+    (["crisis"], 8),
+    (["referral"], 14),
+    (["general_info"], 18),
+    (["tta"], 8),
+    (["tip", "referral"], 6),
+    (["crisis", "referral"], 4),
+    (["at_risk"], 4),
+    (["unrelated"], 4),
+    (["hang_up"], 8),
+    (["wrong_number"], 3),
+    (["silent"], 2),
+    (["prank"], 1),
+]
+
+
+def seed_users(rng) -> list[tuple[str, str, str]]:
+    created = []
+    for username, role in DEMO_USERS:
+        password = secrets.token_urlsafe(12)
+        do_create_user(username, role, password, email=f"{username}@example.org", actor="seed_demo")
+        created.append((username, role, password))
+    return created
+
+
+def _caller(rng, known_callers):
+    roll = rng.random()
+    if roll < 0.55:
+        return None
+    if roll < 0.7 and known_callers:
+        return rng.choice(known_callers)
+    n = len(known_callers) + 1
+    caller = {
+        "name": f"Demo Caller {n:03d}",
+        "phone": f"+1{rng.choice(AREA_CODES)}55501{n % 100:02d}",
+        "email": f"demo.caller{n:03d}@example.org" if rng.random() < 0.4 else None,
+    }
+    known_callers.append(caller)
+    return caller
+
+
+def seed_contacts(count: int, rng, handlers) -> int:
+    form = active_form()
+    now = timezone.now()
+    types, weights = zip(*CALL_TYPE_WEIGHTS, strict=True)
+    channels = ["phone"] * 15 + ["sms"] * 3 + ["chat"] * 2 + ["email", "webform"]
+    states = list(CITIES) + list(USStateChoices.values)
+    known: list[dict] = []
+    for _ in range(count):
+        received = now - timedelta(minutes=rng.randint(5, 365 * 24 * 60))
+        call_types = list(rng.choices(types, weights)[0])
+        non_data = bool(set(call_types) & NON_DATA_CALL_TYPES)
+        state = rng.choice(states)
+        city, county, zip_code = CITIES.get(state, ("", "", ""))
+        data = {
+            "channel": rng.choice(channels),
+            "call_types": call_types,
+            "received_at": received,
+            "ended_at": received + timedelta(minutes=rng.randint(1, 45)),
+            "language": rng.choices(["en", "es", "zh", "vi", "ko", "fr"], [70, 20, 3, 3, 2, 2])[0],
+            "caller_type": "unknown" if non_data else rng.choice(form.definition["caller_type"]),
+            "heard_about": None if non_data else rng.choice(form.definition["heard_about"]),
+            "urgent": ContactCallTypeChoices.CRISIS in call_types or rng.random() < 0.05,
+        }
+        if data["language"] != "en":
+            data["interpreter_used"] = rng.random() < 0.5
+        if not non_data:
+            data["location"] = {
+                "state": state,
+                "city": city,
+                "county": county,
+                "postal_code": zip_code,
+            }
+            data["summary"] = rng.choice(SUMMARIES)
+            if caller := _caller(rng, known):
+                data["caller"] = caller
+        data["handled_by"] = rng.choice(handlers)
+        do_create_contact(data, actor=None, recorded_at=min(received + timedelta(minutes=50), now))
+    return count
+
+
+def seed_all(*, contacts: int = 400, random_seed: int | None = None, progress=print) -> dict:
+    rng = random.Random(random_seed)
+    users = seed_users(rng)
+    progress(f"Created {len(users)} demo users.")
+    seed_contacts(contacts, rng, handlers=["advocate", "advocate2", "supervisor"])
+    progress(f"Created {contacts} synthetic contacts over the past year.")
+    return {"users": users}
