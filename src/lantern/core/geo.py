@@ -70,6 +70,8 @@ ZIP_RE = re.compile(r"^\d{5}(?:-\d{4})?$")
 
 def normalize_state(value: str) -> str:
     """``ny`` / `` NY `` -> ``NY``; raises ValueError for anything that is not a state code."""
+    if not isinstance(value, str):
+        raise ValueError("must be text")
     code = (value or "").strip().upper()
     if code not in USStateChoices.values:
         raise ValueError(f"{value!r} is not a U.S. state or territory code (e.g. NY, TX, PR)")
@@ -77,6 +79,9 @@ def normalize_state(value: str) -> str:
 
 
 def normalize_zip(value: str) -> str:
+    """``12345`` or ``12345-6789``; raises ValueError for anything else."""
+    if not isinstance(value, str):
+        raise ValueError("must be text")
     code = (value or "").strip()
     if not ZIP_RE.match(code):
         raise ValueError(f"{value!r} is not a ZIP code (12345 or 12345-6789)")

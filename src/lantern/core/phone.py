@@ -5,6 +5,8 @@ import phonenumbers
 
 def normalize_phone(value: str, default_region: str = "US") -> str:
     """``(202) 555-0143`` -> ``+12025550143``; raises ValueError for numbers that cannot exist."""
+    if not isinstance(value, str):
+        raise ValueError("must be text")
     text = (value or "").strip()
     if not text or len(text) > 40:
         raise ValueError("not a phone number")

@@ -1,0 +1,77 @@
+"""Run by test_privacy_at_rest in a fresh process against a temporary LANTERN_DATA_DIR.
+
+Creates, reads and updates contacts through the API and the console, including bad input, and
+leaves the database file, its WAL and the log behind for the test to scan.
+"""
+
+import json
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
+os.environ.pop("DATABASE_URL", None)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from lantern.accounts.actions import do_create_user, do_issue_token  # noqa: E402
+
+
+def main(secrets_json: str) -> None:
+    s = json.loads(secrets_json)
+    call_command("migrate", verbosity=0, interactive=False)
+    advocate = do_create_user("advocate", "advocate", "a long demo password 1", validate=False)
+    do_create_user("supervisor", "supervisor", "a long demo password 2", validate=False)
+    headers = {"Authorization": f"Bearer {do_issue_token(advocate)}"}
+    api = Client()
+    body = {
+        "channel": "phone",
+        "call_types": ["tip"],
+        "caller": {"name": s["name"], "phone": s["phone_typed"], "email": s["email"]},
+        "summary": s["summary"],
+        "location": {"state": "NV", "city": "Las Vegas"},
+    }
+    r = api.post("/api/v1/contacts", body, content_type="application/json", headers=headers)
+    assert r.status_code == 201, r.content
+    contact_id = r.json()["id"]
+    assert r.json()["caller"]["name"] == s["name"]
+    r = api.get(f"/api/v1/contacts/{contact_id}", headers=headers)
+    assert r.status_code == 200
+    r = api.get("/api/v1/contacts", {"state": "NV"}, headers=headers)
+    assert r.json()["count"] == 1
+    patch = {
+        "summary": s["summary"] + " " + s["summary_update"],
+        "caller": {"name": s["name"] + " Jr"},
+    }
+    r = api.patch(
+        f"/api/v1/contacts/{contact_id}", patch, content_type="application/json", headers=headers
+    )
+    assert r.status_code == 200, r.content
+    # Bad input that carries personal data must not leave it in the log either.
+    bad = {
+        **body,
+        "caller": {**body["caller"], "phone": "call " + s["name"]},
+        "location": {"state": "ZZ"},
+    }
+    r = api.post("/api/v1/contacts", bad, content_type="application/json", headers=headers)
+    assert r.status_code == 422
+
+    console = Client()
+    assert console.login(username="supervisor", password="a long demo password 2")
+    r = console.get(f"/console/contacts/{contact_id}/")
+    assert s["name"].encode() in r.content
+    r = console.post("/console/contacts/repeat/", {"caller_phone": s["phone_typed"]})
+    assert b"1 time" in r.content, r.content
+    r = console.get("/console/contacts/", {"state": "NV"})
+    assert r.status_code == 200
+    r = console.get(f"/console/contacts/{contact_id}/edit/")
+    assert r.status_code == 200
+    print("scenario complete", contact_id)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
