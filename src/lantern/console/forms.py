@@ -48,9 +48,16 @@ class ContactForm(forms.Form):
     county = forms.CharField(required=False, max_length=100)
     city = forms.CharField(required=False, max_length=100)
     postal_code = forms.CharField(required=False, max_length=10, label="ZIP code")
-    caller_name = forms.CharField(required=False, max_length=200, label="Name")
-    caller_phone = forms.CharField(required=False, max_length=40, label="Phone")
-    caller_email = forms.CharField(required=False, max_length=254, label="Email")
+    caller_name = forms.CharField(required=False, max_length=200, label="Caller's name")
+    caller_phone = forms.CharField(
+        required=False,
+        max_length=40,
+        label="Caller's phone",
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    caller_email = forms.CharField(
+        required=False, max_length=254, label="Caller's email", widget=forms.EmailInput()
+    )
     summary = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 8}), max_length=20_000
     )
