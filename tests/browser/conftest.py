@@ -106,7 +106,7 @@ def browser():
         if os.environ.get("LANTERN_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
         pytest.skip(
-            f"{CHROMIUM} is missing (apt-get install chromium); set LANTERN_REQUIRE_BROWSER=1 to fail"
+            f"{CHROMIUM} is missing (apt-get install chromium); LANTERN_REQUIRE_BROWSER=1 fails"
         )
     from playwright.sync_api import sync_playwright
 
