@@ -103,3 +103,29 @@ def test_successful_login_is_audited_and_resets_the_counter(personas):
     # unknown usernames are audited without creating anything
     Client().post("/console/login/", {"username": "ghost", "password": "x"})
     assert not User.objects.filter(username="ghost").exists()
+
+
+def test_admin_screens_are_for_admins_and_changes_are_audited(login, personas):
+    admin_client = login("admin")
+    assert admin_client.get("/admin/accounts/user/").status_code == 200
+    assert admin_client.get("/admin/contacts/contactformversion/").status_code == 200
+    assert login("supervisor").get("/admin/accounts/user/").status_code == 302  # not staff
+    User.objects.filter(username="advocate").update(locked_until="2999-01-01T00:00:00Z")
+    r = admin_client.post(
+        "/admin/accounts/user/",
+        {"action": "unlock", "_selected_action": [personas["advocate"].pk]},
+    )
+    assert r.status_code == 302
+    assert User.objects.get(username="advocate").locked_until is None
+    assert AuditEvent.objects.filter(
+        action="update", actor_label="admin", object_id=str(personas["advocate"].pk)
+    ).exists()
+    # no form can change a user behind the audit log's back
+    assert (
+        admin_client.get(f"/admin/accounts/user/{personas['advocate'].pk}/change/").status_code
+        == 200
+    )
+    r = admin_client.post(
+        f"/admin/accounts/user/{personas['advocate'].pk}/change/", {"role": "admin"}
+    )
+    assert r.status_code == 403

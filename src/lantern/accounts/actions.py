@@ -85,3 +85,21 @@ def do_record_failed_login(username: str) -> None:
             Audit.LOCKED_OUT if locked else Audit.LOGIN_FAILED,
             user,
         )
+
+
+def do_unlock_user(user: User, *, actor) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        audit.record(actor, Audit.UPDATE, user, changes={"locked_until": "cleared"})
+
+
+def do_set_user_active(user: User, active: bool, *, actor) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=active)
+        audit.record(actor, Audit.UPDATE, user, changes={"is_active": [user.is_active, active]})
+
+
+def do_revoke_token(token: ApiToken, *, actor) -> None:
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+        audit.record(actor, Audit.UPDATE, token, changes={"revoked": True})
