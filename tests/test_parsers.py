@@ -128,3 +128,18 @@ def test_validator_accepts_or_names_the_bad_fields(db, data, partial):
     if not partial:
         assert cleaned["channel"] in active_form().definition["channel"]
         assert cleaned["call_types"]
+
+
+def test_uuid7_is_valid_and_time_ordered():
+    import time
+    import uuid
+
+    from lantern.core.ids import uuid7
+
+    ids = []
+    for _ in range(5):
+        ids.append(uuid7())
+        time.sleep(0.002)
+    assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in ids)
+    assert ids == sorted(ids)
+    assert len({uuid7() for _ in range(1000)}) == 1000

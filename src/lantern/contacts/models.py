@@ -1,5 +1,3 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -12,6 +10,7 @@ from lantern.contacts.choices import (
     ContactChannelChoices,
 )
 from lantern.core.geo import USStateChoices
+from lantern.core.ids import uuid7
 from lantern.privacy.fields import EncryptedTextField
 
 
@@ -40,7 +39,7 @@ class Contact(models.Model):
     rules_owner_field = "handled_by"
     rules_created_field = "created_at"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     form_version = models.ForeignKey(ContactFormVersion, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=16, choices=ContactChannelChoices.choices)
     received_at = models.DateTimeField()
