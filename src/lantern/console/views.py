@@ -33,6 +33,15 @@ def _access(user, contact_id, action="view_contact") -> Contact:
         raise Http404("No such contact") from None
 
 
+def _filtered_list(request, template, filter_form, qs):
+    """Render a paginated list; ``query`` keeps the filters in the pager's links."""
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter_form": filter_form, "page": page, "query": query.urlencode()}
+    return render(request, template, context)
+
+
 @login_required
 def home(request):
     ctx = {}
@@ -51,14 +60,7 @@ def contact_list(request):
         qs = queries.ContactFilter(
             **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         ).apply(qs, request.user)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "console/contact_list.html",
-        {"filter_form": form, "page": page, "query": query.urlencode()},
-    )
+    return _filtered_list(request, "console/contact_list.html", form, qs)
 
 
 @login_required
@@ -131,11 +133,4 @@ def audit_list(request):
     _require(request.user, "view_audit")
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(audit_queries.events(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "console/audit_list.html",
-        {"filter_form": form, "page": page, "query": query.urlencode()},
-    )
+    return _filtered_list(request, "console/audit_list.html", form, audit_queries.events(**filters))
