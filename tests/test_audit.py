@@ -67,6 +67,7 @@ def _drop_protection():
         if connection.vendor == "sqlite":
             cur.execute("DROP TRIGGER audit_event_no_update")
         else:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # flush deferred FK checks first
             cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_change")
 
 
