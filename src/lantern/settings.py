@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "lantern.audit",
     "lantern.accounts",
     "lantern.contacts",
+    "lantern.directory",
+    "lantern.cases",
     "lantern.console",
     "lantern.api",
     "lantern.demo",

@@ -35,6 +35,10 @@ ACTIONS: dict[str, str | None] = {
     "export_contacts": "contacts.Contact",
     "view_audit": None,
     "manage_users": None,
+    "view_directory": None,
+    "view_confidential_location": None,
+    "manage_directory": None,
+    "give_referral": None,
 }
 
 _ROLE_CONDITIONS = {f"is_{role.value}": role.value for role in UserRoleChoices}

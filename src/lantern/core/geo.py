@@ -1,6 +1,9 @@
-"""U.S. states and territories, ZIP codes."""
+"""U.S. states and territories, ZIP codes, offline geocoding and distances."""
 
+import math
 import re
+from dataclasses import dataclass
+from functools import cache
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -86,3 +89,92 @@ def normalize_zip(value: str) -> str:
     if not ZIP_RE.match(code):
         raise ValueError(f"{value!r} is not a ZIP code (12345 or 12345-6789)")
     return code
+
+
+# --- Offline geocoding ------------------------------------------------------------------------
+# ZIP code centres, cities and time zones come from the ``zipcodes`` package, which ships its
+# data (about 42,000 ZIP codes); nothing is fetched at run time. Loaded once per process.
+
+
+@dataclass(frozen=True)
+class Place:
+    latitude: float
+    longitude: float
+    state: str
+    city: str
+    postal_code: str
+    time_zone: str
+    county: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.postal_code} {self.city}, {self.state}".strip()
+
+
+@cache
+def _zip_table() -> tuple[dict[str, Place], dict[tuple[str, str], Place]]:
+    import zipcodes
+
+    by_zip: dict[str, Place] = {}
+    by_city: dict[tuple[str, str], list[Place]] = {}
+    for row in zipcodes.list_all():
+        try:
+            lat, lon = float(row["lat"]), float(row["long"])
+        except (TypeError, ValueError):
+            continue
+        place = Place(
+            latitude=lat,
+            longitude=lon,
+            state=row["state"],
+            city=row["city"].title(),
+            postal_code=row["zip_code"],
+            time_zone=row.get("timezone") or "",
+            county=row.get("county") or "",
+        )
+        by_zip[place.postal_code] = place
+        by_city.setdefault((row["city"].lower(), row["state"]), []).append(place)
+    cities = {}
+    for key, places in by_city.items():
+        # a city's centre: the mean of its ZIP code centres
+        n = len(places)
+        first = places[0]
+        cities[key] = Place(
+            latitude=sum(p.latitude for p in places) / n,
+            longitude=sum(p.longitude for p in places) / n,
+            state=first.state,
+            city=first.city,
+            postal_code="",
+            time_zone=first.time_zone,
+            county=first.county,
+        )
+    return by_zip, cities
+
+
+def place_for_zip(postal_code: str) -> Place | None:
+    """The centre of a 5-digit ZIP code (``12345-6789`` is accepted), or None if unknown."""
+    code = (postal_code or "").strip()[:5]
+    return _zip_table()[0].get(code)
+
+
+def place_for_city(city: str, state: str) -> Place | None:
+    """The centre of a city (mean of its ZIP centres), or None if unknown."""
+    return _zip_table()[1].get(((city or "").strip().lower(), (state or "").strip().upper()))
+
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) that contains every point within ``radius_km``."""
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    coslat = math.cos(math.radians(lat))
+    dlon = 180.0 if coslat < 1e-6 else min(180.0, dlat / coslat)
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
