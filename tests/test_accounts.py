@@ -85,7 +85,13 @@ def test_lockout_after_repeated_failures(personas):
     r = client.post("/console/login/", {"username": "advocate", "password": PASSWORD})
     assert b"locked" in r.content and "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action="locked_out").count() == 1
-    assert User.objects.get(username="advocate").locked_until is not None
+    locked_until = User.objects.get(username="advocate").locked_until
+    assert locked_until is not None
+    # attempts during the lockout do not extend it
+    for _ in range(5):
+        client.post("/console/login/", {"username": "advocate", "password": "wrong guess"})
+    assert User.objects.get(username="advocate").locked_until == locked_until
+    assert AuditEvent.objects.filter(action="locked_out").count() == 1
     # another user is unaffected
     assert Client().login(username="advocate2", password=PASSWORD)
 

@@ -195,3 +195,28 @@ def test_openapi_document(client, db):
     for path in ("/api/v1/contacts", "/api/v1/contacts/{contact_id}", "/api/v1/audit"):
         assert path in doc["paths"]
     assert "ContactIn" in doc["components"]["schemas"]
+
+
+@pytest.mark.parametrize("field", ["received_at", "language", "urgent", "caller_type"])
+def test_patch_cannot_clear_a_required_column(api, make_contact, field):
+    contact = make_contact("advocate")
+    r = api("advocate").patch(f"/contacts/{contact.pk}", {field: None})
+    assert r.status_code == 422, r.content
+    assert r.json()["errors"] == {field: "cannot be empty"}
+
+
+def test_create_with_nulls_takes_the_defaults(api):
+    r = api("advocate").post(
+        "/contacts",
+        {"channel": "sms", "call_types": ["tip"], "received_at": None, "heard_about": None,
+         "caller_type": None, "urgent": None},
+    )
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["caller_type"] == "unknown" and body["heard_about"] == "" and not body["urgent"]
+
+
+def test_api_docs_page_loads_nothing_from_the_network(client, db):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/" in page
+    assert "http://" not in page and "https://" not in page

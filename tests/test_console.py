@@ -2,6 +2,7 @@
 
 import pytest
 
+from lantern.audit.models import AuditEvent
 from lantern.contacts.models import Contact
 
 FORM = {
@@ -62,6 +63,15 @@ def test_repeat_banner(login, make_contact):
     r = client.post("/console/contacts/repeat/", {"caller_phone": "305-555-0100"})
     assert "Repeat contact" not in r.content.decode()
     assert client.get("/console/contacts/repeat/").status_code == 405
+    # the lookup that found a match is audited, without the number itself
+    lookups = AuditEvent.objects.filter(action="lookup")
+    assert lookups.count() == 1
+    assert "555" not in str(lookups.get().changes) and lookups.get().changes == {"matches": 2}
+
+
+def test_new_contact_form_defaults_to_unknown_caller_type(login):
+    page = login("advocate").get("/console/contacts/new/").content.decode()
+    assert '<option value="unknown" selected>' in page
 
 
 def test_list_and_filters(login, make_contact):

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja's own static files: the API docs page then needs no CDN (no network at run time)
+    "ninja",
     "lantern.privacy",
     "lantern.audit",
     "lantern.accounts",

@@ -72,6 +72,11 @@ def do_record_failed_login(username: str) -> None:
         if user is None:
             audit.record("anonymous", Audit.LOGIN_FAILED, object_type="accounts.user")
             return
+        if user.locked_until and user.locked_until > timezone.now():
+            # attempts during a lockout neither count nor extend it: the owner gets back in
+            # when it ends (a guesser learns nothing either way: the password is not checked)
+            audit.record("anonymous", Audit.LOGIN_FAILED, user)
+            return
         user.failed_logins += 1
         fields = ["failed_logins"]
         locked = user.failed_logins >= settings.LANTERN_LOCKOUT_THRESHOLD

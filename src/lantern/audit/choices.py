@@ -7,6 +7,7 @@ class AuditEventActionChoices(models.TextChoices):
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
     READ_PII = "read_pii", _("Viewed personal data")
+    LOOKUP = "lookup", _("Looked up a caller's earlier contacts")
     EXPORT = "export", _("Exported")
     LOGIN = "login", _("Signed in")
     LOGIN_FAILED = "login_failed", _("Failed sign-in")

@@ -16,7 +16,7 @@ class LoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": (
             "That username and password do not match, or the account is locked after too many "
-            "failed attempts. Try again in a few minutes or ask a supervisor."
+            "failed attempts. Try again in a few minutes or ask an administrator to unlock it."
         ),
     }
 
@@ -78,6 +78,8 @@ class ContactForm(forms.Form):
         self.fields["channel"].choices = options(form_version, "channel")
         self.fields["call_types"].choices = options(form_version, "call_type")
         self.fields["caller_type"].choices = options(form_version, "caller_type")
+        # an advocate who does not pick one records "unknown", not the first option in the list
+        self.initial.setdefault("caller_type", "unknown")
         self.fields["heard_about"].choices = BLANK + options(form_version, "heard_about")
         self.languages = form_version.definition.get("languages", [])
         self.show_personal = show_personal

@@ -85,8 +85,8 @@ def repeat_check(request):
 
     POST, so the phone number and email never appear in a URL or a proxy's log.
     """
-    _require(request.user, "create_contact")
-    repeat = queries.repeat_contacts_for_input(
+    repeat = actions.do_repeat_lookup(
+        request.user,
         phone=request.POST.get("caller_phone", ""),
         email=request.POST.get("caller_email", ""),
         exclude_id=request.POST.get("contact_id") or None,

@@ -12,6 +12,7 @@ from lantern.accounts.choices import UserRoleChoices
 from lantern.accounts.models import User
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
+from lantern.contacts import queries
 from lantern.contacts.choices import NON_DATA_CALL_TYPES, ContactCallTypeChoices
 from lantern.contacts.definitions import active_form
 from lantern.contacts.exceptions import ContactValidationError
@@ -174,3 +175,20 @@ def do_update_contact(contact: Contact, data: dict, *, actor) -> Contact:
         audit.record(actor, Audit.UPDATE, contact, changes=_audit_changes(changed, audit_before))
         _ensure_visible(actor, contact)
     return contact
+
+
+def do_repeat_lookup(user, *, phone: str = "", email: str = "", exclude_id=None):
+    """The repeat-contact check as an advocate types a phone or email.
+
+    A match tells the asker that this person has called before, so every lookup that finds one
+    is audited (without the phone or email: the audit trail holds no personal data). Lookups
+    that find nothing are not, or each keystroke would write an event.
+    """
+    if not rules.allows(user, "create_contact"):
+        raise PermissionDenied("create_contact")
+    repeat = queries.repeat_contacts_for_input(phone=phone, email=email, exclude_id=exclude_id)
+    if repeat.count:
+        audit.record(
+            user, Audit.LOOKUP, object_type="contacts.contact", changes={"matches": repeat.count}
+        )
+    return repeat

@@ -28,6 +28,9 @@ MAX_TEXT = 20_000
 MAX_SHORT = 100
 MAX_NAME = 200
 CLOCK_SKEW = timedelta(minutes=5)
+# Columns that always hold a value: null on update is refused, null on create means "default".
+NOT_NULL = frozenset({"received_at", "language", "interpreter_used", "urgent", "caller_type"})
+BLANK_IS_EMPTY = frozenset({"heard_about"})
 
 TOP_LEVEL = {
     "channel",
@@ -157,8 +160,12 @@ def clean_contact(data: dict, form, *, partial: bool = False, now=None) -> dict:
         if value is None or value == "":
             if required:
                 errors[field] = "this field is required"
+            elif field in NOT_NULL:
+                # on create, absent means the default; on update it cannot be cleared
+                if partial:
+                    errors[field] = "cannot be empty"
             else:
-                out[key or field] = None
+                out[key or field] = "" if field in BLANK_IS_EMPTY else None
             return
         result = errors.check(field, fn, value)
         if field not in errors:
