@@ -405,6 +405,12 @@ class SearchEntry(models.Model):
     available_24_7 = models.BooleanField(default=False)
     assured_date = models.DateField(null=True)
     confidential = models.BooleanField(default=False)
+    # Service name, so a search orders by name without a join.
+    name = models.CharField(max_length=300, blank=True)
+    # Weekly opening intervals in local time, compiled from the schedules that apply
+    # (``schedules.compile_hours``); "" when the hours are unknown. Search decides "open now" on
+    # thousands of candidates from this column without loading a schedule.
+    hours = models.TextField(blank=True)
     # Full text (PostgreSQL reads it through a tsvector expression index; SQLite through FTS5).
     text = models.TextField(blank=True)
 
