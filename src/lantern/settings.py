@@ -3,7 +3,7 @@
 Everything an operator changes comes from the environment (see README, "Configuration"):
 ``LANTERN_DATA_DIR``, ``DATABASE_URL``, ``LANTERN_DEBUG``, ``LANTERN_ALLOWED_HOSTS``,
 ``LANTERN_PUBLIC_URL``, ``LANTERN_SECRET_KEY``, ``LANTERN_DATA_KEYS``, ``LANTERN_INDEX_KEY``,
-``LANTERN_RULES_FILE``.
+``LANTERN_RULES_FILE``, ``LANTERN_HSDS_PUBLIC``.
 """
 
 import os
@@ -136,6 +136,8 @@ LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "console:login"
 LANTERN_LOCKOUT_THRESHOLD = int(os.environ.get("LANTERN_LOCKOUT_THRESHOLD", "5"))
 LANTERN_LOCKOUT_MINUTES = int(os.environ.get("LANTERN_LOCKOUT_MINUTES", "15"))
+# The HSDS API (/hsds/) without signing in; confidential locations are never shown either way.
+LANTERN_HSDS_PUBLIC = os.environ.get("LANTERN_HSDS_PUBLIC", "") in ("1", "true", "yes", "on")
 LANTERN_RULES_FILE = os.environ.get("LANTERN_RULES_FILE", str(BASE_DIR / "accounts" / "rules.yaml"))
 
 # --- Internationalisation ---------------------------------------------------------------------
