@@ -8,6 +8,14 @@ def console(request):
     return {
         "can": {
             action: rules.allows(user, action)
-            for action in ("create_contact", "view_contact", "view_audit", "manage_users")
+            for action in (
+                "create_contact",
+                "view_contact",
+                "view_audit",
+                "manage_users",
+                "view_directory",
+                "manage_directory",
+                "give_referral",
+            )
         }
     }

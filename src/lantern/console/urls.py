@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from lantern.console import directory_views as dv
 from lantern.console import views
 from lantern.console.forms import LoginForm
 
@@ -23,5 +24,41 @@ urlpatterns = [
     path("contacts/repeat/", views.repeat_check, name="repeat_check"),
     path("contacts/<uuid:contact_id>/", views.contact_detail, name="contact_detail"),
     path("contacts/<uuid:contact_id>/edit/", views.contact_edit, name="contact_edit"),
+    path("contacts/<uuid:contact_id>/referrals/", dv.referral_give, name="referral_give"),
+    path(
+        "contacts/<uuid:contact_id>/referrals/<uuid:referral_id>/remove/",
+        dv.referral_remove,
+        name="referral_remove",
+    ),
+    path("directory/", dv.directory, name="directory"),
+    path("directory/search/", dv.directory_search, name="directory_search"),
+    path("directory/due/", dv.due_list, name="directory_due"),
+    path("directory/services/<uuid:service_id>/", dv.service_detail, name="directory_service"),
+    path(
+        "directory/services/<uuid:service_id>/edit/", dv.service_edit, name="directory_service_edit"
+    ),
+    path(
+        "directory/services/<uuid:service_id>/verify/", dv.service_verify, name="directory_verify"
+    ),
+    path(
+        "directory/services/<uuid:service_id>/retire/", dv.service_retire, name="directory_retire"
+    ),
+    path(
+        "directory/services/<uuid:service_id>/reactivate/",
+        dv.service_reactivate,
+        name="directory_reactivate",
+    ),
+    path("directory/organizations/", dv.organization_list, name="directory_organizations"),
+    path("directory/organizations/new/", dv.organization_new, name="directory_organization_new"),
+    path(
+        "directory/organizations/<uuid:organization_id>/",
+        dv.organization_edit,
+        name="directory_organization",
+    ),
+    path(
+        "directory/organizations/<uuid:organization_id>/services/new/",
+        dv.service_new,
+        name="directory_service_new",
+    ),
     path("audit/", views.audit_list, name="audit_list"),
 ]

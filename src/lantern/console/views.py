@@ -12,11 +12,16 @@ from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
 from lantern.audit import queries as audit_queries
+from lantern.cases import actions as case_actions
+from lantern.cases import queries as case_queries
+from lantern.console.directory_forms import DirectorySearchForm
+from lantern.console.directory_views import search_form
 from lantern.console.forms import AuditFilterForm, ContactFilterForm, ContactForm
 from lantern.contacts import actions, queries
 from lantern.contacts.definitions import active_form
-from lantern.contacts.exceptions import ContactValidationError
 from lantern.contacts.models import Contact
+from lantern.core.errors import InvalidInput
+from lantern.directory import queries as directory_queries
 
 PAGE_SIZE = 50
 
@@ -63,19 +68,69 @@ def contact_list(request):
     return _filtered_list(request, "console/contact_list.html", form, qs)
 
 
+def _panel(request, contact=None, form=None) -> dict:
+    """The directory panel beside the contact form, prefilled from the contact's location.
+
+    English is not prefilled as a language filter: nearly every service speaks it, and many
+    directory entries do not list their languages at all.
+    """
+    if not rules.allows(request.user, "view_directory"):
+        return {}
+    source = {}
+    if contact is not None:
+        source = {
+            "zip": contact.postal_code,
+            "city": contact.city,
+            "state": contact.state,
+            "language": contact.language,
+        }
+    elif form is not None and form.is_bound:
+        source = {
+            "zip": form.data.get("postal_code", ""),
+            "city": form.data.get("city", ""),
+            "state": form.data.get("state", ""),
+            "language": form.data.get("language", ""),
+        }
+    initial = {
+        "radius_km": "40",
+        "near": DirectorySearchForm.near_for(
+            source.get("zip", ""), source.get("city", ""), source.get("state", "")
+        ),
+    }
+    language = source.get("language") or ""
+    if language and language.split("-")[0].lower() != "en":
+        initial["language"] = language
+    return {
+        "panel_form": search_form(initial=initial),
+        "panel_target": str(contact.pk) if contact is not None else "new",
+    }
+
+
 @login_required
 def contact_new(request):
     _require(request.user, "create_contact")
     form = ContactForm(request.POST or None, form_version=active_form())
+    chosen = request.POST.getlist("referral_services") if request.method == "POST" else []
     if request.method == "POST" and form.is_valid():
         try:
-            contact = actions.do_create_contact(form.to_data(), actor=request.user)
-        except ContactValidationError as exc:
+            contact = case_actions.do_create_contact_with_referrals(
+                form.to_data(), chosen, actor=request.user
+            )
+        except InvalidInput as exc:
             form.add_domain_errors(exc.errors)
         else:
-            messages.success(request, f"Contact {contact.short_id} saved.")
+            given = (
+                f" with {len(chosen)} referral{'s' if len(chosen) != 1 else ''}" if chosen else ""
+            )
+            messages.success(request, f"Contact {contact.short_id} saved{given}.")
             return redirect(contact)
-    return render(request, "console/contact_form.html", {"form": form, "creating": True})
+    ctx = {
+        "form": form,
+        "creating": True,
+        "queued": directory_queries.referable_services(request.user, chosen),
+        **_panel(request, form=form),
+    }
+    return render(request, "console/contact_form.html", ctx)
 
 
 @login_required
@@ -102,6 +157,8 @@ def contact_detail(request, contact_id):
     if rules.allows(request.user, "view_audit"):
         ctx["trail"] = audit_queries.events_for_object("contacts.contact", contact.pk)[:100]
     ctx["repeat"] = queries.repeat_contacts_of(contact)
+    ctx["referrals"] = case_queries.referrals_for_contact(request.user, contact)
+    ctx["can_refer"] = rules.allows(request.user, "give_referral")
     return render(request, "console/contact_detail.html", ctx)
 
 
@@ -118,14 +175,20 @@ def contact_edit(request, contact_id):
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_update_contact(contact, form.to_data(), actor=request.user)
-        except ContactValidationError as exc:
+        except InvalidInput as exc:
             form.add_domain_errors(exc.errors)
         else:
             messages.success(request, f"Contact {contact.short_id} updated.")
             return redirect(contact)
-    return render(
-        request, "console/contact_form.html", {"form": form, "contact": contact, "creating": False}
-    )
+    ctx = {
+        "form": form,
+        "contact": contact,
+        "creating": False,
+        "referrals": case_queries.referrals_for_contact(request.user, contact),
+        "can_refer": rules.allows(request.user, "give_referral"),
+        **_panel(request, contact=contact),
+    }
+    return render(request, "console/contact_form.html", ctx)
 
 
 @login_required

@@ -31,9 +31,7 @@ class PopulationChoices(models.TextChoices):
     FOREIGN_NATIONALS = "foreign_nationals", _("Foreign nationals")
     US_CITIZENS = "us_citizens", _("U.S. citizens")
     SEX_TRAFFICKING_SURVIVORS = "sex_trafficking_survivors", _("Survivors of sex trafficking")
-    LABOR_TRAFFICKING_SURVIVORS = "labor_trafficking_survivors", _(
-        "Survivors of labor trafficking"
-    )
+    LABOR_TRAFFICKING_SURVIVORS = "labor_trafficking_survivors", _("Survivors of labor trafficking")
 
 
 class ServiceStatusChoices(models.TextChoices):

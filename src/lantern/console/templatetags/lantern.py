@@ -37,3 +37,12 @@ def label(value, vocabulary):
 @register.filter
 def language(tag):
     return language_name(tag) if tag else ""
+
+
+@register.filter
+def distance(km):
+    """``12.34`` -> ``12.3 km (7.7 mi)``: U.S. callers think in miles."""
+    if km is None or km == "":
+        return ""
+    km = float(km)
+    return f"{km:.1f} km ({km * 0.621371:.1f} mi)"

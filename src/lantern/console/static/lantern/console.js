@@ -1,7 +1,7 @@
 // Keyboard help for the live-call form: Ctrl/Cmd+Enter saves; while focus is in the call-type
 // group, the digit keys 1-9 toggle the matching call type.
 document.addEventListener("keydown", (event) => {
-  const form = document.getElementById("contact-form");
+  const form = document.getElementById("contact-form") || document.getElementById("service-form");
   if (!form) return;
   if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
     event.preventDefault();
@@ -19,3 +19,156 @@ document.addEventListener("keydown", (event) => {
     }
   }
 });
+
+// --- Directory search (the live-call panel beside the contact form, and the Directory page) ---
+//
+//   /            focus the directory search (when not typing in a field)
+//   ↓ / j, ↑ / k move between results (↓ from the search box enters the list)
+//   Enter        open the focused result's service page (a new tab beside a contact form)
+//   r            refer the focused result (the same as its Refer button)
+//   Esc          back to the search box
+(() => {
+  const typing = (el) =>
+    el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  const hits = () => Array.from(document.querySelectorAll("#directory-results .hit"));
+  const searchBox = () => document.querySelector("#directory-search input[name=q]");
+
+  function focusHit(index) {
+    const all = hits();
+    if (!all.length) return;
+    const hit = all[Math.max(0, Math.min(index, all.length - 1))];
+    all.forEach((h) => h.classList.remove("active"));
+    hit.classList.add("active");
+    hit.focus();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (event.key === "/" && !typing(target)) {
+      const box = searchBox();
+      if (box) {
+        event.preventDefault();
+        box.focus();
+        box.select();
+      }
+      return;
+    }
+    const hit = target.closest && target.closest("#directory-results .hit");
+    const inSearch = target.closest && target.closest("#directory-search");
+    if (inSearch && event.key === "ArrowDown" && target.tagName === "INPUT" && target.type !== "checkbox") {
+      if (hits().length) {
+        event.preventDefault();
+        focusHit(0);
+      }
+      return;
+    }
+    if (!hit || hit !== target) return; // keys below act on a focused result, not its buttons
+    const index = hits().indexOf(hit);
+    if (event.key === "ArrowDown" || event.key === "j") {
+      event.preventDefault();
+      focusHit(index + 1);
+    } else if (event.key === "ArrowUp" || event.key === "k") {
+      event.preventDefault();
+      if (index === 0) searchBox()?.focus();
+      else focusHit(index - 1);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      hit.querySelector("a.hit-link")?.click();
+    } else if (event.key === "r") {
+      const button = hit.querySelector("button.refer:not([disabled])");
+      if (button) {
+        event.preventDefault();
+        button.click();
+      }
+    } else if (event.key === "Escape") {
+      searchBox()?.focus();
+    }
+  });
+
+  // Referrals chosen for a contact that is not saved yet wait in the form as hidden inputs.
+  function queuedIds() {
+    return Array.from(document.querySelectorAll("#referral-queue-list li")).map((li) => li.dataset.service);
+  }
+
+  function givenIds() {
+    const given = document.getElementById("referrals-given");
+    return given ? (given.dataset.referred || "").split(/\s+/).filter(Boolean) : [];
+  }
+
+  function markButtons() {
+    const done = new Set([...queuedIds(), ...givenIds()]);
+    document.querySelectorAll("#directory-results button.refer[data-refer]").forEach((button) => {
+      const referred = done.has(button.dataset.refer);
+      button.disabled = referred;
+      button.classList.toggle("done", referred);
+      button.textContent = referred ? "Referred ✓" : "Refer";
+    });
+  }
+
+  function queue(button) {
+    const list = document.getElementById("referral-queue-list");
+    if (!list || queuedIds().includes(button.dataset.refer)) return;
+    const li = document.createElement("li");
+    li.dataset.service = button.dataset.refer;
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "referral_services";
+    input.value = button.dataset.refer;
+    input.setAttribute("form", "contact-form");
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "linklike unqueue";
+    remove.textContent = "Remove";
+    li.append(input, document.createTextNode(button.dataset.name + " "), remove);
+    list.append(li);
+    markButtons();
+  }
+
+  document.addEventListener("click", (event) => {
+    const refer = event.target.closest("button.refer[data-refer]");
+    if (refer && !refer.hasAttribute("hx-post")) {
+      queue(refer);
+      return;
+    }
+    const unqueue = event.target.closest("#referral-queue-list button.unqueue");
+    if (unqueue) {
+      unqueue.closest("li").remove();
+      markButtons();
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", markButtons);
+
+  // Beside a new contact, the panel follows the contact's ZIP code, city, state and language
+  // until the advocate types into the panel's own fields.
+  const panel = document.getElementById("directory-search");
+  const contactForm = document.getElementById("contact-form");
+  if (panel && contactForm) {
+    const near = panel.querySelector("input[name=near]");
+    const language = panel.querySelector("input[name=language]");
+    [near, language].forEach((el) => el && el.addEventListener("input", () => (el.dataset.touched = "1")));
+    const value = (name) => (contactForm.elements[name] ? contactForm.elements[name].value.trim() : "");
+    contactForm.addEventListener("change", (event) => {
+      const name = event.target.name;
+      let changed = false;
+      if (near && !near.dataset.touched && ["postal_code", "city", "state"].includes(name)) {
+        const zip = value("postal_code");
+        const text = zip || (value("city") && value("state") ? `${value("city")}, ${value("state")}` : value("state"));
+        if (text !== near.value) {
+          near.value = text;
+          changed = true;
+        }
+      }
+      if (language && !language.dataset.touched && name === "language") {
+        const tag = value("language");
+        const text = tag.toLowerCase().split("-")[0] === "en" ? "" : tag;
+        if (text !== language.value) {
+          language.value = text;
+          changed = true;
+        }
+      }
+      if (changed) panel.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+})();

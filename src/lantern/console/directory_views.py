@@ -1,0 +1,345 @@
+"""Directory screens: search (page and the live-call panel), service pages, managers' screens,
+and referrals given on a contact. Each view reads one form and calls one action or query."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from lantern.accounts import rules
+from lantern.cases import actions as case_actions
+from lantern.cases import queries as case_queries
+from lantern.cases.models import Referral
+from lantern.console.directory_forms import DirectorySearchForm, OrganizationForm, ServiceEditor
+from lantern.contacts import queries as contact_queries
+from lantern.contacts.models import Contact
+from lantern.core.errors import InvalidInput
+from lantern.directory import actions, queries, search
+from lantern.directory.models import Organization, Service
+
+PAGE_SIZE = 50
+PANEL_PER_PAGE = 10
+
+
+def _require(user, action):
+    if not rules.allows(user, action):
+        raise PermissionDenied
+
+
+def _service(user, service_id, action="view_directory") -> Service:
+    _require(user, action)
+    try:
+        return queries.access_service_for_user(user, service_id, action)
+    except Service.DoesNotExist:
+        raise Http404("No such service") from None
+
+
+def _organization(user, organization_id) -> Organization:
+    _require(user, "manage_directory")
+    try:
+        return queries.access_organization_for_user(user, organization_id)
+    except Organization.DoesNotExist:
+        raise Http404("No such organization") from None
+
+
+def _contact(user, contact_id) -> Contact:
+    try:
+        return contact_queries.access_contact_for_user(user, contact_id)
+    except Contact.DoesNotExist:
+        raise Http404("No such contact") from None
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+def search_form(data=None, initial=None) -> DirectorySearchForm:
+    return DirectorySearchForm(
+        data,
+        initial=initial,
+        service_types=queries.service_type_choices(),
+        languages=["en", "es", "fr", "zh", "vi", "ko", "tl", "ru", "ar", "ht", "pt", "hi"],
+    )
+
+
+def _results_context(request, form: DirectorySearchForm, *, per_page: int) -> dict:
+    """Run the search the form describes; ``target`` says how results offer a referral."""
+    user = request.user
+    target = request.GET.get("contact", "")
+    ctx = {"form": form, "target": target, "page": None, "errors": {}, "panel": bool(target)}
+    contact = None
+    if target and target != "new":
+        contact = _contact(user, target)
+        ctx["contact"] = contact
+        ctx["referred"] = case_queries.referred_service_ids(user, contact)
+    ctx["can_refer"] = bool(target) and rules.allows(user, "give_referral")
+    if not form.has_criteria():
+        return ctx
+    params = form.params()
+    if form.near_error:
+        ctx["errors"] = {"near": form.near_error}
+        return ctx
+    try:
+        query = search.parse_query({**params, "per_page": str(per_page)})
+    except InvalidInput as exc:
+        ctx["errors"] = exc.errors
+        return ctx
+    ctx["page"] = search.search(user, query)
+    ctx["query"] = params
+    return ctx
+
+
+@login_required
+def directory(request):
+    """The standalone directory: the same search as the panel, full width."""
+    _require(request.user, "view_directory")
+    form = search_form(request.GET or None, initial={"radius_km": "40"})
+    ctx = _results_context(request, form, per_page=20)
+    ctx["can_manage"] = rules.allows(request.user, "manage_directory")
+    return render(request, "console/directory.html", ctx)
+
+
+@login_required
+def directory_search(request):
+    """HTMX: the results for what is typed in the search panel (GET, debounced)."""
+    _require(request.user, "view_directory")
+    form = search_form(request.GET)
+    per_page = PANEL_PER_PAGE if request.GET.get("contact") else 20
+    return render(
+        request,
+        "console/_directory_results.html",
+        _results_context(request, form, per_page=per_page),
+    )
+
+
+# --- services -------------------------------------------------------------------------------------
+
+
+@login_required
+def service_detail(request, service_id):
+    _require(request.user, "view_directory")
+    try:
+        detail = queries.service_detail(request.user, service_id)
+    except Service.DoesNotExist:
+        raise Http404("No such service") from None
+    ctx = {"d": detail, "service": detail.service}
+    contact_id = request.GET.get("contact")
+    if contact_id and detail.can_refer:
+        contact = _contact(request.user, contact_id)
+        ctx["contact"] = contact
+        ctx["referred"] = detail.service.pk in case_queries.referred_service_ids(
+            request.user, contact
+        )
+    return render(request, "console/directory_service.html", ctx)
+
+
+def _editor_page(request, editor, *, service=None, organization):
+    ctx = {"editor": editor, "service": service, "organization": organization}
+    return render(request, "console/directory_service_form.html", ctx)
+
+
+@login_required
+def service_new(request, organization_id):
+    organization = _organization(request.user, organization_id)
+    editor = ServiceEditor(
+        request.POST or None,
+        initial={"status": "active"},
+        service_types=queries.service_type_choices(),
+    )
+    if request.method == "POST" and editor.is_valid():
+        try:
+            service = actions.do_create_service(organization, editor.to_data(), actor=request.user)
+        except InvalidInput as exc:
+            editor.add_domain_errors(exc.errors)
+        else:
+            messages.success(request, f"Service “{service.name}” added.")
+            return redirect(service)
+    return _editor_page(request, editor, organization=organization)
+
+
+@login_required
+def service_edit(request, service_id):
+    service = _service(request.user, service_id, "manage_directory")
+    editor = ServiceEditor(
+        request.POST or None,
+        initial=queries.service_form_data(service),
+        service_types=queries.service_type_choices(),
+    )
+    if request.method == "POST" and editor.is_valid():
+        try:
+            actions.do_update_service(service, editor.to_data(), actor=request.user)
+        except InvalidInput as exc:
+            editor.add_domain_errors(exc.errors)
+        else:
+            messages.success(request, f"Service “{service.name}” saved.")
+            return redirect(service)
+    return _editor_page(request, editor, service=service, organization=service.organization)
+
+
+def _back(request, default: str) -> str:
+    """Where a one-click action returns to: a local ``next`` or the default."""
+    target = request.POST.get("next", "")
+    return target if target.startswith("/console/") and "//" not in target else default
+
+
+@login_required
+@require_POST
+def service_verify(request, service_id):
+    service = _service(request.user, service_id, "manage_directory")
+    try:
+        actions.do_verify_service(service, actor=request.user)
+    except InvalidInput as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+    else:
+        messages.success(request, f"“{service.name}” verified today.")
+    return redirect(_back(request, service.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def service_retire(request, service_id):
+    service = _service(request.user, service_id, "manage_directory")
+    actions.do_retire_service(service, actor=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, f"“{service.name}” retired: it no longer appears in search.")
+    return redirect(_back(request, service.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def service_reactivate(request, service_id):
+    service = _service(request.user, service_id, "manage_directory")
+    actions.do_reactivate_service(service, actor=request.user)
+    messages.success(request, f"“{service.name}” is active again.")
+    return redirect(_back(request, service.get_absolute_url()))
+
+
+@login_required
+def due_list(request):
+    _require(request.user, "manage_directory")
+    qs = queries.services_due_for_verification(request.user)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "console/directory_due.html", {"page": page, "query": ""})
+
+
+# --- organizations --------------------------------------------------------------------------------
+
+
+@login_required
+def organization_list(request):
+    _require(request.user, "manage_directory")
+    text = request.GET.get("q", "")
+    qs = queries.organizations_for_manager(request.user, text)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {"page": page, "q": text, "query": query.urlencode()}
+    return render(request, "console/directory_organizations.html", ctx)
+
+
+@login_required
+def organization_new(request):
+    _require(request.user, "manage_directory")
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = actions.do_create_organization(form.to_data(), actor=request.user)
+        except InvalidInput as exc:
+            form.add_domain_errors(exc.errors)
+        else:
+            messages.success(request, f"Organization “{org.name}” added. Now add its services.")
+            return redirect("console:directory_organization", org.pk)
+    return render(request, "console/directory_organization.html", {"form": form})
+
+
+@login_required
+def organization_edit(request, organization_id):
+    org = _organization(request.user, organization_id)
+    form = OrganizationForm(
+        request.POST or None,
+        initial={
+            f: getattr(org, f)
+            for f in (
+                "name",
+                "alternate_name",
+                "organization_type",
+                "description",
+                "email",
+                "website",
+            )
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_organization(org, form.to_data(), actor=request.user)
+        except InvalidInput as exc:
+            form.add_domain_errors(exc.errors)
+        else:
+            messages.success(request, f"Organization “{org.name}” saved.")
+            return redirect("console:directory_organization", org.pk)
+    ctx = {
+        "form": form,
+        "organization": org,
+        "services": queries.services_of_organization(request.user, org),
+    }
+    return render(request, "console/directory_organization.html", ctx)
+
+
+# --- referrals on a contact -----------------------------------------------------------------------
+
+
+def _referrals_response(request, contact, *, error: str = ""):
+    if _is_htmx(request):
+        ctx = {
+            "contact": contact,
+            "referrals": case_queries.referrals_for_contact(request.user, contact),
+            "referral_error": error,
+            "editable": True,
+        }
+        return render(request, "console/_referrals_given.html", ctx)
+    if error:
+        messages.error(request, error)
+    return redirect(_back(request, reverse("console:contact_edit", args=[contact.pk])))
+
+
+@login_required
+@require_POST
+def referral_give(request, contact_id):
+    """Attach a service to a saved contact (the panel's Refer button on the edit page)."""
+    _require(request.user, "give_referral")
+    contact = _contact(request.user, contact_id)
+    service = _service(request.user, request.POST.get("service", ""))
+    location = queries.location_of_service(service, request.POST.get("location", ""))
+    try:
+        case_actions.do_give_referral(contact, service, actor=request.user, location=location)
+    except InvalidInput as exc:
+        return _referrals_response(request, contact, error=" ".join(exc.errors.values()))
+    if not _is_htmx(request):
+        messages.success(request, f"Referred: {service.name}.")
+    return _referrals_response(request, contact)
+
+
+@login_required
+@require_POST
+def referral_remove(request, contact_id, referral_id):
+    _require(request.user, "give_referral")
+    contact = _contact(request.user, contact_id)
+    try:
+        referral = case_queries.access_referral_for_user(request.user, contact, referral_id)
+    except Referral.DoesNotExist:
+        raise Http404("No such referral") from None
+    try:
+        case_actions.do_remove_referral(referral, actor=request.user)
+    except InvalidInput as exc:
+        return _referrals_response(request, contact, error=" ".join(exc.errors.values()))
+    if not _is_htmx(request):
+        messages.success(request, f"Referral to {referral.service.name} removed.")
+    return _referrals_response(request, contact)
