@@ -34,6 +34,7 @@ browser-test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/contacts.py
+	$(BIN)/python bench/directory.py --services 20000 --queries 100
 
 clean:
 	rm -rf $(VENV) var/test-*

@@ -15,6 +15,7 @@ from lantern.contacts.actions import do_create_contact
 from lantern.contacts.choices import NON_DATA_CALL_TYPES, ContactCallTypeChoices
 from lantern.contacts.definitions import active_form
 from lantern.core.geo import USStateChoices
+from lantern.demo.directory_seeding import seed_directory
 
 DEMO_USERS = [
     ("advocate", "advocate"),
@@ -130,10 +131,14 @@ def seed_contacts(count: int, rng, handlers) -> int:
     return count
 
 
-def seed_all(*, contacts: int = 400, random_seed: int | None = None, progress=print) -> dict:
+def seed_all(
+    *, contacts: int = 400, directory: int = 0, random_seed: int | None = None, progress=print
+) -> dict:
     rng = random.Random(random_seed)
     users = seed_users(rng)
     progress(f"Created {len(users)} demo users.")
     seed_contacts(contacts, rng, handlers=["advocate", "advocate2", "supervisor"])
     progress(f"Created {contacts} synthetic contacts over the past year.")
+    if directory > 0:
+        seed_directory(directory, random_seed=random_seed, progress=progress)
     return {"users": users}

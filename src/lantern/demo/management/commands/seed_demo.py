@@ -16,14 +16,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--contacts", type=int, default=400)
         parser.add_argument(
+            "--directory",
+            type=int,
+            default=3200,
+            help="Synthetic directory organizations to add (default 3200; 0: none).",
+        )
+        parser.add_argument(
             "--seed", type=int, default=None, help="Random seed, for repeatable data."
         )
 
-    def handle(self, *args, if_empty, contacts, seed: int | None, **options):
+    def handle(self, *args, if_empty, contacts, directory, seed: int | None, **options):
         if if_empty and User.objects.exists():
             self.stdout.write("The database already has users: demo data not added.")
             return
-        report = seeding.seed_all(contacts=contacts, random_seed=seed, progress=self.stdout.write)
+        report = seeding.seed_all(
+            contacts=contacts, directory=directory, random_seed=seed, progress=self.stdout.write
+        )
         self.stdout.write("")
         self.stdout.write(
             self.style.WARNING("Demo sign-ins (shown once; not stored anywhere in clear):")
