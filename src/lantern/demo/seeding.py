@@ -108,7 +108,8 @@ def seed_contacts(count: int, rng, handlers) -> int:
             "channel": rng.choice(channels),
             "call_types": call_types,
             "received_at": received,
-            "ended_at": received + timedelta(minutes=rng.randint(1, 45)),
+            # a contact received minutes ago may still be going on: never end in the future
+            "ended_at": min(received + timedelta(minutes=rng.randint(1, 45)), now),
             "language": rng.choices(["en", "es", "zh", "vi", "ko", "fr"], [70, 20, 3, 3, 2, 2])[0],
             "caller_type": "unknown" if non_data else rng.choice(form.definition["caller_type"]),
             "heard_about": None if non_data else rng.choice(form.definition["heard_about"]),
