@@ -506,8 +506,16 @@ def _months_ago(today: date, months: int) -> date:
 
 _PG_MATCH = "to_tsvector('english', se.text) @@ to_tsquery('english', %s)"
 _PG_RANK = ", ts_rank(to_tsvector('english', se.text), to_tsquery('english', %s))"
-_FTS_IN = "se.id IN (SELECT rowid FROM directory_search_fts WHERE directory_search_fts MATCH %s)"
 _FTS_JOIN = "JOIN directory_search_fts ON directory_search_fts.rowid = se.id"
+
+
+def _fts_matches(text_query: str) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM directory_search_fts WHERE directory_search_fts MATCH %s",
+            [text_query],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _fetch(where: list[str], params: list, extra_from: str = "", select: str = "") -> list:
@@ -603,8 +611,13 @@ def _candidates(query: DirectoryQuery, origin: geo.Place | None, words: list[str
                 cand.rank = row[12] if vendor == "sqlite" else -row[12]
             found[row[_ID]] = cand
         return found
-    if words:
-        where, params = [*where, _PG_MATCH if pg else _FTS_IN], [*params, text_query]
+    matches = None  # SQLite: the full-text matches, fetched once and shared by both steps
+    if words and pg:
+        where, params = [*where, _PG_MATCH], [*params, text_query]
+    elif words:
+        # An "id IN (fts subquery)" in each step would rebuild the match list twice, and SQLite
+        # would drive the area step from it (slow for a common word): one set, checked in Python.
+        matches = _fts_matches(text_query)
     # 1. within the radius: the bounding box on the (latitude, longitude) index, then haversine
     min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
         origin.latitude, origin.longitude, query.radius_km
@@ -622,6 +635,8 @@ def _candidates(query: DirectoryQuery, origin: geo.Place | None, words: list[str
     # matches a fifth of the directory); the box on the (latitude, longitude) index is narrower.
     hint = "INDEXED BY directory_se_latlon" if not pg else ""
     for row in _fetch(box + where, box_params + params, extra_from=hint):
+        if matches is not None and row[_ID] not in matches:
+            continue
         d = geo.distance_km(origin.latitude, origin.longitude, row[_LAT], row[_LON])
         if d <= query.radius_km:
             found[row[_ID]] = _Candidate(row, distance=d)
@@ -634,6 +649,8 @@ def _candidates(query: DirectoryQuery, origin: geo.Place | None, words: list[str
         reach = ["se.reach IN (%s, %s)", "(se.reach = %s OR se.reach_states LIKE %s)"]
         reach_params = [national, statewide, national, f"% {origin.state} %"]
     for row in _fetch(reach + where, reach_params + params):
+        if matches is not None and row[_ID] not in matches:
+            continue
         area = (
             "national"
             if row[_REACH] == ServiceAreaScopeChoices.NATIONAL
