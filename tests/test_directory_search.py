@@ -344,3 +344,11 @@ class _Null:
 
     def flush(self):
         pass
+
+
+def test_nul_characters_are_bad_input(db):
+    # found by the property test on PostgreSQL, which refuses NUL bytes in text parameters
+    for params in ({"term": "\x00"}, {"q": "shel\x00ter"}, {"zip": "77\x0002"}):
+        with pytest.raises(InvalidInput) as err:
+            parse_query(params)
+        assert list(err.value.errors) == list(params)

@@ -204,6 +204,12 @@ def parse_query(params: Mapping) -> DirectoryQuery:
     """Validate query parameters into a ``DirectoryQuery``; ``InvalidInput`` names bad fields."""
     errors: dict[str, str] = {}
     out: dict = {}
+    for key in params:
+        # PostgreSQL refuses NUL in text; no real query has one, so it is bad input everywhere
+        if any(isinstance(v, str) and "\x00" in v for v in _values(params, key)):
+            errors[str(key)] = "contains a NUL character"
+    if errors:
+        raise InvalidInput(errors)
 
     def field(name, convert, key=None):
         key = key or name
