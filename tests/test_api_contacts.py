@@ -220,3 +220,19 @@ def test_api_docs_page_loads_nothing_from_the_network(client, db):
     page = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/" in page
     assert "http://" not in page and "https://" not in page
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"location": {"city": "Hous\x00ton"}},
+        {"summary": "a\x00b"},
+        {"handled_by": "advo\x00cate"},
+        {"caller": {"name": "Test\x00Caller"}},
+    ],
+)
+def test_nul_characters_are_refused(api, body):
+    # PostgreSQL refuses NUL in text: it must be a 422, never a database error
+    r = api("advocate").post("/contacts", {"channel": "sms", "call_types": ["tip"], **body})
+    assert r.status_code == 422, r.content
+    assert Contact.objects.count() == 0

@@ -90,6 +90,8 @@ def _text(limit: int):
         if not isinstance(value, str):
             raise ValueError("must be text")
         value = value.strip()
+        if "\x00" in value:
+            raise ValueError("contains a NUL character")
         if len(value) > limit:
             raise ValueError(f"is too long ({len(value):,} characters; the limit is {limit:,})")
         return value
@@ -181,7 +183,7 @@ def clean_contact(data: dict, form, *, partial: bool = False, now=None) -> dict:
     take("caller_type", _choice("caller_type", form))
     take("heard_about", _choice("heard_about", form))
     take("summary", _text(MAX_TEXT))
-    take("handled_by", lambda v: v)
+    take("handled_by", _text(MAX_NAME))
 
     location = data.get("location") if isinstance(data.get("location"), dict) else {}
     caller = data.get("caller") if isinstance(data.get("caller"), dict) else {}
