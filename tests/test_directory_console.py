@@ -355,6 +355,14 @@ def test_verify_from_the_due_list(login, service):
     assert event.actor_label == "directory"
 
 
+@pytest.mark.parametrize("target", ["https://evil.example.org/", "//evil.example.org/x"])
+def test_one_click_actions_never_return_to_another_site(login, service, target):
+    r = login("directory").post(
+        f"/console/directory/services/{service.pk}/verify/", {"next": target}
+    )
+    assert r.status_code == 302 and r.url == service.get_absolute_url()
+
+
 def test_retire_and_reactivate_screens(login, service):
     client = login("directory")
     client.post(f"/console/directory/services/{service.pk}/retire/", {"reason": "closed"})
@@ -398,8 +406,8 @@ def test_search_panel_explains_an_unreadable_place(login):
 def test_give_referral_is_idempotent_and_audited(personas, make_contact, service):
     contact = make_contact("advocate")
     advocate = personas["advocate"]
-    first = case_actions.give_referral(contact, service, actor=advocate, note="Synthetic note")
-    again = case_actions.give_referral(contact, service, actor=advocate)
+    first = case_actions.do_give_referral(contact, service, actor=advocate, note="Synthetic note")
+    again = case_actions.do_give_referral(contact, service, actor=advocate)
     assert first.pk == again.pk and Referral.objects.count() == 1
     events = AuditEvent.objects.filter(object_type="cases.referral", action="create")
     assert events.count() == 1
@@ -411,15 +419,15 @@ def test_give_referral_is_idempotent_and_audited(personas, make_contact, service
 def test_referral_rules(personas, make_contact, service, manager):
     contact = make_contact("advocate")
     with pytest.raises(PermissionDenied):  # directory managers do not give referrals
-        case_actions.give_referral(contact, service, actor=manager)
+        case_actions.do_give_referral(contact, service, actor=manager)
     old = make_contact("advocate2")
     Contact.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
     old.refresh_from_db()
     with pytest.raises(PermissionDenied):  # cannot open that contact
-        case_actions.give_referral(old, service, actor=personas["advocate"])
+        case_actions.do_give_referral(old, service, actor=personas["advocate"])
     actions.do_retire_service(service, actor=manager)
     with pytest.raises(InvalidInput):
-        case_actions.give_referral(contact, service, actor=personas["advocate"])
+        case_actions.do_give_referral(contact, service, actor=personas["advocate"])
     assert Referral.objects.count() == 0
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from lantern.directory import taxonomy
@@ -497,3 +499,31 @@ def test_public_search_works_anonymously_and_never_counts_confidential(
     assert str(sal.service_id) not in str(services) or "national" in str(services)
     settings.LANTERN_HSDS_PUBLIC = False
     assert client.get("/hsds/services", near).status_code == 401
+
+
+# --- property: the JSON reader never crashes and a refused import writes nothing ---------------
+
+_scalars = st.none() | st.booleans() | st.integers(-10, 10**6) | st.text(max_size=12)
+_SERVICE_KEYS = ["id", "name", "status", "organization_id", "organization", "phones",
+                 "schedules", "service_at_locations", "languages", "attributes"]  # fmt: skip
+_json = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(_SERVICE_KEYS) | st.text(max_size=6), inner, max_size=5),
+    max_leaves=15,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(doc=_json)
+def test_property_any_json_imports_or_fails_cleanly(tmp_path, doc):
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(doc))
+    before = counts()
+    try:
+        import_directory(path, progress=False)
+    except ImportFailed as failed:
+        assert failed.errors
+        assert counts() == before

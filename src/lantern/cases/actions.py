@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
@@ -74,8 +76,6 @@ def do_give_referral(
     return referral
 
 
-give_referral = do_give_referral
-
 
 def do_remove_referral(referral: Referral, *, actor, reason: str = "given by mistake") -> None:
     """Delete a referral given by mistake; only while its status is still ``given``."""
@@ -125,8 +125,6 @@ def do_create_contact_with_referrals(data: dict, service_ids, *, actor) -> Conta
 
 
 def _valid_uuids(values):
-    import uuid
-
     out = []
     for value in values:
         try:

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
@@ -186,9 +187,12 @@ def service_edit(request, service_id):
 
 
 def _back(request, default: str) -> str:
-    """Where a one-click action returns to: a local ``next`` or the default."""
+    """Where a one-click action returns to: a ``next`` on this site, or the default."""
     target = request.POST.get("next", "")
-    return target if target.startswith("/console/") and "//" not in target else default
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else default
 
 
 @login_required

@@ -729,16 +729,7 @@ def _ranked(user, query: DirectoryQuery) -> tuple[list[_Candidate], geo.Place | 
 def search(user, query: DirectoryQuery) -> SearchPage:
     """One hit per service-at-location the user may see, best first (see the module docstring)."""
     ranked, origin, warnings = _ranked(user, query)
-    start = (query.page - 1) * query.per_page
-    page = ranked[start : start + query.per_page]
-    return SearchPage(
-        hits=_hits(user, query, page),
-        total=len(ranked),
-        page=query.page,
-        per_page=query.per_page,
-        origin=origin,
-        warnings=warnings,
-    )
+    return _page(user, query, ranked, origin, warnings)
 
 
 def search_services(user, query: DirectoryQuery) -> SearchPage:
@@ -749,11 +740,14 @@ def search_services(user, query: DirectoryQuery) -> SearchPage:
         if cand.row[_SERVICE] not in seen:
             seen.add(cand.row[_SERVICE])
             unique.append(cand)
+    return _page(user, query, unique, origin, warnings)
+
+
+def _page(user, query, ranked: list[_Candidate], origin, warnings) -> SearchPage:
     start = (query.page - 1) * query.per_page
-    page = unique[start : start + query.per_page]
     return SearchPage(
-        hits=_hits(user, query, page),
-        total=len(unique),
+        hits=_hits(user, query, ranked[start : start + query.per_page]),
+        total=len(ranked),
         page=query.page,
         per_page=query.per_page,
         origin=origin,
