@@ -43,9 +43,14 @@ parser.add_argument("--services", type=int, default=100_000)
 parser.add_argument("--queries", type=int, default=200, help="queries per kind")
 parser.add_argument("--database-url", default="")
 parser.add_argument("--seed", type=int, default=7)
+parser.add_argument(
+    "--data-dir",
+    default="",
+    help="keep the SQLite directory here and reuse it on the next run (seeding 1M takes a while)",
+)
 args = parser.parse_args()
 
-os.environ["LANTERN_DATA_DIR"] = tempfile.mkdtemp(prefix="lantern-bench-")
+os.environ["LANTERN_DATA_DIR"] = args.data_dir or tempfile.mkdtemp(prefix="lantern-bench-")
 if args.database_url:
     os.environ["DATABASE_URL"] = args.database_url
 else:
@@ -61,9 +66,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from lantern.accounts.actions import do_create_user  # noqa: E402
+from lantern.accounts.models import User  # noqa: E402
 from lantern.core import geo  # noqa: E402
 from lantern.demo.directory_seeding import seed_directory  # noqa: E402
-from lantern.directory.models import SearchEntry  # noqa: E402
+from lantern.directory.models import SearchEntry, Service  # noqa: E402
 from lantern.directory.schedules import is_open_compiled  # noqa: E402
 from lantern.directory.search import parse_query, search, text_words  # noqa: E402
 
@@ -171,18 +177,14 @@ class BruteForce:
         return {self._service_of[i] for i in ids}
 
 
-def main():
-    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
-    call_command("migrate", verbosity=0, interactive=False)
-    user = do_create_user("bench_advocate", "advocate", "x", validate=False)
-    rng = random.Random(args.seed)
+def seed_and_index():
+    from lantern.directory.indexing import rebuild_index
+
     started = time.perf_counter()
     counts = seed_directory(
         max(1, args.services // 2), random_seed=args.seed, progress=lambda s: None, reindex=False
     )
     seeded = time.perf_counter() - started
-    from lantern.directory.indexing import rebuild_index
-
     t0 = time.perf_counter()
     entries = rebuild_index()
     indexed = time.perf_counter() - t0
@@ -197,12 +199,25 @@ def main():
         f"indexed {entries:,} entries in {indexed:.1f}s ({counts['services'] / indexed:,.0f} "
         "services/s)"
     )
+
+
+def main():
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+    call_command("migrate", verbosity=0, interactive=False)
+    rng = random.Random(args.seed)
+    if SearchEntry.objects.exists():
+        user = User.objects.get(username="bench_advocate")
+        print(f"\n== reusing {Service.objects.count():,} services in {args.data_dir}")
+    else:
+        user = do_create_user("bench_advocate", "advocate", "x", validate=False)
+        seed_and_index()
     zips = list(SearchEntry.objects.exclude(postal_code="").values_list("postal_code", flat=True)
                 .distinct()[:5000])  # fmt: skip
     sets = query_sets(rng, zips, args.queries)
     parsed = {k: [parse_query(p) for p in v] for k, v in sets.items()}
-    for q in parsed["mixed"][:5]:
-        search(user, q)  # warm-up: caches, zip table, page cache
+    for queries in parsed.values():
+        for q in queries[:3]:
+            search(user, q)  # warm-up: caches, the ZIP tables, the page cache
     t0 = time.perf_counter()
     brute = BruteForce()
     print(f"   brute force: loaded {len(brute.rows):,} entries in {time.perf_counter() - t0:.1f}s")

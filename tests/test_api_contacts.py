@@ -208,8 +208,14 @@ def test_patch_cannot_clear_a_required_column(api, make_contact, field):
 def test_create_with_nulls_takes_the_defaults(api):
     r = api("advocate").post(
         "/contacts",
-        {"channel": "sms", "call_types": ["tip"], "received_at": None, "heard_about": None,
-         "caller_type": None, "urgent": None},
+        {
+            "channel": "sms",
+            "call_types": ["tip"],
+            "received_at": None,
+            "heard_about": None,
+            "caller_type": None,
+            "urgent": None,
+        },
     )
     assert r.status_code == 201, r.content
     body = r.json()

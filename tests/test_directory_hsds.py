@@ -508,8 +508,10 @@ _SERVICE_KEYS = ["id", "name", "status", "organization_id", "organization", "pho
                  "schedules", "service_at_locations", "languages", "attributes"]  # fmt: skip
 _json = st.recursive(
     _scalars,
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.sampled_from(_SERVICE_KEYS) | st.text(max_size=6), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(_SERVICE_KEYS) | st.text(max_size=6), inner, max_size=5)
+    ),
     max_leaves=15,
 )
 

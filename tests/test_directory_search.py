@@ -98,7 +98,7 @@ def q(**params):
 
 
 def names(page):
-    return [h.service.name for h in page.hits]
+    return [h.service_name for h in page.hits]
 
 
 @pytest.fixture
@@ -170,6 +170,51 @@ def test_text_search_stems_and_ranks(personas, db):
     assert names(search(personas["advocate"], q(q="shelter OR legal"))) == []
 
 
+# Words as callers type them: plurals, other endings, accents, prefixes, several words.
+WORDING = [
+    ("Harbor Shelter", "Emergency shelters for survivors; beds tonight."),
+    ("Sheltering Arms", "Counselling and counseling groups, housing help."),
+    ("Café Legal", "Legal aid in Español and English; immigration visas."),
+    ("Crisis Line", "Crisis counselors answer 24 hours."),
+    ("Clinic_Street Health", "Medical clinics, free."),
+]
+QUERIES = ["shelter", "shelters", "sheltering", "shelt", "counsel", "counselling", "cafe",
+           "café", "espanol", "legal aid", "visa", "crisis counselor", "clinic street", "health",
+           "h", "immigration visas", "beds tonight", "nothing here"]  # fmt: skip
+
+
+def test_text_near_a_place_finds_what_the_full_text_index_finds(personas, db):
+    """Near a place, words are tested on stemmed tokens with LIKE; without one, FTS5 or
+    PostgreSQL's full-text search decides. The same words must find the same services."""
+    for i, (name, description) in enumerate(WORDING):
+        make_service(name, offset=(0.01 * i, 0), description=description)
+    adv = personas["advocate"]
+    for text in QUERIES:
+        nationwide = set(names(search(adv, q(q=text, per_page=100))))
+        near = set(names(search(adv, q(q=text, zip="77002", radius_km=50, per_page=100))))
+        assert near == nationwide, text
+    assert names(search(adv, q(q="sheltering", zip="77002"))) == [
+        "Harbor Shelter", "Sheltering Arms"
+    ]  # fmt: skip
+
+
+def test_pages_without_a_location_follow_on(personas, db):
+    for i in range(7):
+        make_service(f"Shelter {i}", description="Shelter beds." if i % 2 else "A shelter.",
+                     hours=(("MO,TU,WE,TH,FR", time(9), time(17 if i < 5 else 10)),))  # fmt: skip
+    adv = personas["advocate"]
+    for params in ({}, {"q": "shelter"}, {"q": "shelter", "open_now": 1}):
+        everything = search(adv, q(**params, per_page=100))
+        pages = [search(adv, q(**params, per_page=3, page=n)) for n in (1, 2, 3)]
+        assert all(p.total == everything.total for p in pages)
+        assert [n for p in pages for n in names(p)] == names(everything)
+        assert len(set(names(everything))) == everything.total
+    # open at Wednesday noon in Houston: the five that close at 17:00
+    assert search(adv, q(q="shelter", open_now=1)).total == 5
+    assert search(adv, q(q="shelter")).total == 7
+    assert all(h.open_now is not None for h in search(adv, q(q="shelter")).hits)
+
+
 def test_filters(personas, directory, db):
     adv = personas["advocate"]
     make_service("Verified Legal", terms=("legal-services",), org_type="legal_services",
@@ -222,7 +267,8 @@ def test_confidential_location(personas, db):
     assert supervisor.address["address_1"] == "100 Example Street"
     for hit in (advocate, supervisor):
         assert hit.distance_km == round(hit.distance_km) == 0.0  # the ZIP centre, whole km
-        assert hit.location.latitude is None and hit.location.longitude is None
+        # nothing in a hit carries the shelter's own coordinates
+        assert str(exact.latitude) not in repr(hit) and str(exact.longitude) not in repr(hit)
         assert str(exact.latitude) not in repr(hit.reasons)
 
 
@@ -352,3 +398,31 @@ def test_nul_characters_are_bad_input(db):
         with pytest.raises(InvalidInput) as err:
             parse_query(params)
         assert list(err.value.errors) == list(params)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrade_fills_the_words_of_existing_entries():
+    """Migration 0004 adds SearchEntry.words: entries indexed before it must stay findable."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("directory", "0003_searchentry_hours")]
+    after = [("directory", "0004_searchentry_words_covering_indexes")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    org = apps.get_model("directory", "Organization").objects.create(
+        name="Example Org", description="Synthetic."
+    )
+    service = apps.get_model("directory", "Service").objects.create(
+        organization=org, name="Harbor Shelter", description="Synthetic."
+    )
+    apps.get_model("directory", "SearchEntry").objects.create(
+        service=service, organization=org, text="Harbor Shelters for survivors"
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    entry = SearchEntry.objects.get()
+    assert entry.words == " for harbor shelter survivor "
+    call_command("migrate", verbosity=0)  # the rest, so the next test finds a whole schema

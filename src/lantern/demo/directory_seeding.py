@@ -198,6 +198,9 @@ def _hours(rng, code: str, org_type: str) -> tuple[bool, list[tuple[str, time, t
     return False, [("TU,TH", time(12), time(20)), ("SA", time(9), time(13))]
 
 
+FLUSH_EVERY = 10_000  # organizations held in memory before they are written
+
+
 def seed_directory(
     size: int = 3200,
     *,
@@ -205,7 +208,15 @@ def seed_directory(
     progress: Callable[[str], None] = print,
     reindex: bool = True,
 ) -> dict:
-    """Create ``size`` synthetic organizations with their services; returns counts."""
+    """Create ``size`` synthetic organizations with their services; returns counts.
+
+    All or nothing: one transaction, written every ``FLUSH_EVERY`` organizations.
+    """
+    with transaction.atomic():
+        return _seed(size, random_seed, progress, reindex)
+
+
+def _seed(size, random_seed, progress, reindex) -> dict:
     rng = random.Random(random_seed)
     taxonomy.sync()
     states, by_state = _places(rng)
@@ -221,6 +232,7 @@ def seed_directory(
     }
     Through = Service.taxonomy_terms.through
     phone_seq = 0
+    counts = {"organizations": 0, "services": 0, "locations": 0}
 
     def phone_number(area_code: str) -> str:
         nonlocal phone_seq
@@ -228,6 +240,9 @@ def seed_directory(
         return f"+1 {area_code} 555 01{phone_seq % 100:02d}"
 
     for i in range(size):
+        if len(rows["org"]) >= FLUSH_EVERY:
+            # a million services would not fit in memory at once: write them as we go
+            _flush(rows, counts)
         # every state and territory first, then ZIP codes at random (about where people live)
         state = states[i] if i < len(states) else None
         base = rng.choice(by_state[state]) if state else rng.choice(all_places)
@@ -355,10 +370,19 @@ def seed_directory(
                 )
             for loc in rng.sample(locations, rng.randint(1, len(locations))):
                 rows["sal"].append(ServiceAtLocation(service=svc, location=loc))
-    return _write(rows, progress=progress, reindex=reindex)
+    _flush(rows, counts)
+    progress(
+        f"Created {counts['organizations']:,} synthetic organizations, {counts['services']:,} "
+        f"services, {counts['locations']:,} locations."
+    )
+    counts["entries"] = 0
+    if reindex:
+        counts["entries"] = indexing.rebuild_index()
+        progress(f"Indexed {counts['entries']:,} search entries.")
+    return counts
 
 
-def _write(rows: dict[str, list], *, progress, reindex: bool) -> dict:
+def _flush(rows: dict[str, list], counts: dict) -> None:
     models = [
         ("org", Organization),
         ("svc", Service),
@@ -371,19 +395,10 @@ def _write(rows: dict[str, list], *, progress, reindex: bool) -> dict:
         ("area", ServiceArea),
         ("terms", Service.taxonomy_terms.through),
     ]
-    with transaction.atomic():
-        for key, model in models:
-            model.objects.bulk_create(rows[key], batch_size=2000)
-        progress(
-            f"Created {len(rows['org']):,} synthetic organizations, {len(rows['svc']):,} services, "
-            f"{len(rows['loc']):,} locations."
-        )
-        entries = indexing.rebuild_index() if reindex else 0
-    if reindex:
-        progress(f"Indexed {entries:,} search entries.")
-    return {
-        "organizations": len(rows["org"]),
-        "services": len(rows["svc"]),
-        "locations": len(rows["loc"]),
-        "entries": entries,
-    }
+    for key, model in models:
+        model.objects.bulk_create(rows[key], batch_size=2000)
+    counts["organizations"] += len(rows["org"])
+    counts["services"] += len(rows["svc"])
+    counts["locations"] += len(rows["loc"])
+    for key in rows:
+        rows[key].clear()

@@ -219,7 +219,7 @@ def list_services(user, params: Mapping) -> dict:
     if _searching(params):
         query = _outside_query(params, page, per_page)
         result = search.search_services(user, query)
-        ids = [hit.service.pk for hit in result.hits]
+        ids = [hit.service_id for hit in result.hits]
         return envelope(_ordered_services(ids, full=full), result.total, page, per_page)
     qs = Service.objects.filter(_service_filters(params)).distinct().order_by("name", "pk")
     ids, total = _page(qs.values_list("pk", flat=True), page, per_page)
@@ -291,7 +291,7 @@ def list_service_at_locations(user, params: Mapping) -> dict:
     if _searching(params):
         query = _outside_query(params, page, per_page, located_only=True)
         result = search.search(user, query)
-        ids = [hit.location and _sal_id(hit.service.pk, hit.location.pk) for hit in result.hits]
+        ids = [hit.location_id and _sal_id(hit.service_id, hit.location_id) for hit in result.hits]
         ids = [i for i in ids if i]
         return envelope(_sal_items(ids, full=full), result.total, page, per_page)
     services = Service.objects.filter(_service_filters(params))

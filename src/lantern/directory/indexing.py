@@ -32,6 +32,7 @@ from lantern.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from lantern.directory.stemming import words_column
 
 BATCH = 2000
 _IN = 500  # ids per IN (...) list, well inside every database's limits
@@ -250,9 +251,7 @@ def _build(service_ids: list) -> list[SearchEntry]:
                         scheds[sal["id"]] or service_schedules or scheds[loc["id"]],
                         always_open=service["available_24_7"],
                     ),
-                    text=" ".join(
-                        filter(None, [text, loc["name"], address["city"] if address else ""])
-                    ),
+                    **_text(text, loc["name"], address["city"] if address else ""),
                 )
             )
         if not found:
@@ -266,11 +265,16 @@ def _build(service_ids: list) -> list[SearchEntry]:
                     hours=hours.compile_hours(
                         service_schedules, always_open=service["available_24_7"]
                     ),
-                    text=text,
+                    **_text(text),
                 )
             )
         entries.extend(found)
     return entries
+
+
+def _text(*parts: str) -> dict:
+    text = " ".join(filter(None, parts))
+    return {"text": text, "words": words_column(text)}
 
 
 def entries_for(service: Service) -> list[SearchEntry]:

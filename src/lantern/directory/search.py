@@ -55,6 +55,7 @@ from lantern.accounts import rules
 from lantern.core import geo
 from lantern.core.errors import InvalidInput
 from lantern.core.language import language_name, normalize_language
+from lantern.directory import stemming
 from lantern.directory.choices import (
     VERIFICATION_INTERVAL_DAYS,
     OrganizationTypeChoices,
@@ -97,11 +98,18 @@ class DirectoryQuery:
 
 @dataclass
 class Hit:
-    """One result, with what an advocate needs to make the call and why it matched."""
+    """One result, with what an advocate needs to make the call and why it matched.
 
-    service: object  # directory.models.Service
-    organization: object  # directory.models.Organization
-    location: object | None  # directory.models.Location, None for services with no location
+    Plain values, not model instances: a page is built from a few narrow queries, and nothing
+    here can carry a confidential location's coordinates or be saved by mistake.
+    """
+
+    service_id: UUID
+    service_name: str
+    organization_id: UUID
+    organization_name: str
+    location_id: UUID | None  # None for services with no location
+    service_at_location_id: UUID | None
     distance_km: float | None
     reasons: list[str]  # "12.3 km away", "serves all of TX", "matched: shelter", "open now"
     open_now: bool | None  # None when the hours are unknown
@@ -112,6 +120,8 @@ class Hit:
     city: str
     state: str
     confidential: bool
+    available_24_7: bool
+    alert: str  # the service's alert ("closed for renovation until ..."), "" when none
     eligibility: str
     assured_date: date | None
     verification_due: bool
@@ -455,7 +465,6 @@ class _Candidate:
     row: tuple
     distance: float | None = None
     area: str = ""  # "serves all of TX", "national"
-    rank: float = 0.0
     open_now: bool | None = None
 
 
@@ -511,17 +520,21 @@ def _months_ago(today: date, months: int) -> date:
 
 
 _PG_MATCH = "to_tsvector('english', se.text) @@ to_tsquery('english', %s)"
-_PG_RANK = ", ts_rank(to_tsvector('english', se.text), to_tsquery('english', %s))"
+_PG_RANK = "ts_rank(to_tsvector('english', se.text), to_tsquery('english', %s))"
 _FTS_JOIN = "JOIN directory_search_fts ON directory_search_fts.rowid = se.id"
 
 
-def _fts_matches(text_query: str) -> set[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rowid FROM directory_search_fts WHERE directory_search_fts MATCH %s",
-            [text_query],
-        )
-        return {row[0] for row in cursor.fetchall()}
+def _word_filters(words: list[str]) -> tuple[list[str], list]:
+    """``SearchEntry.words`` tests equivalent to ``fts5_query(words)``: each word's stem as a
+    whole token, the last one (of 2+ letters) also as a prefix."""
+    where, params = [], []
+    for i, word in enumerate(words):
+        parts = stemming.tokens(word)  # "a_b" is two tokens, as in FTS5
+        for j, token in enumerate(parts):
+            prefix = i == len(words) - 1 and j == len(parts) - 1 and len(word) >= 2
+            where.append("se.words LIKE %s ESCAPE '\\'")
+            params.append(_like_token(f" {token}" if prefix else f" {token} "))
+    return where, params
 
 
 def _fetch(where: list[str], params: list, extra_from: str = "", select: str = "") -> list:
@@ -591,39 +604,19 @@ def _zip_grid() -> dict:
     return grid
 
 
-def _candidates(query: DirectoryQuery, origin: geo.Place | None, words: list[str]):
+def _candidates(query: DirectoryQuery, origin: geo.Place, words: list[str]):
+    """Every entry near ``origin`` or serving it through its area, that passes the filters."""
     vendor = connection.vendor
     where, params = _filters(query, vendor)
     found: dict[int, _Candidate] = {}
     pg = vendor == "postgresql"
-    text_query = (tsquery if pg else fts5_query)(words) if words else ""
-    if origin is None:
-        if not words:
-            rows = _fetch(where, params)
-        elif pg:
-            rows = _fetch([*where, _PG_MATCH], [text_query, *params, text_query], select=_PG_RANK)
-        else:
-            # rank straight from the FTS table, joined on its rowid
-            rows = _fetch(
-                [*where, "directory_search_fts MATCH %s"],
-                [*params, text_query],
-                extra_from=_FTS_JOIN,
-                select=", directory_search_fts.rank",
-            )
-        for row in rows:
-            cand = _Candidate(row[:12])
-            if words:
-                # FTS5's rank is better when lower; ts_rank is better when higher
-                cand.rank = row[12] if vendor == "sqlite" else -row[12]
-            found[row[_ID]] = cand
-        return found
-    matches = None  # SQLite: the full-text matches, fetched once and shared by both steps
     if words and pg:
-        where, params = [*where, _PG_MATCH], [*params, text_query]
+        where, params = [*where, _PG_MATCH], [*params, tsquery(words)]
     elif words:
-        # An "id IN (fts subquery)" in each step would rebuild the match list twice, and SQLite
-        # would drive the area step from it (slow for a common word): one set, checked in Python.
-        matches = _fts_matches(text_query)
+        # Near a place the location indexes leave a few hundred rows: testing their stemmed
+        # words is far cheaper than fetching every full-text match of a common word.
+        word_where, word_params = _word_filters(words)
+        where, params = [*where, *word_where], [*params, *word_params]
     # 1. within the radius: the bounding box on the (latitude, longitude) index, then haversine
     min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
         origin.latitude, origin.longitude, query.radius_km
@@ -641,8 +634,6 @@ def _candidates(query: DirectoryQuery, origin: geo.Place | None, words: list[str
     # matches a fifth of the directory); the box on the (latitude, longitude) index is narrower.
     hint = "INDEXED BY directory_se_latlon" if not pg else ""
     for row in _fetch(box + where, box_params + params, extra_from=hint):
-        if matches is not None and row[_ID] not in matches:
-            continue
         d = geo.distance_km(origin.latitude, origin.longitude, row[_LAT], row[_LON])
         if d <= query.radius_km:
             found[row[_ID]] = _Candidate(row, distance=d)
@@ -654,9 +645,10 @@ def _candidates(query: DirectoryQuery, origin: geo.Place | None, words: list[str
     if origin.state:
         reach = ["se.reach IN (%s, %s)", "(se.reach = %s OR se.reach_states LIKE %s)"]
         reach_params = [national, statewide, national, f"% {origin.state} %"]
-    for row in _fetch(reach + where, reach_params + params):
-        if matches is not None and row[_ID] not in matches:
-            continue
+    # The statistics say three reach values share the table evenly; in fact "local" is nearly
+    # all of it, so without the hint SQLite scans the table for the two rare values.
+    hint = "INDEXED BY directory_se_reach" if not pg else ""
+    for row in _fetch(reach + where, reach_params + params, extra_from=hint):
         area = (
             "national"
             if row[_REACH] == ServiceAreaScopeChoices.NATIONAL
@@ -681,8 +673,6 @@ def _visible_distance(cand: _Candidate) -> float | None:
 
 
 def _rank(query: DirectoryQuery, origin, candidates: dict[int, _Candidate]) -> list[_Candidate]:
-    if origin is None:
-        return sorted(candidates.values(), key=lambda c: (c.rank, c.row[_NAME].lower(), c.row[_ID]))
     radius = query.radius_km
     inside = [c for c in candidates.values() if c.distance is not None and c.distance <= radius]
     outside = [c for c in candidates.values() if c.distance is None or c.distance > radius]
@@ -706,7 +696,17 @@ def _rank(query: DirectoryQuery, origin, candidates: dict[int, _Candidate]) -> l
     return inside + outside
 
 
-def _ranked(user, query: DirectoryQuery) -> tuple[list[_Candidate], geo.Place | None, list[str]]:
+def search(user, query: DirectoryQuery) -> SearchPage:
+    """One hit per service-at-location the user may see, best first (see the module docstring)."""
+    return _search(user, query, per_service=False)
+
+
+def search_services(user, query: DirectoryQuery) -> SearchPage:
+    """Like ``search``, one hit per service: its best-placed location."""
+    return _search(user, query, per_service=True)
+
+
+def _search(user, query: DirectoryQuery, *, per_service: bool) -> SearchPage:
     # Staff need view_directory. An anonymous visitor reaches here only through the public HSDS
     # API (LANTERN_HSDS_PUBLIC), which never includes confidential locations.
     public = user is not None and not user.is_authenticated and not query.include_confidential
@@ -717,37 +717,23 @@ def _ranked(user, query: DirectoryQuery) -> tuple[list[_Candidate], geo.Place | 
     warnings = []
     if query.text.strip() and not words:
         warnings.append("the text has no words to search for; it was ignored")
-    candidates = _candidates(query, origin, words)
     at = query.at or timezone.now()
-    for cand in candidates.values():
-        cand.open_now = is_open_compiled(cand.row[_HOURS], at, cand.row[_TZ])
-    if query.open_now:
-        candidates = {k: c for k, c in candidates.items() if c.open_now}
-    return _rank(query, origin, candidates), origin, warnings
-
-
-def search(user, query: DirectoryQuery) -> SearchPage:
-    """One hit per service-at-location the user may see, best first (see the module docstring)."""
-    ranked, origin, warnings = _ranked(user, query)
-    return _page(user, query, ranked, origin, warnings)
-
-
-def search_services(user, query: DirectoryQuery) -> SearchPage:
-    """Like ``search``, one hit per service: its best-placed location."""
-    ranked, origin, warnings = _ranked(user, query)
-    seen, unique = set(), []
-    for cand in ranked:
-        if cand.row[_SERVICE] not in seen:
-            seen.add(cand.row[_SERVICE])
-            unique.append(cand)
-    return _page(user, query, unique, origin, warnings)
-
-
-def _page(user, query, ranked: list[_Candidate], origin, warnings) -> SearchPage:
-    start = (query.page - 1) * query.per_page
+    if origin is None:
+        page, total = _unlocated_page(query, words, at, per_service=per_service)
+    else:
+        candidates = _candidates(query, origin, words)
+        for cand in candidates.values():
+            cand.open_now = is_open_compiled(cand.row[_HOURS], at, cand.row[_TZ])
+        if query.open_now:
+            candidates = {k: c for k, c in candidates.items() if c.open_now}
+        ranked = _rank(query, origin, candidates)
+        if per_service:
+            ranked = _first_per_service(ranked, key=lambda c: c.row[_SERVICE])
+        start = (query.page - 1) * query.per_page
+        page, total = ranked[start : start + query.per_page], len(ranked)
     return SearchPage(
-        hits=_hits(user, query, ranked[start : start + query.per_page]),
-        total=len(ranked),
+        hits=_hits(user, query, page),
+        total=total,
         page=query.page,
         per_page=query.per_page,
         origin=origin,
@@ -755,51 +741,189 @@ def _page(user, query, ranked: list[_Candidate], origin, warnings) -> SearchPage
     )
 
 
+def _first_per_service(items: list, key) -> list:
+    seen, unique = set(), []
+    for item in items:
+        if key(item) not in seen:
+            seen.add(key(item))
+            unique.append(item)
+    return unique
+
+
+def _unlocated_page(query, words, at, *, per_service: bool) -> tuple[list[_Candidate], int]:
+    """Without a location: text relevance (FTS5 rank / ``ts_rank``), then name, ordered and paged
+    in SQL. "Open now" and one-per-service need every match's hours or service, so those read
+    the matches' ids in order (a few narrow columns) and page in Python."""
+    pg = connection.vendor == "postgresql"
+    where, params = _filters(query, connection.vendor)
+    extra_from, order, order_params = "", "LOWER(se.name), se.id", []
+    if words and pg:
+        where, params = [*where, _PG_MATCH], [*params, tsquery(words)]
+        order = f"{_PG_RANK} DESC, {order}"
+        order_params = [tsquery(words)]
+    elif words:
+        where, params = [*where, "directory_search_fts MATCH %s"], [*params, fts5_query(words)]
+        extra_from, order = _FTS_JOIN, f"directory_search_fts.rank, {order}"
+    # Only constant SQL fragments are joined here; every user value travels as a parameter.
+    body = f"FROM directory_searchentry se {extra_from} WHERE {' AND '.join(where)}"  # noqa: S608
+    start = (query.page - 1) * query.per_page
+    if not query.open_now and not per_service:
+        total = _select(f"SELECT COUNT(*) {body}", params)[0][0]
+        ids = [
+            row[0]
+            for row in _select(
+                f"SELECT se.id {body} ORDER BY {order} LIMIT %s OFFSET %s",
+                [*params, *order_params, query.per_page, start],
+            )
+        ]
+    else:
+        rows = _select(
+            f"SELECT se.id, se.service_id, se.hours, se.time_zone {body} ORDER BY {order}",
+            [*params, *order_params],
+        )
+        if query.open_now:
+            open_at = lru_cache(maxsize=None)(lambda hours, tz: is_open_compiled(hours, at, tz))
+            rows = [row for row in rows if open_at(row[2], row[3])]
+        if per_service:
+            rows = _first_per_service(rows, key=lambda row: row[1])
+        total = len(rows)
+        ids = [row[0] for row in rows[start : start + query.per_page]]
+    if not ids:
+        return [], total
+    by_id = {row[_ID]: row for row in _fetch([f"se.id IN ({_in(ids)})"], ids)}
+    page = [_Candidate(by_id[pk]) for pk in ids]
+    for cand in page:
+        cand.open_now = is_open_compiled(cand.row[_HOURS], at, cand.row[_TZ])
+    return page, total
+
+
+# What a page shows, read with plain SQL: this runs on every search, and the ORM's query building
+# cost more than the queries themselves (bench/directory.py). Columns are listed once here.
+_ENTRY_SQL = """
+    SELECT se.id, se.service_id, se.organization_id, se.location_id, se.service_at_location_id,
+           se.confidential, se.state, se.terms, se.available_24_7, se.hours, se.assured_date,
+           s.name, s.alert, s.eligibility_description, o.name
+    FROM directory_searchentry se
+    JOIN directory_service s ON s.id = se.service_id
+    JOIN directory_organization o ON o.id = se.organization_id
+    WHERE se.id IN ({})"""
+_ENTRY_KEYS = (
+    "id", "service_id", "organization_id", "location_id", "service_at_location_id",
+    "confidential", "state", "terms", "available_24_7", "hours", "assured_date",
+    "service_name", "alert", "eligibility", "organization_name",
+)  # fmt: skip
+_OWNED_COLUMNS = {
+    "directory_phone": (
+        "id", "service_id", "location_id", "service_at_location_id",
+        "number", "extension", "type", "description",
+    ),
+    "directory_language": ("id", "service_id", "location_id", "code"),
+    "directory_schedule": (
+        "id", "service_id", "location_id", "service_at_location_id",
+        "freq", "byday", "bymonthday", "byweekno", "byyearday", "opens_at", "closes_at",
+        "valid_from", "valid_to", "description",
+    ),
+}  # fmt: skip
+_ADDRESS_SQL = """
+    SELECT location_id, address_1, address_2, city, state_province, postal_code, country
+    FROM directory_address WHERE location_id IN ({})
+    ORDER BY CASE WHEN address_type = 'postal' THEN 1 ELSE 0 END"""
+_ADDRESS_KEYS = ("address_1", "address_2", "city", "state_province", "postal_code", "country")
+
+
+def _select(sql: str, params: list) -> list[tuple]:
+    """Rows of a constant SQL statement; every value travels as a parameter."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _in(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _db_uuid(value: UUID):
+    return value.hex if connection.vendor == "sqlite" else value
+
+
+def _uuid(value) -> UUID | None:
+    """A UUID column as read: SQLite gives its 32 hex digits, PostgreSQL a UUID."""
+    if value is None or isinstance(value, UUID):
+        return value
+    return UUID(value)
+
+
+def _owned_by(table: str, owners: list[tuple[str, set]]) -> list[tuple]:
+    """Rows of ``table`` belonging to any of the owners, in one query: a UNION of one indexed
+    lookup per owner column (an OR of them would scan the table). A row found through two
+    owners comes once."""
+    parts, params = [], []
+    for column, ids in owners:
+        if ids:
+            # constant table and column names only; the ids are parameters
+            columns = ", ".join(_OWNED_COLUMNS[table])
+            parts.append(f"SELECT {columns} FROM {table} WHERE {column} IN ({_in(ids)})")  # noqa: S608
+            params += [_db_uuid(i) for i in ids]
+    if not parts:
+        return []
+    names = _OWNED_COLUMNS[table]
+    rows = {row[0]: row for row in _select(" UNION ALL ".join(parts), params)}
+    return [
+        tuple(
+            _uuid(v) if n == "id" or n.endswith("_id") else v
+            for n, v in zip(names, row, strict=True)
+        )
+        for row in rows.values()
+    ]
+
+
 def _hits(user, query: DirectoryQuery, page: list[_Candidate]) -> list[Hit]:
-    """Load what the page shows in a fixed number of queries (no N+1)."""
-    from lantern.directory.models import (
-        Address,
-        Language,
-        Phone,
-        Schedule,
-        SearchEntry,
-        TaxonomyTerm,
-    )
+    """Load what the page shows in a fixed number of narrow queries (no N+1, no model objects)."""
+    from lantern.directory.models import TaxonomyTerm
 
     if not page:
         return []
-    entries = SearchEntry.objects.select_related(
-        "service", "organization", "location", "service_at_location"
-    ).in_bulk([c.row[_ID] for c in page])
-    service_ids = {e.service_id for e in entries.values()}
-    location_ids = {e.location_id for e in entries.values() if e.location_id}
-    sal_ids = {e.service_at_location_id for e in entries.values() if e.service_at_location_id}
-
-    def owned_by(model, *owners):
-        """One query, a UNION of one indexed lookup per owner column (an OR would scan)."""
-        parts = [model.objects.filter(**{f"{col}__in": ids}) for col, ids in owners if ids]
-        return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
-
-    all_owners = (
+    ids = [c.row[_ID] for c in page]
+    entries = {}
+    for row in _select(_ENTRY_SQL.format(_in(ids)), ids):
+        e = dict(zip(_ENTRY_KEYS, row, strict=True))
+        for key in ("service_id", "organization_id", "location_id", "service_at_location_id"):
+            e[key] = _uuid(e[key])
+        e["confidential"], e["available_24_7"] = bool(e["confidential"]), bool(e["available_24_7"])
+        if isinstance(e["assured_date"], str):  # SQLite
+            e["assured_date"] = date.fromisoformat(e["assured_date"])
+        entries[e["id"]] = e
+    service_ids = {e["service_id"] for e in entries.values()}
+    location_ids = {e["location_id"] for e in entries.values()} - {None}
+    sal_ids = {e["service_at_location_id"] for e in entries.values()} - {None}
+    owners = [
         ("service_id", service_ids),
         ("location_id", location_ids),
         ("service_at_location_id", sal_ids),
-    )
+    ]
     phones, languages, schedules = defaultdict(list), defaultdict(list), defaultdict(list)
-    for phone in sorted(owned_by(Phone, *all_owners), key=lambda p: (p.number, str(p.pk))):
-        for key in (phone.service_id, phone.location_id, phone.service_at_location_id):
+    for _pk, *keys, number, extension, kind, description in sorted(
+        _owned_by("directory_phone", owners), key=lambda p: (p[4], str(p[0]))
+    ):
+        phone = {"number": number, "extension": extension, "type": kind, "description": description}
+        for key in keys:
             if key:
                 phones[key].append(phone)
-    for lang in sorted(owned_by(Language, *all_owners[:2]), key=lambda x: (x.code, str(x.pk))):
-        languages[lang.service_id or lang.location_id].append(lang)
-    for sched in owned_by(Schedule, *all_owners):
-        for key in (sched.service_id, sched.location_id, sched.service_at_location_id):
+    for _pk, service_id, location_id, code in sorted(
+        _owned_by("directory_language", owners[:2]), key=lambda x: (x[3], str(x[0]))
+    ):
+        languages[service_id or location_id].append(code)
+    for row in sorted(_owned_by("directory_schedule", owners), key=lambda x: str(x[0])):
+        schedule = dict(zip(_OWNED_COLUMNS["directory_schedule"], row, strict=True))
+        for key in row[1:4]:
             if key:
-                schedules[key].append(sched)
+                schedules[key].append(schedule)
     addresses: dict = {}
-    for address in Address.objects.filter(location_id__in=location_ids).order_by("address_type"):
-        if address.location_id not in addresses or address.address_type != "postal":
-            addresses.setdefault(address.location_id, address)
+    if location_ids:
+        params = [_db_uuid(i) for i in location_ids]
+        for location_id, *values in _select(_ADDRESS_SQL.format(_in(params)), params):
+            # a physical address first, the postal one when that is all there is
+            addresses.setdefault(_uuid(location_id), dict(zip(_ADDRESS_KEYS, values, strict=True)))
     term_names = (
         dict(TaxonomyTerm.objects.filter(code__in=query.terms).values_list("code", "name"))
         if query.terms
@@ -811,20 +935,17 @@ def _hits(user, query: DirectoryQuery, page: list[_Candidate]) -> list[Hit]:
     hits = []
     for cand in page:
         e = entries[cand.row[_ID]]
-        service, loc = e.service, e.location
-        if loc is not None and loc.confidential:
-            # an in-memory copy for display only: a shelter's coordinates never leave search
-            loc.latitude = loc.longitude = None
-        sal_id = e.service_at_location_id
+        service_id, location_id = e["service_id"], e["location_id"]
+        sal_id = e["service_at_location_id"]
         reasons = []
         distance = _visible_distance(cand)
         if distance is not None:
             reasons.append(
-                f"about {distance:.0f} km away" if e.confidential else f"{distance:.1f} km away"
+                f"about {distance:.0f} km away" if e["confidential"] else f"{distance:.1f} km away"
             )
         if cand.area:
             reasons.append(cand.area)
-        entry_terms = set(e.terms.split())
+        entry_terms = set(e["terms"].split())
         matched_terms = [t for t in query.terms if t in entry_terms]
         if matched_terms:
             reasons.append("matched: " + ", ".join(term_names.get(t, t) for t in matched_terms))
@@ -836,64 +957,54 @@ def _hits(user, query: DirectoryQuery, page: list[_Candidate]) -> list[Hit]:
             reasons.append(f"serves {PopulationChoices(query.population).label}")
         if cand.open_now:
             reasons.append("open now")
-        if e.available_24_7 or is_always_open(e.hours):
+        if e["available_24_7"] or is_always_open(e["hours"]):
             reasons.append("24/7")
-        own_schedules = (
-            schedules.get(sal_id) or schedules.get(service.pk) or schedules.get(e.location_id) or []
-        )
-        hours_text = describe(own_schedules)
-        if e.available_24_7 and "Open 24/7" not in hours_text:
+        # the most specific schedules apply: service-at-location, service, then location
+        own = schedules.get(sal_id) or schedules.get(service_id) or schedules.get(location_id)
+        hours_text = describe(own or [])
+        if e["available_24_7"] and "Open 24/7" not in hours_text:
             hours_text = ["Open 24/7", *hours_text]
-        hit_phones = []
-        seen_numbers = set()
-        for key in (sal_id, service.pk, e.location_id):
-            for p in phones.get(key, []) if key else []:
-                if (p.number, p.extension) not in seen_numbers:
-                    seen_numbers.add((p.number, p.extension))
-                    hit_phones.append(
-                        {
-                            "number": p.number,
-                            "extension": p.extension,
-                            "type": p.type,
-                            "description": p.description,
-                        }
-                    )
+        hit_phones, seen_numbers = [], set()
+        for key in (sal_id, service_id, location_id):
+            for phone in phones.get(key, []) if key else []:
+                if (phone["number"], phone["extension"]) not in seen_numbers:
+                    seen_numbers.add((phone["number"], phone["extension"]))
+                    hit_phones.append(phone)
         codes = []
-        for lang in languages.get(service.pk, []) + languages.get(e.location_id, []):
-            if lang.code and lang.code not in codes:
-                codes.append(lang.code)
-        address = addresses.get(e.location_id)
-        address_dict = None
-        if address is not None and (not e.confidential or see_confidential):
-            address_dict = {
-                "address_1": address.address_1,
-                "address_2": address.address_2,
-                "city": address.city,
-                "state_province": address.state_province,
-                "postal_code": address.postal_code,
-                "country": address.country,
-            }
-        assured = e.assured_date
+        for code in languages.get(service_id, []) + languages.get(location_id, []):
+            if code and code not in codes:
+                codes.append(code)
+        address = addresses.get(location_id)
+        assured = e["assured_date"]
         hits.append(
             Hit(
-                service=service,
-                organization=e.organization,
-                location=loc,
+                service_id=service_id,
+                service_name=e["service_name"],
+                organization_id=e["organization_id"],
+                organization_name=e["organization_name"],
+                location_id=location_id,
+                service_at_location_id=sal_id,
                 distance_km=distance,
                 reasons=reasons,
                 open_now=cand.open_now,
                 hours=hours_text,
                 phones=hit_phones,
                 languages=codes,
-                address=address_dict,
-                city=address.city if address else "",
-                state=e.state,
-                confidential=e.confidential,
-                eligibility=service.eligibility_description,
+                address=(
+                    address
+                    if address is not None and (not e["confidential"] or see_confidential)
+                    else None
+                ),
+                city=address["city"] if address else "",
+                state=e["state"],
+                confidential=e["confidential"],
+                available_24_7=e["available_24_7"],
+                alert=e["alert"],
+                eligibility=e["eligibility"],
                 assured_date=assured,
                 verification_due=assured is None
                 or (today - assured).days > VERIFICATION_INTERVAL_DAYS,
-                entry_id=e.pk,
+                entry_id=cand.row[_ID],
                 area=cand.area,
             )
         )
