@@ -450,7 +450,8 @@ class SearchEntry(models.Model):
     # (``schedules.compile_hours``); "" when the hours are unknown. Search decides "open now" on
     # thousands of candidates from this column without loading a schedule.
     hours = models.TextField(blank=True)
-    # Full text (PostgreSQL reads it through a tsvector expression index; SQLite through FTS5).
+    # Full text (PostgreSQL reads it through a stored tsvector column, migration 0005; SQLite
+    # through FTS5, migration 0002).
     text = models.TextField(blank=True)
     # The distinct stemmed words of ``text`` (``stemming.words_column``): SQLite tests a search's
     # words on candidates near a place with LIKE instead of fetching every full-text match.

@@ -23,16 +23,23 @@ How a search runs:
 * With a location (lat+lon, else ZIP, else city+state): entries inside a bounding box on the
   (latitude, longitude) index, kept when the exact haversine distance is within ``radius_km``,
   nearest first; then services whose area covers the caller (national, or statewide in the
-  caller's state), each once at its nearest location, statewide before national. Without a
-  location: text relevance (FTS5 rank / ``ts_rank``), then name.
-* Text: the user's words only (``\w+``), all required, the last one also as a prefix; each is
-  a quoted FTS5 string or a ``to_tsquery`` lexeme, always passed as a query parameter.
+  caller's state), each once at its nearest location, statewide before national. On SQLite both
+  indexes carry the filter columns (``models.CoveringIndex``), so a table row is read only for
+  an entry that passes every filter.
+* Without a location: text relevance (FTS5 rank / ``ts_rank``), then name, ordered and paged in
+  SQL; "open now" and one-hit-per-service page in Python over the matches' ids in that order.
+* Text: the user's words only (``\w+``), all required, the last one also as a prefix. Without a
+  location each is a quoted FTS5 string or a ``to_tsquery`` lexeme; near a place on SQLite, the
+  few hundred candidates are tested on ``SearchEntry.words`` (stems, ``stemming.py``) with LIKE,
+  which is far cheaper than every full-text match of a common word in the country. Every user
+  value is passed as a query parameter.
 * Filters are SQL on ``SearchEntry``'s token columns; "open now" is decided in Python on the
   candidates from ``SearchEntry.hours`` (weekly intervals compiled from the schedules) in each
   entry's own time zone.
+* A page's details (phones, hours, languages, address) come from five narrow SQL queries.
 * Confidential locations: distances come from their ZIP centre (the index never holds their
   coordinates) and are rounded to whole kilometres; ``Hit.address`` is None unless the rules
-  allow ``view_confidential_location``; ``Hit.location`` never carries their coordinates.
+  allow ``view_confidential_location``; a ``Hit`` never carries coordinates.
 """
 
 from __future__ import annotations
@@ -519,8 +526,8 @@ def _months_ago(today: date, months: int) -> date:
     return date(year, month, day)
 
 
-_PG_MATCH = "to_tsvector('english', se.text) @@ to_tsquery('english', %s)"
-_PG_RANK = "ts_rank(to_tsvector('english', se.text), to_tsquery('english', %s))"
+_PG_MATCH = "se.text_tsv @@ to_tsquery('english', %s)"  # migration 0005
+_PG_RANK = "ts_rank(se.text_tsv, to_tsquery('english', %s))"
 _FTS_JOIN = "JOIN directory_search_fts ON directory_search_fts.rowid = se.id"
 
 
