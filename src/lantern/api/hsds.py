@@ -64,8 +64,6 @@ def _viewer(request):
     return user
 
 
-
-
 @hsds_api.exception_handler(InvalidInput)
 def _invalid(request, exc):
     return hsds_api.create_response(

@@ -76,7 +76,6 @@ def do_give_referral(
     return referral
 
 
-
 def do_remove_referral(referral: Referral, *, actor, reason: str = "given by mistake") -> None:
     """Delete a referral given by mistake; only while its status is still ``given``."""
     _require_referral_rights(actor, referral.contact)
