@@ -31,6 +31,7 @@ ACTIONS: dict[str, str | None] = {
     "create_contact": None,
     "view_contact": "contacts.Contact",
     "edit_contact": "contacts.Contact",
+    "take_contact": "contacts.Contact",
     "view_contact_pii": "contacts.Contact",
     "export_contacts": "contacts.Contact",
     "view_audit": None,

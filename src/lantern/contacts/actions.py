@@ -4,7 +4,7 @@ transaction; callers (console, API, intake) stay thin."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lantern.accounts import rules
@@ -12,16 +12,25 @@ from lantern.accounts.choices import UserRoleChoices
 from lantern.accounts.models import User
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
-from lantern.contacts import queries
-from lantern.contacts.choices import NON_DATA_CALL_TYPES, ContactCallTypeChoices
+from lantern.contacts import outbound, queries
+from lantern.contacts.choices import (
+    NON_DATA_CALL_TYPES,
+    ContactCallTypeChoices,
+    ContactChannelChoices,
+    ContactStatusChoices,
+    ConversationStateChoices,
+    MessageDirectionChoices,
+    MessageStatusChoices,
+)
 from lantern.contacts.definitions import active_form
 from lantern.contacts.exceptions import ContactValidationError
-from lantern.contacts.models import Contact, ContactCallType
+from lantern.contacts.models import Contact, ContactCallType, Conversation, Message
 from lantern.contacts.validation import clean_contact
 from lantern.privacy import crypto
 from lantern.privacy.fields import reveal
 
 PERSONAL_FIELDS = ("caller_name", "caller_phone", "caller_email", "summary")
+MAX_MESSAGE = 1600  # Twilio's limit for one SMS body; chat and email replies share it
 HANDLER_ROLES = (UserRoleChoices.ADVOCATE, UserRoleChoices.CASE_ANALYST, UserRoleChoices.SUPERVISOR)
 
 
@@ -159,6 +168,12 @@ def do_update_contact(contact: Contact, data: dict, *, actor) -> Contact:
             contact.handled_by = changed["handled_by"]
         call_types = changed.get("call_types", before.get("call_types") or contact.call_type_values)
         _derive_flags(contact, call_types)
+        audited = dict(changed)
+        if contact.status == ContactStatusChoices.OPEN and call_types:
+            # an advocate logs a contact that arrived through a channel
+            contact.status = audited["status"] = ContactStatusChoices.LOGGED
+            if contact.handled_by is None and actor is not None:
+                contact.handled_by = audited["handled_by"] = actor
         contact.save()
         if "call_types" in changed:
             _set_call_types(contact, call_types, replace=True)
@@ -172,7 +187,10 @@ def do_update_contact(contact: Contact, data: dict, *, actor) -> Contact:
             )
             for f, v in before.items()
         }
-        audit.record(actor, Audit.UPDATE, contact, changes=_audit_changes(changed, audit_before))
+        if "status" in audited:
+            audit_before["status"] = ContactStatusChoices.OPEN.value
+            audit_before.setdefault("handled_by", None)
+        audit.record(actor, Audit.UPDATE, contact, changes=_audit_changes(audited, audit_before))
         _ensure_visible(actor, contact)
     return contact
 
@@ -192,3 +210,246 @@ def do_repeat_lookup(user, *, phone: str = "", email: str = "", exclude_id=None)
             user, Audit.LOOKUP, object_type="contacts.contact", changes={"matches": repeat.count}
         )
     return repeat
+
+
+# --- channels: contacts and messages that arrive on their own (decision 0003) ---------------
+
+INTAKE = "intake"  # the audit actor for what arrives through a channel
+
+
+def _new_open_contact(
+    channel: str,
+    *,
+    received_at,
+    urgent: bool = False,
+    language: str = "",
+    provider_id: str = "",
+    phone: str = "",
+    email: str = "",
+) -> Contact:
+    contact = Contact(
+        form_version=active_form(),
+        channel=channel,
+        status=ContactStatusChoices.OPEN,
+        received_at=received_at,
+        urgent=urgent,
+        provider_id=provider_id,
+    )
+    if language:
+        contact.language = language
+    _apply(contact, {"caller_phone": phone or "", "caller_email": email or ""})
+    contact.save(force_insert=True)
+    audit.record(
+        INTAKE,
+        Audit.CREATE,
+        contact,
+        changes={"channel": channel, "status": contact.status, "urgent": urgent},
+    )
+    return contact
+
+
+def do_receive_call(
+    *, provider_id: str, caller: str = "", received_at=None
+) -> tuple[Contact, bool]:
+    """A phone call arriving (Twilio CallSid as ``provider_id``): an open contact, once.
+
+    Returns ``(contact, created)``; a retried webhook gets the same contact and ``False``.
+    """
+    if not provider_id:
+        raise ContactValidationError({"provider_id": "a call needs the provider's call id"})
+    existing = Contact.objects.filter(provider_id=provider_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            contact = _new_open_contact(
+                ContactChannelChoices.PHONE,
+                received_at=received_at or timezone.now(),
+                provider_id=provider_id,
+                phone=caller,
+            )
+    except IntegrityError:  # the same call id stored by a concurrent retry: that one stands
+        return Contact.objects.get(provider_id=provider_id), False
+    return contact, True
+
+
+def do_note_call_progress(
+    contact: Contact,
+    *,
+    language: str = "",
+    urgent: bool | None = None,
+    ended_at=None,
+    reason: str = "",
+) -> Contact:
+    """What the caller chose in the phone menu, or that the call ended. Urgency only rises."""
+    changes = {}
+    if language and language != contact.language:
+        contact.language = changes["language"] = language
+    if urgent and not contact.urgent:
+        contact.urgent = changes["urgent"] = True
+    if ended_at is not None and contact.ended_at is None:
+        contact.ended_at = ended_at
+        changes["ended_at"] = ended_at.isoformat()
+    if changes:
+        with transaction.atomic():
+            contact.save(update_fields=[*(k for k in changes), "updated_at"])
+            audit.record(INTAKE, Audit.UPDATE, contact, changes=changes, reason=reason)
+    return contact
+
+
+def do_receive_message(
+    *,
+    channel: str,
+    hotline_address: str,
+    participant: str,
+    body: str,
+    provider_id: str = "",
+    media_count: int = 0,
+    received_at=None,
+) -> tuple[Message, bool]:
+    """Store one message from a person on a text channel, threading it into their open
+    conversation (or opening a contact and a conversation for it).
+
+    ``participant`` is their phone number (E.164) or email address, "" when anonymous.
+    Idempotent on ``provider_id``: a retry returns the stored message and ``created=False``.
+    """
+    if provider_id:
+        existing = Message.objects.filter(provider_id=provider_id).first()
+        if existing is not None:
+            return existing, False
+    kind = "email" if channel == ContactChannelChoices.EMAIL else "phone"
+    index = crypto.blind_index(kind, participant) if participant else ""
+    now = received_at or timezone.now()
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _store_inbound(
+                    channel,
+                    hotline_address,
+                    participant,
+                    index,
+                    body,
+                    provider_id,
+                    media_count,
+                    now,
+                ), True
+        except IntegrityError:
+            # a concurrent delivery stored this message, or opened this person's conversation
+            if provider_id and Message.objects.filter(provider_id=provider_id).exists():
+                return Message.objects.get(provider_id=provider_id), False
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store_inbound(
+    channel, hotline_address, participant, index, body, provider_id, media_count, now
+) -> Message:
+    conversation = None
+    if index:
+        conversation = (
+            Conversation.objects.select_for_update()
+            .filter(
+                channel=channel,
+                hotline_address=hotline_address,
+                participant_index=index,
+                state=ConversationStateChoices.OPEN,
+            )
+            .first()
+        )
+    if conversation is None:
+        email = participant if channel == ContactChannelChoices.EMAIL else ""
+        phone = participant if not email else ""
+        contact = _new_open_contact(channel, received_at=now, phone=phone, email=email)
+        conversation = Conversation.objects.create(
+            contact=contact,
+            channel=channel,
+            hotline_address=hotline_address,
+            participant=participant,
+            participant_index=index,
+            opened_at=now,
+            last_message_at=now,
+        )
+    message = Message.objects.create(
+        conversation=conversation,
+        direction=MessageDirectionChoices.INBOUND,
+        body=body,
+        provider_id=provider_id,
+        status=MessageStatusChoices.RECEIVED,
+        media_count=media_count,
+        created_at=now,
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
+    audit.record(INTAKE, Audit.CREATE, message, changes={"direction": "inbound"})
+    return message
+
+
+def do_take_contact(contact: Contact, *, actor) -> Contact:
+    """An advocate answers a waiting contact: it becomes theirs to handle and log.
+
+    Only an open contact nobody handles yet can be taken; two advocates racing for it meet the
+    conditional update, and the second is told someone else has it.
+    """
+    _require(actor, "take_contact", contact)
+    with transaction.atomic():
+        taken = Contact.objects.filter(
+            pk=contact.pk, status=ContactStatusChoices.OPEN, handled_by__isnull=True
+        ).update(handled_by=actor, updated_at=timezone.now())
+        if not taken:
+            raise ContactValidationError({"handled_by": "someone else has taken this contact"})
+        contact.refresh_from_db()
+        audit.record(actor, Audit.UPDATE, contact, changes={"handled_by": actor.username})
+    return contact
+
+
+def do_send_message(conversation: Conversation, body: str, *, actor) -> Message:
+    """An advocate's reply (or an automatic one, ``actor`` None): stored as queued, handed to
+    the channel's sender after commit."""
+    _require(actor, "edit_contact", conversation.contact)
+    body = (body or "").strip()
+    if not body:
+        raise ContactValidationError({"body": "write a message first"})
+    if len(body) > MAX_MESSAGE:
+        raise ContactValidationError({"body": f"at most {MAX_MESSAGE} characters"})
+    if not outbound.can_send(conversation.channel):
+        raise ContactValidationError({"body": f"replies cannot be sent on {conversation.channel}"})
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation,
+            direction=MessageDirectionChoices.OUTBOUND,
+            body=body,
+            status=MessageStatusChoices.QUEUED,
+            sent_by=actor,
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
+        audit.record(actor or INTAKE, Audit.CREATE, message, changes={"direction": "outbound"})
+        outbound.send_after_commit(conversation.channel, message.pk)
+    return message
+
+
+# A message's status only moves forward; a late "sent" callback never undoes "delivered".
+_STATUS_ORDER = {
+    MessageStatusChoices.QUEUED: 0,
+    MessageStatusChoices.SENT: 1,
+    MessageStatusChoices.UNDELIVERED: 2,
+    MessageStatusChoices.FAILED: 2,
+    MessageStatusChoices.DELIVERED: 3,
+    MessageStatusChoices.READ: 4,
+}
+
+
+def do_update_message_status(
+    message: Message, status: str, *, provider_id: str = "", error: str = ""
+) -> bool:
+    """Record what the provider says happened to an outbound message. Returns False when it
+    changes nothing (a repeated or out-of-order callback)."""
+    if _STATUS_ORDER.get(status, -1) <= _STATUS_ORDER.get(message.status, -1):
+        return False
+    message.status = status
+    message.error = error[:200]
+    if provider_id and not message.provider_id:
+        message.provider_id = provider_id
+    with transaction.atomic():
+        message.save(update_fields=["status", "error", "provider_id"])
+        audit.record(INTAKE, Audit.UPDATE, message, changes={"status": status})
+    return True

@@ -69,3 +69,32 @@ class ContactHeardAboutChoices(models.TextChoices):
     PREVIOUS_CONTACT = "previous_contact", _("Contacted us before")
     OTHER = "other", _("Other")
     UNKNOWN = "unknown", _("Unknown / not asked")
+
+
+class ContactStatusChoices(models.TextChoices):
+    """A contact that arrived through a channel is open until an advocate logs it."""
+
+    OPEN = "open", _("Waiting to be logged")
+    LOGGED = "logged", _("Logged")
+
+
+class ConversationStateChoices(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class MessageDirectionChoices(models.TextChoices):
+    INBOUND = "inbound", _("From the contact")
+    OUTBOUND = "outbound", _("From the hotline")
+
+
+class MessageStatusChoices(models.TextChoices):
+    """Twilio's message statuses, which email and chat also fit."""
+
+    RECEIVED = "received", _("Received")
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    UNDELIVERED = "undelivered", _("Not delivered")
+    FAILED = "failed", _("Failed")

@@ -8,6 +8,10 @@ from lantern.contacts.choices import (
     ContactCallerTypeChoices,
     ContactCallTypeChoices,
     ContactChannelChoices,
+    ContactStatusChoices,
+    ConversationStateChoices,
+    MessageDirectionChoices,
+    MessageStatusChoices,
 )
 from lantern.core.geo import USStateChoices
 from lantern.core.ids import uuid7
@@ -42,6 +46,11 @@ class Contact(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     form_version = models.ForeignKey(ContactFormVersion, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=16, choices=ContactChannelChoices.choices)
+    status = models.CharField(
+        max_length=16, choices=ContactStatusChoices.choices, default=ContactStatusChoices.LOGGED
+    )
+    # The provider's id for this contact (Twilio CallSid): a retried webhook finds it again.
+    provider_id = models.CharField(max_length=64, blank=True)
     received_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=35, default="en", help_text="BCP 47 tag")
@@ -86,6 +95,14 @@ class Contact(models.Model):
             models.Index(fields=["channel", "-received_at"], name="contact_channel_idx"),
             models.Index(fields=["urgent", "-received_at"], name="contact_urgent_idx"),
             models.Index(fields=["handled_by", "-received_at"], name="contact_handler_idx"),
+            models.Index(fields=["status", "-received_at"], name="contact_status_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_id"],
+                condition=~models.Q(provider_id=""),
+                name="contact_provider_id_unique",
+            )
         ]
 
     def __str__(self):
@@ -121,3 +138,81 @@ class ContactCallType(models.Model):
 
     def __str__(self):
         return self.get_call_type_display()
+
+
+class Conversation(models.Model):
+    """The ordered messages of one text exchange (SMS, chat, email, tip follow-up) with one
+    person, belonging to one contact.
+
+    ``participant`` is the person's address on the channel (phone number, email address), empty
+    for an anonymous chat; it is encrypted, and ``participant_index`` (a blind index) threads
+    their next message into the open conversation.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="conversation")
+    channel = models.CharField(max_length=16, choices=ContactChannelChoices.choices)
+    hotline_address = models.CharField(
+        max_length=200, blank=True, help_text="the hotline's number or address it came to"
+    )
+    participant = EncryptedTextField()
+    participant_index = models.CharField(max_length=40, blank=True, db_index=True)
+    state = models.CharField(
+        max_length=16,
+        choices=ConversationStateChoices.choices,
+        default=ConversationStateChoices.OPEN,
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "-last_message_at"], name="conversation_state_idx")
+        ]
+        constraints = [
+            # one open thread per person and hotline address: their next text joins it
+            models.UniqueConstraint(
+                fields=["channel", "hotline_address", "participant_index"],
+                condition=models.Q(state="open") & ~models.Q(participant_index=""),
+                name="conversation_one_open_thread",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} conversation {str(self.pk)[:8]}"
+
+
+class Message(models.Model):
+    """One message of a conversation, in or out. The body is encrypted at rest."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    direction = models.CharField(max_length=16, choices=MessageDirectionChoices.choices)
+    body = EncryptedTextField()
+    # Twilio MessageSid, an email's Message-ID: a retried delivery finds the message again.
+    provider_id = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=MessageStatusChoices.choices)
+    error = models.CharField(max_length=200, blank=True)
+    media_count = models.PositiveSmallIntegerField(default=0)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["conversation", "created_at", "id"]
+        indexes = [models.Index(fields=["conversation", "created_at"], name="message_thread_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_id"],
+                condition=~models.Q(provider_id=""),
+                name="message_provider_id_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_direction_display()} message {str(self.pk)[:8]}"
