@@ -99,9 +99,11 @@ def test_an_advocate_logs_an_open_contact(personas):
     assert contact.status == "logged" and contact.handled_by == personas["advocate"]
 
 
-def test_replies_are_queued_then_sent_after_commit(personas, django_capture_on_commit_callbacks):
+def test_replies_are_queued_then_sent_after_commit(
+    personas, django_capture_on_commit_callbacks, monkeypatch
+):
     sent = []
-    outbound.register("sms", sent.append)
+    monkeypatch.setitem(outbound._senders, "sms", sent.append)  # the channel's sender, observed
     message, _ = receive("hello", "SM1")
     conversation = message.conversation
     do_take_contact(conversation.contact, actor=personas["advocate"])

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "lantern.contacts",
     "lantern.directory",
     "lantern.cases",
+    "lantern.intake",
     "lantern.console",
     "lantern.api",
     "lantern.demo",
@@ -138,6 +139,12 @@ LANTERN_LOCKOUT_THRESHOLD = int(os.environ.get("LANTERN_LOCKOUT_THRESHOLD", "5")
 LANTERN_LOCKOUT_MINUTES = int(os.environ.get("LANTERN_LOCKOUT_MINUTES", "15"))
 # The HSDS API (/hsds/) without signing in; confidential locations are never shown either way.
 LANTERN_HSDS_PUBLIC = os.environ.get("LANTERN_HSDS_PUBLIC", "") in ("1", "true", "yes", "on")
+# --- Intake (channels) ----------------------------------------------------------------------
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+# Only for tests and staging: a server speaking Twilio's REST API instead of api.twilio.com.
+TWILIO_API_URL = os.environ.get("TWILIO_API_URL", "")
+LANTERN_INTAKE_MESSAGES_FILE = os.environ.get("LANTERN_INTAKE_MESSAGES_FILE", "")
 LANTERN_RULES_FILE = os.environ.get("LANTERN_RULES_FILE", str(BASE_DIR / "accounts" / "rules.yaml"))
 
 # --- Internationalisation ---------------------------------------------------------------------

@@ -10,5 +10,6 @@ urlpatterns = [
     path("console/", include("lantern.console.urls")),
     path("api/v1/", api.urls),
     path("hsds/", hsds_api.urls),
+    path("intake/", include("lantern.intake.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -402,28 +402,33 @@ def do_take_contact(contact: Contact, *, actor) -> Contact:
     return contact
 
 
-def do_send_message(conversation: Conversation, body: str, *, actor) -> Message:
+def do_send_message(
+    conversation: Conversation, body: str, *, actor, answer_inline: bool = False
+) -> Message:
     """An advocate's reply (or an automatic one, ``actor`` None): stored as queued, handed to
-    the channel's sender after commit."""
+    the channel's sender after commit. ``answer_inline``: the adapter puts it in its own answer
+    to the provider (a TwiML ``<Message>``), so it is recorded as sent and nothing else sends it.
+    """
     _require(actor, "edit_contact", conversation.contact)
     body = (body or "").strip()
     if not body:
         raise ContactValidationError({"body": "write a message first"})
     if len(body) > MAX_MESSAGE:
         raise ContactValidationError({"body": f"at most {MAX_MESSAGE} characters"})
-    if not outbound.can_send(conversation.channel):
+    if not answer_inline and not outbound.can_send(conversation.channel):
         raise ContactValidationError({"body": f"replies cannot be sent on {conversation.channel}"})
     with transaction.atomic():
         message = Message.objects.create(
             conversation=conversation,
             direction=MessageDirectionChoices.OUTBOUND,
             body=body,
-            status=MessageStatusChoices.QUEUED,
+            status=MessageStatusChoices.SENT if answer_inline else MessageStatusChoices.QUEUED,
             sent_by=actor,
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
         audit.record(actor or INTAKE, Audit.CREATE, message, changes={"direction": "outbound"})
-        outbound.send_after_commit(conversation.channel, message.pk)
+        if not answer_inline:
+            outbound.send_after_commit(conversation.channel, message.pk)
     return message
 
 

@@ -179,3 +179,19 @@ def contact_counts_today(user) -> dict:
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     qs = Contact.objects.restrict(user, "view_contact").filter(received_at__gte=start)
     return qs.aggregate(total=Count("pk"), urgent=Count("pk", filter=Q(urgent=True)))
+
+
+def message_by_provider_id(provider_id: str):
+    """The message a provider's status callback is about, or None (system use, no user)."""
+    from lantern.contacts.models import Message
+
+    if not provider_id:
+        return None
+    return Message.objects.filter(provider_id=provider_id).select_related("conversation").first()
+
+
+def message_for_sending(message_id):
+    """A queued outbound message with its conversation (system use: the channel's sender)."""
+    from lantern.contacts.models import Message
+
+    return Message.objects.select_related("conversation").filter(pk=message_id).first()

@@ -1,0 +1,156 @@
+"""SMS through Twilio: incoming texts, STOP/START, the first automatic reply, sending replies.
+
+A text is stored (``contacts.actions.do_receive_message``) before Twilio gets its answer; a
+retried webhook (same ``MessageSid``) gets the same answer without a second message.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from twilio.twiml.messaging_response import MessagingResponse
+
+from lantern.contacts import actions as contacts
+from lantern.contacts import queries as contact_queries
+from lantern.core.phone import normalize_phone
+from lantern.intake import messages, twilio
+from lantern.intake.models import SmsOptOut
+from lantern.privacy import crypto
+from lantern.privacy.fields import reveal
+
+log = logging.getLogger("lantern.intake")
+# Twilio's standard opt-out and opt-in keywords (a whole message, any case)
+STOP_WORDS = frozenset(
+    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
+)
+START_WORDS = frozenset({"start", "unstop", "optin"})
+MAX_BODY = 1600
+# Twilio's statuses for an outbound message -> ours (the rest change nothing)
+STATUSES = {
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "read",
+    "undelivered": "undelivered",
+    "failed": "failed",
+}
+
+
+class BadWebhook(ValueError):
+    """A signed request that still does not make sense (no sender, no id)."""
+
+
+def _index(number: str) -> str:
+    return crypto.blind_index("phone", number)
+
+
+def _sender(params) -> str:
+    raw = (params.get("From") or "").strip()
+    if not raw:
+        raise BadWebhook("From is missing")
+    try:
+        return normalize_phone(raw)
+    except ValueError:
+        return raw[:64]  # a short code or an alphanumeric sender: kept as Twilio gave it
+
+
+def receive(params) -> MessagingResponse:
+    """Handle one incoming-message webhook; returns the TwiML answer."""
+    sid = (params.get("MessageSid") or params.get("SmsSid") or "").strip()
+    if not sid:
+        raise BadWebhook("MessageSid is missing")
+    sender, hotline = _sender(params), (params.get("To") or "").strip()[:200]
+    body = (params.get("Body") or "")[:MAX_BODY]
+    try:
+        media = max(0, min(int(params.get("NumMedia") or 0), 10))
+    except ValueError:
+        media = 0
+    response = MessagingResponse()
+    with transaction.atomic():
+        message, created = contacts.do_receive_message(
+            channel="sms", hotline_address=hotline, participant=sender, body=body,
+            provider_id=sid, media_count=media,
+        )  # fmt: skip
+        conversation = message.conversation
+        # the person's first text in this conversation (ids are time-ordered UUIDv7)
+        first = not conversation.messages.filter(direction="inbound", pk__lt=message.pk).exists()
+        keyword = body.strip().lower()
+        if keyword in STOP_WORDS:
+            if created:
+                _opt_out(hotline, sender)
+            reply = messages.text("sms", "stopped")
+        elif keyword in START_WORDS and (not created or _opt_in(hotline, sender)):
+            reply = messages.text("sms", "started")
+        elif first and not _opted_out(hotline, sender):
+            reply = messages.text("sms", "first_reply", conversation.contact.language)
+        else:
+            reply = ""
+        if reply and created:
+            # the answer goes back inline, in this response: recorded as sent
+            contacts.do_send_message(conversation, reply, actor=None, answer_inline=True)
+    if reply:
+        response.message(reply)  # a retry gets the same answer
+    return response
+
+
+def _opted_out(hotline: str, number: str) -> bool:
+    return SmsOptOut.objects.filter(
+        hotline_address=hotline, participant_index=_index(number)
+    ).exists()
+
+
+def _opt_out(hotline: str, number: str) -> None:
+    try:
+        with transaction.atomic():
+            SmsOptOut.objects.get_or_create(
+                hotline_address=hotline, participant_index=_index(number)
+            )
+    except IntegrityError:
+        pass  # a concurrent STOP recorded it
+
+
+def _opt_in(hotline: str, number: str) -> bool:
+    deleted, _ = SmsOptOut.objects.filter(
+        hotline_address=hotline, participant_index=_index(number)
+    ).delete()
+    return bool(deleted)
+
+
+def status_callback(params) -> None:
+    """Twilio tells us what happened to a message we sent."""
+    message = contact_queries.message_by_provider_id((params.get("MessageSid") or "").strip())
+    status = STATUSES.get((params.get("MessageStatus") or "").strip().lower())
+    if message is None or status is None:
+        return  # an inline reply we never had an id for, or an in-between status
+    error = params.get("ErrorCode") or ""
+    contacts.do_update_message_status(message, status, error=f"error {error}" if error else "")
+
+
+def send_queued(message_id) -> None:
+    """The SMS channel's sender (``contacts.outbound``): one queued reply through the REST API.
+
+    Runs after the reply's transaction commits; never raises, the message's status says how it
+    went."""
+    message = contact_queries.message_for_sending(message_id)
+    if message is None or message.status != "queued":
+        return
+    conversation = message.conversation
+    to = reveal(conversation.participant) or ""
+    if _opted_out(conversation.hotline_address, to):
+        contacts.do_update_message_status(message, "failed", error="the person texted STOP")
+        return
+    callback = ""
+    if settings.PUBLIC_URL:
+        callback = settings.PUBLIC_URL + reverse("intake:twilio_sms_status")
+    try:
+        sid, status = twilio.send_sms(
+            to=to, from_=conversation.hotline_address, body=reveal(message.body) or "",
+            status_callback=callback,
+        )  # fmt: skip
+    except twilio.SendFailed as exc:
+        log.warning("sms reply %s not sent: %s", message.pk, exc)
+        contacts.do_update_message_status(message, "failed", error=str(exc))
+        return
+    contacts.do_update_message_status(message, STATUSES.get(status, "sent"), provider_id=sid)

@@ -1,0 +1,155 @@
+"""SMS through Twilio's wire format: signed webhooks, TwiML answers, retries, STOP/START, and
+replies sent through a local server speaking Twilio's REST API."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import Client
+from twilio.request_validator import RequestValidator
+
+from lantern.contacts.actions import do_send_message, do_take_contact
+from lantern.contacts.models import Contact, Conversation, Message
+from lantern.privacy.fields import reveal
+from tests.fakes.twilio_api import FakeTwilio
+
+ACCOUNT = "AC" + "1" * 32
+TOKEN = "synthetic-test-auth-token"
+PUBLIC = "https://hotline.example.org"
+HOTLINE = "+15555550100"
+CALLER = "+15555550123"
+
+
+@pytest.fixture
+def twilio(settings):
+    settings.TWILIO_ACCOUNT_SID = ACCOUNT
+    settings.TWILIO_AUTH_TOKEN = TOKEN
+    settings.PUBLIC_URL = PUBLIC
+    with FakeTwilio() as fake:
+        settings.TWILIO_API_URL = fake.url
+        yield fake
+
+
+def signed_post(path, params, *, token=TOKEN, signature=None):
+    if signature is None:
+        signature = RequestValidator(token).compute_signature(PUBLIC + path, params)
+    return Client().post(path, params, HTTP_X_TWILIO_SIGNATURE=signature)
+
+
+def sms(body="hello", sid="SM" + "a" * 32, sender=CALLER, **extra):
+    params = {"AccountSid": ACCOUNT, "MessageSid": sid, "SmsSid": sid, "From": sender,
+              "To": HOTLINE, "Body": body, "NumMedia": "0", **extra}  # fmt: skip
+    return signed_post("/intake/twilio/sms", params)
+
+
+def replies(response) -> list[str]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)  # noqa: S314 (our own TwiML, in a test)
+    assert root.tag == "Response"
+    return [m.text for m in root.findall("Message")]
+
+
+def test_a_text_is_stored_and_answered_once(twilio, db):
+    first = sms("I need help", "SM1", FromCity="EXAMPLETOWN", SomethingNew="ignored")
+    [answer] = replies(first)
+    assert "confidential" in answer and "911" in answer
+    message = Message.objects.get(provider_id="SM1")
+    assert reveal(message.body) == "I need help"
+    assert message.conversation.contact.status == "open"
+    # Twilio retries: the same answer, nothing stored twice
+    assert replies(sms("I need help", "SM1")) == [answer]
+    assert Message.objects.filter(direction="inbound").count() == 1
+    assert Message.objects.filter(direction="outbound").count() == 1  # the automatic reply
+    # the next text joins the conversation, without another automatic reply
+    assert replies(sms("are you there?", "SM2")) == []
+    assert Conversation.objects.get().messages.count() == 3
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"signature": "bm90IGEgc2lnbmF0dXJl"},
+        {"signature": ""},
+        {"token": "another-token"},
+        {"params": {"AccountSid": "AC" + "2" * 32}},
+    ],
+)
+def test_forged_webhooks_are_refused_and_store_nothing(twilio, db, change):
+    params = {"AccountSid": ACCOUNT, "MessageSid": "SM1", "From": CALLER, "To": HOTLINE,
+              "Body": "hi", **change.get("params", {})}  # fmt: skip
+    response = signed_post("/intake/twilio/sms", params, token=change.get("token", TOKEN),
+                           signature=change.get("signature"))  # fmt: skip
+    assert response.status_code == 403
+    assert not Message.objects.exists() and not Contact.objects.exists()
+
+
+def test_bad_requests_are_4xx_and_store_nothing(twilio, db):
+    assert Client().get("/intake/twilio/sms").status_code == 405
+    no_sid = signed_post("/intake/twilio/sms", {"AccountSid": ACCOUNT, "From": CALLER, "Body": "x"})
+    no_sender = signed_post("/intake/twilio/sms", {"AccountSid": ACCOUNT, "MessageSid": "SM1"})
+    assert no_sid.status_code == 400 and no_sender.status_code == 400
+    assert not Message.objects.exists()
+
+
+def test_without_an_auth_token_every_webhook_is_refused(twilio, settings, db):
+    settings.TWILIO_AUTH_TOKEN = ""
+    assert sms().status_code == 403
+
+
+def _reply(advocate, text="We are here to help."):
+    conversation = Conversation.objects.get()
+    if conversation.contact.handled_by_id is None:
+        do_take_contact(conversation.contact, actor=advocate)
+    return do_send_message(conversation, text, actor=advocate)
+
+
+def test_an_advocate_reply_goes_out_through_twilio_and_its_status_comes_back(
+    twilio, personas, django_capture_on_commit_callbacks
+):
+    sms("hello", "SM1")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = _reply(personas["advocate"])
+    [request] = twilio.requests
+    assert request["path"] == f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
+    assert request["auth"] == ACCOUNT
+    assert request["form"]["To"] == CALLER and request["form"]["From"] == HOTLINE
+    assert request["form"]["Body"] == "We are here to help."
+    assert request["form"]["StatusCallback"] == PUBLIC + "/intake/twilio/sms/status"
+    reply.refresh_from_db()
+    assert reply.status == "sent" and reply.provider_id.startswith("SM")
+    status = {"AccountSid": ACCOUNT, "MessageSid": reply.provider_id, "MessageStatus": "delivered"}
+    assert signed_post("/intake/twilio/sms/status", status).status_code == 204
+    late = {**status, "MessageStatus": "sent"}
+    assert signed_post("/intake/twilio/sms/status", late).status_code == 204
+    reply.refresh_from_db()
+    assert reply.status == "delivered"  # a late "sent" does not undo "delivered"
+
+
+def test_a_refused_reply_is_marked_failed_without_an_error_page(
+    twilio, personas, django_capture_on_commit_callbacks
+):
+    sms("hello", "SM1")
+    twilio.fail_next = (400, 21211)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = _reply(personas["advocate"])
+    reply.refresh_from_db()
+    assert reply.status == "failed" and "21211" in reply.error
+    assert "555" not in reply.error and "help" not in reply.error  # no number, no body
+
+
+def test_stop_and_start_are_honoured(twilio, personas, django_capture_on_commit_callbacks):
+    sms("hello", "SM1")
+    [stopped] = replies(sms("STOP", "SM2"))
+    assert "START" in stopped
+    with django_capture_on_commit_callbacks(execute=True):
+        blocked = _reply(personas["advocate"])
+    blocked.refresh_from_db()
+    assert blocked.status == "failed" and "STOP" in blocked.error and twilio.requests == []
+    [started] = replies(sms(" start ", "SM3"))
+    assert "on again" in started
+    with django_capture_on_commit_callbacks(execute=True):
+        allowed = _reply(personas["advocate"])
+    allowed.refresh_from_db()
+    assert allowed.status == "sent" and len(twilio.requests) == 1
