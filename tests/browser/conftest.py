@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "browser test passphrase 1"
+TWILIO_ACCOUNT = "AC" + "3" * 32
+TWILIO_TOKEN = "synthetic-browser-test-token"
 LANTERN = str(Path(sys.executable).with_name("lantern"))
 
 
@@ -46,10 +48,18 @@ def _free_port() -> int:
 
 
 class LiveLantern:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, twilio_api: str):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "LANTERN_DATA_DIR": str(data_dir), "PORT": str(self.port)}
+        self.env = {
+            **os.environ,
+            "LANTERN_DATA_DIR": str(data_dir),
+            "PORT": str(self.port),
+            "LANTERN_PUBLIC_URL": self.url,
+            "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT,
+            "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+            "TWILIO_API_URL": twilio_api,  # the tests' local server speaking Twilio's API
+        }
         self.env.pop("DATABASE_URL", None)
         self.log = data_dir / "server.out"
 
@@ -89,6 +99,23 @@ class LiveLantern:
         except subprocess.TimeoutExpired:
             self.proc.kill()
 
+    def twilio_post(self, path: str, params: dict) -> tuple[int, str]:
+        """A webhook as Twilio sends it: form-encoded, signed with the account's auth token."""
+        from urllib.parse import urlencode
+
+        from twilio.request_validator import RequestValidator
+
+        params = {"AccountSid": TWILIO_ACCOUNT, **params}
+        signature = RequestValidator(TWILIO_TOKEN).compute_signature(self.url + path, params)
+        request = urllib.request.Request(  # noqa: S310
+            self.url + path,
+            data=urlencode(params).encode(),
+            headers={"X-Twilio-Signature": signature},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, response.read().decode()
+
     def api_post(self, path: str, body: dict) -> dict:
         request = urllib.request.Request(  # noqa: S310
             self.url + "/api/v1" + path,
@@ -117,8 +144,16 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def live(tmp_path_factory, browser):
-    server = LiveLantern(tmp_path_factory.mktemp("live")).start()
+def fake_twilio():
+    from tests.fakes.twilio_api import FakeTwilio
+
+    with FakeTwilio() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory, browser, fake_twilio):
+    server = LiveLantern(tmp_path_factory.mktemp("live"), fake_twilio.url).start()
     yield server
     server.stop()
 

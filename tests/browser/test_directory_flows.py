@@ -95,6 +95,8 @@ def test_search_near_a_zip_filter_by_language_and_refer(page, live, directory):
     page.keyboard.press("/")
     expect(page.get_by_label("Search directory")).to_be_focused()
     page.keyboard.type("case management")
+    # the answer to the whole text, not to "case" while it was being typed
+    expect(results(page).locator(".hit").first).to_contain_text("matched words: case, management")
     expect(results(page).locator(".hit").first).to_contain_text("Synthetic Houston Case Management")
     page.keyboard.press("ArrowDown")
     expect(results(page).locator(".hit").first).to_be_focused()

@@ -11,6 +11,7 @@ def console(request):
             for action in (
                 "create_contact",
                 "view_contact",
+                "take_contact",
                 "view_audit",
                 "manage_users",
                 "view_directory",

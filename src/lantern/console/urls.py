@@ -19,11 +19,18 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("inbox/", views.inbox, name="inbox"),
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/new/", views.contact_new, name="contact_new"),
     path("contacts/repeat/", views.repeat_check, name="repeat_check"),
     path("contacts/<uuid:contact_id>/", views.contact_detail, name="contact_detail"),
     path("contacts/<uuid:contact_id>/edit/", views.contact_edit, name="contact_edit"),
+    path("contacts/<uuid:contact_id>/take/", views.contact_take, name="contact_take"),
+    path(
+        "contacts/<uuid:contact_id>/conversation/",
+        views.conversation,
+        name="conversation",
+    ),
     path("contacts/<uuid:contact_id>/referrals/", dv.referral_give, name="referral_give"),
     path(
         "contacts/<uuid:contact_id>/referrals/<uuid:referral_id>/remove/",

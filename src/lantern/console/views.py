@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
@@ -197,3 +198,70 @@ def audit_list(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     return _filtered_list(request, "console/audit_list.html", form, audit_queries.events(**filters))
+
+
+# --- the inbox: contacts that arrived through a channel (issue 4) --------------------------------
+
+
+@login_required
+def inbox(request):
+    if not rules.allows(request.user, "take_contact"):
+        raise PermissionDenied
+    now = timezone.now()
+    rows = [
+        {
+            "contact": c,
+            "waiting": now - c.received_at,
+            "conversation": getattr(c, "conversation", None),
+        }
+        for c in queries.inbox(request.user)
+    ]
+    return render(request, "console/inbox.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def contact_take(request, contact_id):
+    contact = _access(request.user, contact_id, "take_contact")
+    try:
+        actions.do_take_contact(contact, actor=request.user)
+    except InvalidInput as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+        return redirect("console:inbox")
+    if hasattr(contact, "conversation"):
+        return redirect("console:conversation", contact_id=contact.pk)
+    return redirect("console:contact_edit", contact_id=contact.pk)
+
+
+@login_required
+def conversation(request, contact_id):
+    contact = _access(request.user, contact_id)
+    if not hasattr(contact, "conversation"):
+        raise Http404("This contact has no conversation")
+    can_reply = rules.allows_object(request.user, "edit_contact", contact)
+    error = ""
+    if request.method == "POST":
+        if not can_reply:
+            raise PermissionDenied
+        try:
+            actions.do_send_message(
+                contact.conversation, request.POST.get("body", ""), actor=request.user
+            )
+        except InvalidInput as exc:
+            error = " ".join(exc.errors.values())
+        else:
+            return redirect("console:conversation", contact_id=contact.pk)
+    ctx = {
+        "contact": contact,
+        "conversation": contact.conversation,
+        "thread": queries.present_conversation(
+            request.user, contact, reason="console conversation"
+        ),
+        "can_reply": can_reply,
+        "can_take": contact.status == "open"
+        and contact.handled_by_id is None
+        and rules.allows_object(request.user, "take_contact", contact),
+        "error": error,
+        "draft": request.POST.get("body", "") if error else "",
+    }
+    return render(request, "console/conversation.html", ctx)

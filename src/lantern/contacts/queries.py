@@ -195,3 +195,48 @@ def message_for_sending(message_id):
     from lantern.contacts.models import Message
 
     return Message.objects.select_related("conversation").filter(pk=message_id).first()
+
+
+INBOX_LIMIT = 200
+
+
+def inbox(user) -> list:
+    """Contacts that arrived through a channel and are not logged yet, that ``user`` may see:
+    urgent first, then newest (issue 4). With their conversation and handler."""
+    from lantern.contacts.choices import ContactStatusChoices
+
+    return list(
+        Contact.objects.restrict(user, "view_contact")
+        .filter(status=ContactStatusChoices.OPEN)
+        .select_related("handled_by", "conversation")
+        .order_by("-urgent", "-received_at", "-id")[:INBOX_LIMIT]
+    )
+
+
+@dataclass
+class MessageView:
+    message: object
+    body: str | None  # masked unless the user may see the contact's personal fields
+    inbound: bool
+
+
+def present_conversation(user, contact, *, reason: str = "") -> list[MessageView]:
+    """The messages of ``contact``'s conversation for ``user``, oldest first. Bodies are personal
+    data: in clear only with ``view_contact_pii``, and then the read is audited."""
+    conversation = getattr(contact, "conversation", None)
+    if conversation is None:
+        return []
+    pii = rules.allows_object(user, "view_contact_pii", contact)
+    views = []
+    for message in conversation.messages.select_related("sent_by"):
+        body = reveal(message.body)
+        views.append(
+            MessageView(
+                message=message,
+                body=body if pii else masking.mask_text(body),
+                inbound=message.direction == "inbound",
+            )
+        )
+    if pii and views:
+        audit.record(user, Audit.READ_PII, contact, reason=reason or "conversation")
+    return views

@@ -46,3 +46,18 @@ def distance(km):
         return ""
     km = float(km)
     return f"{km:.1f} km ({km * 0.621371:.1f} mi)"
+
+
+@register.filter
+def duration(delta):
+    """A wait: ``45 s``, ``12 min``, ``3 h 05 min``, ``2 days``."""
+    if delta is None:
+        return ""
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+    return f"{seconds // 86400} days"
