@@ -277,6 +277,7 @@ def do_note_call_progress(
     contact: Contact,
     *,
     language: str = "",
+    interpreter: bool = False,
     urgent: bool | None = None,
     ended_at=None,
     reason: str = "",
@@ -285,6 +286,8 @@ def do_note_call_progress(
     changes = {}
     if language and language != contact.language:
         contact.language = changes["language"] = language
+    if interpreter and not contact.interpreter_used:
+        contact.interpreter_used = changes["interpreter_used"] = True
     if urgent and not contact.urgent:
         contact.urgent = changes["urgent"] = True
     if ended_at is not None and contact.ended_at is None:
@@ -306,11 +309,13 @@ def do_receive_message(
     provider_id: str = "",
     media_count: int = 0,
     received_at=None,
+    contact: Contact | None = None,
 ) -> tuple[Message, bool]:
     """Store one message from a person on a text channel, threading it into their open
     conversation (or opening a contact and a conversation for it).
 
     ``participant`` is their phone number (E.164) or email address, "" when anonymous.
+    ``contact``: the message belongs to this contact (a voicemail left during its call).
     Idempotent on ``provider_id``: a retry returns the stored message and ``created=False``.
     """
     if provider_id:
@@ -332,6 +337,7 @@ def do_receive_message(
                     provider_id,
                     media_count,
                     now,
+                    contact,
                 ), True
         except IntegrityError:
             # a concurrent delivery stored this message, or opened this person's conversation
@@ -343,10 +349,12 @@ def do_receive_message(
 
 
 def _store_inbound(
-    channel, hotline_address, participant, index, body, provider_id, media_count, now
+    channel, hotline_address, participant, index, body, provider_id, media_count, now, contact
 ) -> Message:
     conversation = None
-    if index:
+    if contact is not None:
+        conversation = Conversation.objects.filter(contact=contact).first()
+    elif index:
         conversation = (
             Conversation.objects.select_for_update()
             .filter(
@@ -358,9 +366,12 @@ def _store_inbound(
             .first()
         )
     if conversation is None:
-        email = participant if channel == ContactChannelChoices.EMAIL else ""
-        phone = participant if not email else ""
-        contact = _new_open_contact(channel, received_at=now, phone=phone, email=email)
+        if contact is None:
+            email = participant if channel == ContactChannelChoices.EMAIL else ""
+            phone = participant if not email else ""
+            contact = _new_open_contact(channel, received_at=now, phone=phone, email=email)
+        else:
+            index = ""  # the contact is known: this conversation is not found by its sender
         conversation = Conversation.objects.create(
             contact=contact,
             channel=channel,

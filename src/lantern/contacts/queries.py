@@ -240,3 +240,8 @@ def present_conversation(user, contact, *, reason: str = "") -> list[MessageView
     if pii and views:
         audit.record(user, Audit.READ_PII, contact, reason=reason or "conversation")
     return views
+
+
+def caller_phone(contact) -> str:
+    """The caller's number in clear, for the channel adapters (system use: never shown)."""
+    return reveal(contact.caller_phone) or ""

@@ -6,4 +6,9 @@ app_name = "intake"
 urlpatterns = [
     path("twilio/sms", views.twilio_sms, name="twilio_sms"),
     path("twilio/sms/status", views.twilio_sms_status, name="twilio_sms_status"),
+    path("twilio/voice", views.twilio_voice, name="twilio_voice"),
+    path("twilio/voice/language", views.twilio_voice_language, name="twilio_voice_language"),
+    path("twilio/voice/urgency", views.twilio_voice_urgency, name="twilio_voice_urgency"),
+    path("twilio/voice/voicemail", views.twilio_voice_voicemail, name="twilio_voice_voicemail"),
+    path("twilio/voice/status", views.twilio_voice_status, name="twilio_voice_status"),
 ]

@@ -2,7 +2,7 @@
 
 from django.http import HttpResponse, HttpResponseBadRequest
 
-from lantern.intake import sms, twilio
+from lantern.intake import sms, twilio, voice
 
 
 @twilio.webhook
@@ -16,4 +16,31 @@ def twilio_sms(request):
 @twilio.webhook
 def twilio_sms_status(request):
     sms.status_callback(request.POST)
+    return HttpResponse(status=204)
+
+
+def _voice(step):
+    @twilio.webhook
+    def view(request):
+        try:
+            return twilio.twiml(step(request.POST))
+        except voice.BadWebhook as exc:
+            return HttpResponseBadRequest(str(exc))
+
+    view.__name__ = f"twilio_voice_{step.__name__}"
+    return view
+
+
+twilio_voice = _voice(voice.incoming)
+twilio_voice_language = _voice(voice.language)
+twilio_voice_urgency = _voice(voice.urgency)
+twilio_voice_voicemail = _voice(voice.voicemail)
+
+
+@twilio.webhook
+def twilio_voice_status(request):
+    try:
+        voice.status(request.POST)
+    except voice.BadWebhook as exc:
+        return HttpResponseBadRequest(str(exc))
     return HttpResponse(status=204)

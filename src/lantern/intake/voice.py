@@ -1,0 +1,126 @@
+"""Phone calls through Twilio: the menu a caller hears, waiting for an advocate, voicemail.
+
+Greeting -> language (1 English, 2 Spanish, nothing: an interpreter joins) -> "in danger now,
+press 1" (the contact becomes urgent) -> the urgent queue, or the general queue in its hours,
+else the after-hours message and voicemail. The contact is stored when the call arrives, before
+the first word of TwiML (decision 0003); each step's choice is recorded on it.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from twilio.twiml.voice_response import VoiceResponse
+
+from lantern.contacts import actions as contacts
+from lantern.contacts import queries as contact_queries
+from lantern.core.phone import normalize_phone
+from lantern.intake import messages
+
+ENDED = {"completed", "busy", "failed", "no-answer", "canceled"}
+
+
+class BadWebhook(ValueError):
+    pass
+
+
+def _url(name: str) -> str:
+    return reverse(f"intake:twilio_voice_{name}")
+
+
+def _call(params):
+    sid = (params.get("CallSid") or "").strip()
+    if not sid:
+        raise BadWebhook("CallSid is missing")
+    caller = (params.get("From") or "").strip()
+    try:
+        caller = normalize_phone(caller) if caller else ""
+    except ValueError:
+        caller = ""  # "anonymous", "restricted": a withheld number stays withheld
+    contact, _created = contacts.do_receive_call(provider_id=sid, caller=caller)
+    return contact
+
+
+def _say(response, name: str, language: str = "en"):
+    options = {o["language"]: o["say"] for o in messages.voice()["languages"].values()}
+    response.say(messages.text("voice", name, language), language=options.get(language, "en-US"))
+
+
+def incoming(params) -> VoiceResponse:
+    _call(params)
+    response = VoiceResponse()
+    _say(response, "greeting")
+    gather = response.gather(num_digits=1, action=_url("language"), method="POST", timeout=6)
+    _say(gather, "language_menu")
+    response.redirect(_url("language"), method="POST")  # no key pressed
+    return response
+
+
+def language(params) -> VoiceResponse:
+    contact = _call(params)
+    option = messages.voice()["languages"].get((params.get("Digits") or "").strip())
+    if option:
+        contacts.do_note_call_progress(contact, language=option["language"], reason="phone menu")
+        chosen = option["language"]
+    else:
+        contacts.do_note_call_progress(
+            contact, interpreter=True, reason="phone menu: other language"
+        )
+        chosen = "en"
+    response = VoiceResponse()
+    gather = response.gather(num_digits=1, action=_url("urgency"), method="POST", timeout=5)
+    _say(gather, "danger_menu", chosen)
+    response.redirect(_url("urgency"), method="POST")
+    return response
+
+
+def urgency(params) -> VoiceResponse:
+    contact = _call(params)
+    config = messages.voice()
+    response = VoiceResponse()
+    if (params.get("Digits") or "").strip() == "1":
+        contacts.do_note_call_progress(contact, urgent=True, reason="phone menu: in danger now")
+    if contact.urgent or messages.general_hours_open(timezone.now()):
+        _say(response, "connecting", contact.language)
+        queue = config["queues"]["urgent" if contact.urgent else "general"]
+        response.enqueue(queue)
+        return response
+    _say(response, "after_hours", contact.language)
+    response.record(
+        action=_url("voicemail"),
+        method="POST",
+        max_length=int(config.get("max_voicemail_seconds", 300)),
+        play_beep=True,
+    )
+    _say(response, "goodbye", contact.language)
+    return response
+
+
+def voicemail(params) -> VoiceResponse:
+    """The recording of an after-hours message: a message in the call's conversation."""
+    contact = _call(params)
+    sid = (params.get("RecordingSid") or "").strip()
+    url = (params.get("RecordingUrl") or "").strip()
+    response = VoiceResponse()
+    if sid and url:
+        seconds = (params.get("RecordingDuration") or "?").strip()
+        contacts.do_receive_message(
+            channel="phone",
+            hotline_address=(params.get("To") or "").strip()[:200],
+            participant=contact_queries.caller_phone(contact),
+            body=f"Voicemail ({seconds} s): {url}",
+            provider_id=sid,
+            contact=contact,
+        )
+    _say(response, "goodbye", contact.language)
+    response.hangup()
+    return response
+
+
+def status(params) -> None:
+    call_status = (params.get("CallStatus") or "").strip().lower()
+    if call_status in ENDED:
+        contact = _call(params)
+        contacts.do_note_call_progress(
+            contact, ended_at=timezone.now(), reason=f"call {call_status}"
+        )
