@@ -35,6 +35,8 @@ browser-test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/contacts.py
 	$(BIN)/python bench/directory.py --services 20000 --queries 100
+	$(BIN)/python bench/intake.py --messages 2000
+	$(BIN)/python bench/intake.py --messages 2000 --kill
 
 clean:
 	rm -rf $(VENV) var/test-*

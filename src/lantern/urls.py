@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from lantern.api.hsds import hsds_api
 from lantern.api.urls import api
+from lantern.health import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
@@ -12,4 +13,5 @@ urlpatterns = [
     path("hsds/", hsds_api.urls),
     path("intake/", include("lantern.intake.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

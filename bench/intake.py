@@ -1,0 +1,255 @@
+"""Benchmark and durability check: signed Twilio SMS webhooks against ``lantern serve``.
+
+    python bench/intake.py [--messages 2000] [--concurrency 32] [--workers 2] [--kill]
+
+Starts ``lantern serve`` (SQLite in a temporary data directory, as ``make run`` would) and
+sends ``--messages`` signed incoming-SMS webhooks, ``--concurrency`` at a time, each from one of
+200 synthetic senders, exactly as Twilio posts them.
+
+* Throughput (default): requests/s and p50/p99 latency of the webhooks, then of ``GET /healthz``
+  on the same server as the ceiling. Target (issue 4): >= 300 webhooks/s, p99 <= 100 ms on
+  2 cores, zero errors.
+* ``--kill``: SIGKILLs the server half-way through, checks that every webhook it had answered
+  200 is in the database, restarts it, replays every webhook that got no answer (as Twilio
+  retries) plus a sample of answered ones, and checks that every MessageSid is stored exactly
+  once. Exits non-zero if any contact was lost or doubled.
+
+Timings depend on the machine and on whatever else runs: compare figures from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+from twilio.request_validator import RequestValidator
+
+ACCOUNT = "AC" + "5" * 32
+TOKEN = "synthetic-bench-auth-token"
+HOTLINE = "+15555550100"
+LANTERN = str(Path(sys.executable).with_name("lantern"))
+
+parser = argparse.ArgumentParser(
+    description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+)
+parser.add_argument("--messages", type=int, default=2000)
+parser.add_argument("--concurrency", type=int, default=32)
+parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+parser.add_argument("--kill", action="store_true", help="SIGKILL half-way, restart, replay")
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
+
+
+class Server:
+    def __init__(self, data_dir: str, workers: int):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir, self.workers = data_dir, workers
+        self.env = {**os.environ, "LANTERN_DATA_DIR": data_dir, "LANTERN_PUBLIC_URL": self.url,
+                    "TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": TOKEN}  # fmt: skip
+        self.env.pop("DATABASE_URL", None)
+        self.proc = None
+
+    def start(self, migrate: bool):
+        if migrate:
+            subprocess.run([LANTERN, "migrate", "-v0"], env=self.env, check=True)
+        self.proc = subprocess.Popen(
+            [LANTERN, "serve", "--no-migrate", "--port", str(self.port), "--workers",
+             str(self.workers)],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: a kill takes the workers too
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("lantern serve did not start")
+
+    def kill(self):
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=20)
+
+
+def webhooks(n: int, url: str) -> list[tuple[str, bytes, str]]:
+    """(MessageSid, form body, signature) for n synthetic texts."""
+    validator = RequestValidator(TOKEN)
+    out = []
+    for i in range(n):
+        sid = f"SM{i:032x}"
+        params = {"AccountSid": ACCOUNT, "MessageSid": sid, "SmsSid": sid, "To": HOTLINE,
+                  "From": f"+1555555{i % 200:04d}", "Body": f"Synthetic benchmark text {i}",
+                  "NumMedia": "0", "ApiVersion": "2010-04-01"}  # fmt: skip
+        signature = validator.compute_signature(url + "/intake/twilio/sms", params)
+        out.append((sid, urlencode(params).encode(), signature))
+    return out
+
+
+class Sender:
+    """Posts webhooks from a pool of threads, each with its own keep-alive connection."""
+
+    def __init__(self, port: int, concurrency: int):
+        self.port, self.concurrency = port, concurrency
+        self.local = threading.local()
+
+    def _conn(self):
+        if getattr(self.local, "conn", None) is None:
+            self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        return self.local.conn
+
+    def post(self, item):
+        sid, body, signature = item
+        headers = {"Content-Type": "application/x-www-form-urlencoded",
+                   "X-Twilio-Signature": signature}  # fmt: skip
+        started = time.perf_counter()
+        try:
+            conn = self._conn()
+            conn.request("POST", "/intake/twilio/sms", body, headers)
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        except OSError:
+            self.local.conn = None
+            status = None
+        return sid, status, time.perf_counter() - started
+
+    def get(self, _):
+        started = time.perf_counter()
+        try:
+            conn = self._conn()
+            conn.request("GET", "/healthz")
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        except OSError:
+            self.local.conn = None
+            status = None
+        return "", status, time.perf_counter() - started
+
+    def run(self, fn, items, on_result=None):
+        results = []
+        with ThreadPoolExecutor(self.concurrency) as pool:
+            for result in pool.map(fn, items):
+                results.append(result)
+                if on_result:
+                    on_result(result)
+        return results
+
+
+def report(label, results, elapsed):
+    ok = [r for r in results if r[1] == 200]
+    latencies = [r[2] for r in ok]
+    print(f"   {label:<10} {len(results) / elapsed:8.0f}/s  p50 {pct(latencies, 50):6.1f} ms  "
+          f"p99 {pct(latencies, 99):6.1f} ms  errors {len(results) - len(ok)}")  # fmt: skip
+
+
+def stored_sids(data_dir: str) -> list[str]:
+    db = sqlite3.connect(Path(data_dir) / "lantern.sqlite3")
+    try:
+        rows = db.execute(
+            "SELECT provider_id FROM contacts_message WHERE direction = 'inbound'"
+        ).fetchall()
+    finally:
+        db.close()
+    return [r[0] for r in rows]
+
+
+def throughput(args, data_dir):
+    server = Server(data_dir, args.workers)
+    server.start(migrate=True)
+    try:
+        sender = Sender(server.port, args.concurrency)
+        items = webhooks(args.messages + 100, server.url)
+        sender.run(sender.post, items[:100])  # warm-up: connections, caches
+        started = time.perf_counter()
+        results = sender.run(sender.post, items[100:])
+        report("webhooks", results, time.perf_counter() - started)
+        started = time.perf_counter()
+        health = sender.run(sender.get, range(args.messages))
+        report("healthz", health, time.perf_counter() - started)
+    finally:
+        server.stop()
+    sids = stored_sids(data_dir)
+    print(f"   stored {len(sids):,} messages for {args.messages + 100:,} webhooks; "
+          f"duplicates: {len(sids) - len(set(sids))}")  # fmt: skip
+
+
+def kill_and_replay(args, data_dir) -> int:
+    server = Server(data_dir, args.workers)
+    server.start(migrate=True)
+    items = webhooks(args.messages, server.url)
+    sender = Sender(server.port, args.concurrency)
+    acked: set[str] = set()
+    killed = threading.Event()
+
+    def on_result(result):
+        if result[1] == 200:
+            acked.add(result[0])
+        if len(acked) >= args.messages // 2 and not killed.is_set():
+            killed.set()
+            server.kill()
+
+    sender.run(sender.post, items, on_result)
+    stored = set(stored_sids(data_dir))
+    lost = acked - stored
+    print(f"   killed after {len(acked):,} answered webhooks; {len(stored):,} stored; "
+          f"answered but not stored: {len(lost)}")  # fmt: skip
+    server.start(migrate=False)
+    try:
+        unanswered = [item for item in items if item[0] not in acked]
+        again = [item for item in items if item[0] in acked][:: max(1, len(acked) // 200)]
+        replay = Sender(server.port, args.concurrency).run(sender.post, unanswered + again)
+        failed = [r for r in replay if r[1] != 200]
+    finally:
+        server.stop()
+    sids = stored_sids(data_dir)
+    doubled = len(sids) - len(set(sids))
+    missing = {item[0] for item in items} - set(sids)
+    print(f"   replayed {len(unanswered):,} unanswered and {len(again):,} answered webhooks: "
+          f"{len(failed)} failed; now {len(sids):,} stored, {len(missing)} missing, "
+          f"{doubled} stored twice")  # fmt: skip
+    ok = not lost and not failed and not missing and not doubled
+    print("   every answered MessageSid is stored exactly once" if ok else "   CONTACTS LOST")
+    return 0 if ok else 1
+
+
+def main() -> int:
+    args = parser.parse_args()
+    data_dir = tempfile.mkdtemp(prefix="lantern-bench-intake-")
+    print(f"lantern serve, SQLite in {data_dir}, {args.workers} worker(s), "
+          f"{args.concurrency} concurrent senders, {os.cpu_count()} CPUs")  # fmt: skip
+    if args.kill:
+        print(f"\n== kill and replay, {args.messages:,} signed SMS webhooks")
+        return kill_and_replay(args, data_dir)
+    print(f"\n== throughput, {args.messages:,} signed SMS webhooks, then GET /healthz")
+    throughput(args, data_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
