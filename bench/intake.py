@@ -46,7 +46,7 @@ parser = argparse.ArgumentParser(
 )
 parser.add_argument("--messages", type=int, default=2000)
 parser.add_argument("--concurrency", type=int, default=32)
-parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+parser.add_argument("--workers", type=int, default=1, help="server processes (as lantern serve)")
 parser.add_argument("--kill", action="store_true", help="SIGKILL half-way, restart, replay")
 
 

@@ -100,8 +100,11 @@ if os.environ.get("DATABASE_URL"):
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "lantern.core.sqlite",
             "NAME": DATA_DIR / "lantern.sqlite3",
+            # Keep each server thread's connection: opening one (and its PRAGMAs) per request
+            # was most of a webhook's time (bench/intake.py).
+            "CONN_MAX_AGE": None,
             "OPTIONS": {
                 # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two writers
                 # queue on busy_timeout instead of failing half-way ("database is locked").
