@@ -70,7 +70,41 @@ def main(secrets_json: str) -> None:
     assert r.status_code == 200
     r = console.get(f"/console/contacts/{contact_id}/edit/")
     assert r.status_code == 200
+    channels(s)
     print("scenario complete", contact_id)
+
+
+def channels(s: dict) -> None:
+    """A text and a call through Twilio's signed webhooks, an advocate's reply (Twilio cannot be
+    reached: TWILIO_API_URL is a closed port), and the conversation read in the console."""
+    from twilio.request_validator import RequestValidator
+
+    validator = RequestValidator(os.environ["TWILIO_AUTH_TOKEN"])
+    common = {"AccountSid": os.environ["TWILIO_ACCOUNT_SID"], "From": s["sms_from"],
+              "To": "+15555550100"}  # fmt: skip
+
+    def twilio(path, params):
+        params = {**common, **params}
+        signature = validator.compute_signature("http://testserver" + path, params)
+        return Client().post(path, params, HTTP_X_TWILIO_SIGNATURE=signature)
+
+    assert (
+        twilio("/intake/twilio/sms", {"MessageSid": "SM1", "Body": s["sms_body"]}).status_code
+        == 200
+    )
+    assert twilio("/intake/twilio/voice", {"CallSid": "CA1"}).status_code == 200
+    advocate = Client()
+    assert advocate.login(username="advocate", password="a long demo password 1")
+    r = advocate.get("/console/inbox/")
+    assert r.status_code == 200
+    from lantern.contacts.models import Conversation
+
+    contact_id = Conversation.objects.get().contact_id
+    assert advocate.post(f"/console/contacts/{contact_id}/take/").status_code == 302
+    r = advocate.post(f"/console/contacts/{contact_id}/conversation/", {"body": s["sms_reply"]})
+    assert r.status_code == 302, r.content
+    r = advocate.get(f"/console/contacts/{contact_id}/conversation/")
+    assert s["sms_body"].encode() in r.content and b"Failed" in r.content
 
 
 if __name__ == "__main__":

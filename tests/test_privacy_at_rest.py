@@ -12,6 +12,9 @@ SECRETS = {
     "email": "zelophehad.quill@example.org",
     "summary": "Synthetic: workers kept in the basement of the Marigold Laundromat",
     "summary_update": "Xanthippe Overbrook drives them at night",
+    "sms_from": "+17025550143",
+    "sms_body": "Synthetic: Quimby Farrowdale holds my papers at Larkspur Nails",
+    "sms_reply": "Synthetic reply: Quimby, you can talk to us",
 }
 NEEDLES = [
     "Zelophehad",
@@ -23,6 +26,11 @@ NEEDLES = [
     "Marigold Laundromat",
     "Xanthippe",
     "Overbrook",
+    "7025550143",
+    "555-0143",
+    "Farrowdale",
+    "Larkspur",
+    "Quimby",
 ]
 
 
@@ -32,7 +40,15 @@ def _variants(needle: str) -> list[bytes]:
 
 
 def test_database_wal_and_log_hold_no_personal_data_in_clear(tmp_path):
-    env = {**os.environ, "LANTERN_DATA_DIR": str(tmp_path), "LANTERN_ALLOWED_HOSTS": "testserver"}
+    env = {
+        **os.environ,
+        "LANTERN_DATA_DIR": str(tmp_path),
+        "LANTERN_ALLOWED_HOSTS": "testserver",
+        "LANTERN_PUBLIC_URL": "http://testserver",
+        "TWILIO_ACCOUNT_SID": "AC" + "6" * 32,
+        "TWILIO_AUTH_TOKEN": "synthetic-at-rest-token",
+        "TWILIO_API_URL": "http://127.0.0.1:9",  # nothing listens: sending a reply fails
+    }
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("at_rest_scenario.py")), json.dumps(SECRETS)],
@@ -54,6 +70,9 @@ def test_database_wal_and_log_hold_no_personal_data_in_clear(tmp_path):
     # The scenario really stored encrypted values (the scan below would be vacuous otherwise).
     assert b"v1:k1:" in database_bytes
     assert b"/api/v1/contacts" in blobs["lantern.log"]
+    assert b"/intake/twilio/sms" in blobs["lantern.log"]
+    # no client address in any log line (the test client's is 127.0.0.1)
+    assert b"127.0.0.1" not in blobs["lantern.log"] + blobs["stderr"]
     for name, blob in blobs.items():
         for needle in NEEDLES:
             for variant in _variants(needle):

@@ -192,5 +192,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "uvicorn.access": {"handlers": [], "propagate": False},
+        # The twilio client logs each API request and its headers at INFO; its warnings and
+        # errors are enough, and Lantern logs the outcome itself without numbers or text.
+        "twilio": {"level": "WARNING"},
     },
 }
