@@ -153,3 +153,16 @@ def test_stop_and_start_are_honoured(twilio, personas, django_capture_on_commit_
         allowed = _reply(personas["advocate"])
     allowed.refresh_from_db()
     assert allowed.status == "sent" and len(twilio.requests) == 1
+
+
+def test_the_language_of_the_first_text_picks_the_reply_and_is_kept_as_a_hint(twilio, db):
+    [answer] = replies(sms("Necesito ayuda, mi jefe tiene mi pasaporte", "SM1"))
+    assert "confidenciales" in answer
+    assert Contact.objects.get().language_hint == "es"
+    assert Contact.objects.get().language == "en"  # what the channel said: nothing
+    replies(sms("ok", "SM2", sender="+15555550124"))
+    short = Contact.objects.exclude(language_hint="es").get()
+    assert short.language_hint == ""  # two letters say nothing
+    replies(sms("I need to talk to someone about my job", "SM3", sender="+15555550124"))
+    short.refresh_from_db()
+    assert short.language_hint == "en"  # a later text fills it in

@@ -148,6 +148,12 @@ TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 # Only for tests and staging: a server speaking Twilio's REST API instead of api.twilio.com.
 TWILIO_API_URL = os.environ.get("TWILIO_API_URL", "")
 LANTERN_INTAKE_MESSAGES_FILE = os.environ.get("LANTERN_INTAKE_MESSAGES_FILE", "")
+# Languages a text's language may be guessed as (ISO 639-1, as py3langid names them).
+LANTERN_LANGUAGE_HINTS = [
+    t.strip()
+    for t in os.environ.get("LANTERN_LANGUAGE_HINTS", "en,es,zh,vi,ko,tl,fr,ht,ar,ru,pt").split(",")
+    if t.strip()
+]
 LANTERN_RULES_FILE = os.environ.get("LANTERN_RULES_FILE", str(BASE_DIR / "accounts" / "rules.yaml"))
 
 # --- Internationalisation ---------------------------------------------------------------------

@@ -226,6 +226,7 @@ def _new_open_contact(
     provider_id: str = "",
     phone: str = "",
     email: str = "",
+    language_hint: str = "",
 ) -> Contact:
     contact = Contact(
         form_version=active_form(),
@@ -234,6 +235,7 @@ def _new_open_contact(
         received_at=received_at,
         urgent=urgent,
         provider_id=provider_id,
+        language_hint=language_hint,
     )
     if language:
         contact.language = language
@@ -310,12 +312,15 @@ def do_receive_message(
     media_count: int = 0,
     received_at=None,
     contact: Contact | None = None,
+    language_hint: str = "",
 ) -> tuple[Message, bool]:
     """Store one message from a person on a text channel, threading it into their open
     conversation (or opening a contact and a conversation for it).
 
     ``participant`` is their phone number (E.164) or email address, "" when anonymous.
     ``contact``: the message belongs to this contact (a voicemail left during its call).
+    ``language_hint``: the language a detector guessed from this text; the contact keeps the
+    first one found.
     Idempotent on ``provider_id``: a retry returns the stored message and ``created=False``.
     """
     if provider_id:
@@ -338,6 +343,7 @@ def do_receive_message(
                     media_count,
                     now,
                     contact,
+                    language_hint,
                 ), True
         except IntegrityError:
             # a concurrent delivery stored this message, or opened this person's conversation
@@ -349,7 +355,16 @@ def do_receive_message(
 
 
 def _store_inbound(
-    channel, hotline_address, participant, index, body, provider_id, media_count, now, contact
+    channel,
+    hotline_address,
+    participant,
+    index,
+    body,
+    provider_id,
+    media_count,
+    now,
+    contact,
+    language_hint,
 ) -> Message:
     conversation = None
     if contact is not None:
@@ -357,6 +372,7 @@ def _store_inbound(
     elif index:
         conversation = (
             Conversation.objects.select_for_update()
+            .select_related("contact")
             .filter(
                 channel=channel,
                 hotline_address=hotline_address,
@@ -369,7 +385,9 @@ def _store_inbound(
         if contact is None:
             email = participant if channel == ContactChannelChoices.EMAIL else ""
             phone = participant if not email else ""
-            contact = _new_open_contact(channel, received_at=now, phone=phone, email=email)
+            contact = _new_open_contact(
+                channel, received_at=now, phone=phone, email=email, language_hint=language_hint
+            )
         else:
             index = ""  # the contact is known: this conversation is not found by its sender
         conversation = Conversation.objects.create(
@@ -381,6 +399,11 @@ def _store_inbound(
             opened_at=now,
             last_message_at=now,
         )
+    if language_hint and not conversation.contact.language_hint:
+        Contact.objects.filter(pk=conversation.contact_id, language_hint="").update(
+            language_hint=language_hint
+        )
+        conversation.contact.language_hint = language_hint
     message = Message.objects.create(
         conversation=conversation,
         direction=MessageDirectionChoices.INBOUND,

@@ -54,6 +54,9 @@ class Contact(models.Model):
     received_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=35, default="en", help_text="BCP 47 tag")
+    # What an offline detector guessed from the first texts (intake), next to what the channel
+    # or the advocate said in ``language``.
+    language_hint = models.CharField(max_length=35, blank=True, help_text="BCP 47, detected")
     interpreter_used = models.BooleanField(default=False)
     caller_type = models.CharField(
         max_length=32,

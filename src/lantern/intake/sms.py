@@ -16,7 +16,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from lantern.contacts import actions as contacts
 from lantern.contacts import queries as contact_queries
 from lantern.core.phone import normalize_phone
-from lantern.intake import messages, twilio
+from lantern.intake import language, messages, twilio
 from lantern.intake.models import SmsOptOut
 from lantern.privacy import crypto
 from lantern.privacy.fields import reveal
@@ -71,7 +71,7 @@ def receive(params) -> MessagingResponse:
     with transaction.atomic():
         message, created = contacts.do_receive_message(
             channel="sms", hotline_address=hotline, participant=sender, body=body,
-            provider_id=sid, media_count=media,
+            provider_id=sid, media_count=media, language_hint=language.hint(body),
         )  # fmt: skip
         conversation = message.conversation
         # the person's first text in this conversation (ids are time-ordered UUIDv7)
@@ -84,7 +84,8 @@ def receive(params) -> MessagingResponse:
         elif keyword in START_WORDS and (not created or _opt_in(hotline, sender)):
             reply = messages.text("sms", "started")
         elif first and not _opted_out(hotline, sender):
-            reply = messages.text("sms", "first_reply", conversation.contact.language)
+            contact = conversation.contact
+            reply = messages.text("sms", "first_reply", contact.language_hint or contact.language)
         else:
             reply = ""
         if reply and created:
