@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "lantern.directory",
     "lantern.cases",
     "lantern.intake",
+    "lantern.public",
     "lantern.console",
     "lantern.api",
     "lantern.demo",
@@ -148,6 +149,12 @@ TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 # Only for tests and staging: a server speaking Twilio's REST API instead of api.twilio.com.
 TWILIO_API_URL = os.environ.get("TWILIO_API_URL", "")
 LANTERN_INTAKE_MESSAGES_FILE = os.environ.get("LANTERN_INTAKE_MESSAGES_FILE", "")
+# Leading zero bits of SHA-256 a browser must find before a receipt code is checked.
+LANTERN_POW_BITS = int(os.environ.get("LANTERN_POW_BITS", "16"))
+# Wrong receipt codes per minute, site-wide, before every follow-up login waits a minute.
+LANTERN_RECEIPT_FAILURES_PER_MINUTE = int(
+    os.environ.get("LANTERN_RECEIPT_FAILURES_PER_MINUTE", "60")
+)
 # Languages a text's language may be guessed as (ISO 639-1, as py3langid names them).
 LANTERN_LANGUAGE_HINTS = [
     t.strip()

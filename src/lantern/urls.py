@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("hsds/", hsds_api.urls),
     path("intake/", include("lantern.intake.urls")),
+    path("", include("lantern.public.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

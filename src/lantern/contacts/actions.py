@@ -21,6 +21,9 @@ from lantern.contacts.choices import (
     ConversationStateChoices,
     MessageDirectionChoices,
     MessageStatusChoices,
+    TipUrgencyChoices,
+    VenueChoices,
+    YesNoUnknownChoices,
 )
 from lantern.contacts.definitions import active_form
 from lantern.contacts.exceptions import ContactValidationError
@@ -492,3 +495,63 @@ def do_update_message_status(
         message.save(update_fields=["status", "error", "provider_id"])
         audit.record(INTAKE, Audit.UPDATE, message, changes={"status": status})
     return True
+
+
+def do_receive_tip(tip: dict, *, receipt_hash: str) -> Contact:
+    """A web tip (``public`` app): an open contact, its summary composed from the form, and a
+    follow-up conversation that only the receipt code's hash leads back to.
+
+    ``tip`` holds cleaned values: ``what_happened`` (required), ``state``, ``city``,
+    ``postal_code``, ``when``, ``venue``, ``people``, ``minors``, ``urgency``, ``language``,
+    ``name``, ``phone``, ``email`` and ``consent_to_share`` (True/False/None).
+    """
+    what = (tip.get("what_happened") or "").strip()
+    if not what:
+        raise ContactValidationError({"what_happened": "tell us what happened"})
+    if not receipt_hash:
+        raise ContactValidationError({"receipt": "a tip needs its receipt code's hash"})
+    urgency = tip.get("urgency") or TipUrgencyChoices.NOT_URGENT
+    facts = [
+        ("Urgency", TipUrgencyChoices(urgency).label),
+        (
+            "Where",
+            ", ".join(filter(None, [tip.get("city"), tip.get("state"), tip.get("postal_code")])),
+        ),
+        ("When", tip.get("when")),
+        ("Venue or work", VenueChoices(tip["venue"]).label if tip.get("venue") else ""),
+        ("People involved", tip.get("people")),
+        ("Minors involved", YesNoUnknownChoices(tip["minors"]).label if tip.get("minors") else ""),
+    ]
+    summary = "\n".join(f"{k}: {v}" for k, v in facts if v) + "\n\n" + what
+    now = timezone.now()
+    with transaction.atomic():
+        contact = _new_open_contact(
+            ContactChannelChoices.WEBFORM,
+            received_at=now,
+            urgent=urgency == TipUrgencyChoices.NOW,
+            language=tip.get("language") or "",
+            phone=tip.get("phone") or "",
+            email=tip.get("email") or "",
+        )
+        for field in ("state", "city", "postal_code"):
+            setattr(contact, field, tip.get(field) or "")
+        contact.caller_name = tip.get("name") or ""
+        contact.summary = summary
+        contact.consent_to_share = tip.get("consent_to_share")
+        contact.save()
+        conversation = Conversation.objects.create(
+            contact=contact,
+            channel=ContactChannelChoices.WEBFORM,
+            receipt_hash=receipt_hash,
+            opened_at=now,
+            last_message_at=now,
+        )
+        message = Message.objects.create(
+            conversation=conversation,
+            direction=MessageDirectionChoices.INBOUND,
+            body=what,
+            status=MessageStatusChoices.RECEIVED,
+            created_at=now,
+        )
+        audit.record(INTAKE, Audit.CREATE, message, changes={"direction": "inbound"})
+    return contact

@@ -98,3 +98,48 @@ class MessageStatusChoices(models.TextChoices):
     READ = "read", _("Read")
     UNDELIVERED = "undelivered", _("Not delivered")
     FAILED = "failed", _("Failed")
+
+
+class VenueChoices(models.TextChoices):
+    """Venue or industry of a trafficking situation: the Polaris typology's 25 types (DESIGN.md),
+    for web tips now and cases later."""
+
+    ESCORT_SERVICES = "escort_services", _("Escort services")
+    ILLICIT_MASSAGE = "illicit_massage", _("Illicit massage, health and beauty")
+    OUTDOOR_SOLICITATION = "outdoor_solicitation", _("Outdoor solicitation")
+    RESIDENTIAL = "residential", _("Residential")
+    DOMESTIC_WORK = "domestic_work", _("Domestic work")
+    BARS_STRIP_CLUBS = "bars_strip_clubs", _("Bars, strip clubs and cantinas")
+    PORNOGRAPHY = "pornography", _("Pornography")
+    TRAVELING_SALES_CREWS = "traveling_sales_crews", _("Traveling sales crews")
+    RESTAURANTS = "restaurants", _("Restaurants and food service")
+    PEDDLING_BEGGING = "peddling_begging", _("Peddling and begging")
+    AGRICULTURE = "agriculture", _("Agriculture and animal husbandry")
+    PERSONAL_SEXUAL_SERVITUDE = "personal_sexual_servitude", _("Personal sexual servitude")
+    HEALTH_BEAUTY = "health_beauty", _("Health and beauty services")
+    CONSTRUCTION = "construction", _("Construction")
+    HOTELS = "hotels", _("Hotels and hospitality")
+    LANDSCAPING = "landscaping", _("Landscaping")
+    ILLICIT_ACTIVITIES = "illicit_activities", _("Illicit activities")
+    ARTS_ENTERTAINMENT = "arts_entertainment", _("Arts and entertainment")
+    COMMERCIAL_CLEANING = "commercial_cleaning", _("Commercial cleaning services")
+    FACTORIES = "factories", _("Factories and manufacturing")
+    REMOTE_SEXUAL_ACTS = "remote_sexual_acts", _("Remote interactive sexual acts")
+    CARNIVALS = "carnivals", _("Carnivals")
+    FORESTRY = "forestry", _("Forestry and logging")
+    HEALTH_CARE = "health_care", _("Health care")
+    RECRUITMENT = "recruitment", _("Recruitment")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class TipUrgencyChoices(models.TextChoices):
+    NOW = "now", _("Someone is in danger right now")
+    SOON = "soon", _("Someone could be in danger soon")
+    NOT_URGENT = "not_urgent", _("Not urgent")
+
+
+class YesNoUnknownChoices(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("I don't know")

@@ -73,6 +73,9 @@ class Contact(models.Model):
     city = models.CharField(max_length=100, blank=True)
     postal_code = models.CharField(max_length=10, blank=True)
     heard_about = models.CharField(max_length=32, blank=True)
+    # The caller's answer to "may the hotline share your contact details with law enforcement?"
+    # (web tip form, or asked by the advocate); None when not asked. Tip reports (issue 6) read it.
+    consent_to_share = models.BooleanField(null=True, blank=True)
     summary = EncryptedTextField()
     caller_name = EncryptedTextField()
     caller_phone = EncryptedTextField(help_text="E.164")
@@ -165,6 +168,9 @@ class Conversation(models.Model):
         choices=ConversationStateChoices.choices,
         default=ConversationStateChoices.OPEN,
     )
+    # A web tip's follow-up: the Argon2id hash of its receipt code (privacy.receipts), the only
+    # way back to it; the code itself is never stored.
+    receipt_hash = models.CharField(max_length=64, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
     last_message_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -180,7 +186,12 @@ class Conversation(models.Model):
                 fields=["channel", "hotline_address", "participant_index"],
                 condition=models.Q(state="open") & ~models.Q(participant_index=""),
                 name="conversation_one_open_thread",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["receipt_hash"],
+                condition=~models.Q(receipt_hash=""),
+                name="conversation_receipt_unique",
+            ),
         ]
 
     def __str__(self):

@@ -245,3 +245,39 @@ def present_conversation(user, contact, *, reason: str = "") -> list[MessageView
 def caller_phone(contact) -> str:
     """The caller's number in clear, for the channel adapters (system use: never shown)."""
     return reveal(contact.caller_phone) or ""
+
+
+def conversation_by_receipt(receipt_hash: str):
+    """The web tip conversation a receipt code's hash leads to, or None (public follow-up)."""
+    from lantern.contacts.models import Conversation
+
+    if not receipt_hash:
+        return None
+    return Conversation.objects.filter(receipt_hash=receipt_hash).select_related("contact").first()
+
+
+def followup_thread(conversation) -> list[dict]:
+    """The messages a tipster sees with their receipt code: theirs and the hotline's, oldest
+    first, without who at the hotline wrote them. Audited as a read by the receipt holder."""
+    thread = [
+        {
+            "id": m.pk,
+            "inbound": m.direction == "inbound",
+            "body": reveal(m.body),
+            "at": m.created_at,
+        }
+        for m in conversation.messages.all()
+    ]
+    audit.record("receipt holder", Audit.READ_PII, conversation.contact, reason="tip follow-up")
+    return thread
+
+
+def tip_conversation(conversation_id):
+    """A web tip's conversation by id (the public follow-up session holds the id)."""
+    from lantern.contacts.models import Conversation
+
+    return (
+        Conversation.objects.filter(pk=conversation_id, channel="webform")
+        .select_related("contact")
+        .first()
+    )

@@ -1,0 +1,56 @@
+// Quick exit (button, or Esc three times) and the receipt form's proof of work. No library.
+(function () {
+  "use strict";
+  const neutral = "https://www.weather.gov/";
+  function leave(event) {
+    if (event) event.preventDefault();
+    // end a follow-up session, so Back cannot show the report again (its pages are no-store)
+    if (navigator.sendBeacon) navigator.sendBeacon("/tip/follow-up/leave/");
+    // replace this page in the history, so Back does not return here
+    window.location.replace(neutral);
+  }
+  document.querySelectorAll("[data-quick-exit]").forEach((a) => a.addEventListener("click", leave));
+  let escapes = 0, timer = null;
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    escapes += 1;
+    clearTimeout(timer);
+    timer = setTimeout(() => { escapes = 0; }, 1500);
+    if (escapes >= 3) leave();
+  });
+
+  // Find a counter whose SHA-256 with the challenge starts with `bits` zero bits (pow.py).
+  function zeroBits(bytes) {
+    let bits = 0;
+    for (const b of bytes) {
+      if (b === 0) { bits += 8; continue; }
+      return bits + Math.clz32(b) - 24;
+    }
+    return bits;
+  }
+  async function solve(challenge, bits) {
+    const encoder = new TextEncoder();
+    for (let start = 0; ; start += 256) {
+      const batch = [];
+      for (let i = start; i < start + 256; i++) {
+        batch.push(crypto.subtle.digest("SHA-256", encoder.encode(challenge + ":" + i)));
+      }
+      const digests = await Promise.all(batch);
+      for (let i = 0; i < digests.length; i++) {
+        if (zeroBits(new Uint8Array(digests[i])) >= bits) return String(start + i);
+      }
+    }
+  }
+  document.querySelectorAll("form[data-pow]").forEach((form) => {
+    form.addEventListener("submit", async (event) => {
+      if (form.dataset.solved) return;
+      event.preventDefault();
+      const status = form.querySelector("[data-pow-status]");
+      if (status) status.hidden = false;
+      const challenge = form.querySelector("input[name=challenge]").value;
+      form.querySelector("input[name=work]").value = await solve(challenge, Number(form.dataset.pow));
+      form.dataset.solved = "1";
+      form.submit();
+    });
+  });
+})();

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from lantern.public import views
+
+app_name = "public"
+urlpatterns = [
+    path("tip/", views.tip, name="tip"),
+    path("tip/follow-up/", views.followup_login, name="followup_login"),
+    path("tip/follow-up/messages/", views.followup_thread, name="followup"),
+    path("tip/follow-up/leave/", views.followup_leave, name="followup_leave"),
+]
