@@ -71,7 +71,28 @@ def main(secrets_json: str) -> None:
     r = console.get(f"/console/contacts/{contact_id}/edit/")
     assert r.status_code == 200
     channels(s)
-    print("scenario complete", contact_id)
+    code = web_tip(s)
+    print("scenario complete", contact_id, "receipt", code)
+
+
+def web_tip(s: dict) -> str:
+    """A tip through the public form, and a follow-up with its receipt code."""
+    import re
+
+    from lantern.public import pow
+
+    visitor = Client()
+    r = visitor.post("/tip/", {"what_happened": s["tip_text"], "urgency": "now",
+                               "phone": s["tip_phone"], "consent_to_share": "yes"})  # fmt: skip
+    assert r.status_code == 200, r.content
+    code = re.search(rb'id="receipt-code">([\d ]+)<', r.content)[1].decode().replace(" ", "")
+    page = visitor.get("/tip/follow-up/")
+    challenge = re.search(rb'name="challenge" value="([^"]+)"', page.content)[1].decode()
+    r = visitor.post("/tip/follow-up/", {"code": code, "challenge": challenge,
+                                         "work": pow.solve(challenge)})  # fmt: skip
+    assert r.status_code == 302, r.content
+    assert s["tip_text"].encode() in visitor.get("/tip/follow-up/messages/").content
+    return code
 
 
 def channels(s: dict) -> None:

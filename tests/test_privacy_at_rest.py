@@ -15,6 +15,8 @@ SECRETS = {
     "sms_from": "+17025550143",
     "sms_body": "Synthetic: Quimby Farrowdale holds my papers at Larkspur Nails",
     "sms_reply": "Synthetic reply: Quimby, you can talk to us",
+    "tip_text": "Synthetic: Wendeline Brackhurst keeps them at the Poppyfield Motel",
+    "tip_phone": "(702) 555-0151",
 }
 NEEDLES = [
     "Zelophehad",
@@ -31,6 +33,10 @@ NEEDLES = [
     "Farrowdale",
     "Larkspur",
     "Quimby",
+    "Brackhurst",
+    "Poppyfield",
+    "7025550151",
+    "555-0151",
 ]
 
 
@@ -73,7 +79,12 @@ def test_database_wal_and_log_hold_no_personal_data_in_clear(tmp_path):
     assert b"/intake/twilio/sms" in blobs["lantern.log"]
     # no client address in any log line (the test client's is 127.0.0.1)
     assert b"127.0.0.1" not in blobs["lantern.log"] + blobs["stderr"]
+    # the receipt code was shown once and is nowhere on disk (only its Argon2id hash is)
+    receipt = result.stdout.split("receipt ")[1].split()[0]
+    assert len(receipt) == 16
     for name, blob in blobs.items():
+        if name != "stdout":
+            assert receipt.encode() not in blob, f"the receipt code is in {name}"
         for needle in NEEDLES:
             for variant in _variants(needle):
                 assert variant not in blob, f"{needle!r} found in clear in {name}"
