@@ -149,6 +149,18 @@ TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 # Only for tests and staging: a server speaking Twilio's REST API instead of api.twilio.com.
 TWILIO_API_URL = os.environ.get("TWILIO_API_URL", "")
 LANTERN_INTAKE_MESSAGES_FILE = os.environ.get("LANTERN_INTAKE_MESSAGES_FILE", "")
+# Email: the hotline's addresses (what the SMTP receiver accepts mail for), the largest message
+# it takes, and Django's outgoing mail settings for replies.
+LANTERN_EMAIL_ADDRESSES = [
+    a.strip().lower() for a in os.environ.get("LANTERN_EMAIL_ADDRESSES", "").split(",") if a.strip()
+]
+LANTERN_EMAIL_MAX_BYTES = int(os.environ.get("LANTERN_EMAIL_MAX_BYTES", str(10 * 1024 * 1024)))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") in ("1", "true", "yes")
+EMAIL_TIMEOUT = 20
 # Leading zero bits of SHA-256 a browser must find before a receipt code is checked.
 LANTERN_POW_BITS = int(os.environ.get("LANTERN_POW_BITS", "16"))
 # Wrong receipt codes per minute, site-wide, before every follow-up login waits a minute.
@@ -208,5 +220,9 @@ LOGGING = {
         # The twilio client logs each API request and its headers at INFO; its warnings and
         # errors are enough, and Lantern logs the outcome itself without numbers or text.
         "twilio": {"level": "WARNING"},
+        # aiosmtpd logs every client's address ("Peer: ('203.0.113.5', 50123)") at INFO, and
+        # its warnings name the peer too: the SMTP receiver keeps only errors.
+        "mail.log": {"level": "ERROR"},
+        "mail.debug": {"level": "ERROR"},
     },
 }

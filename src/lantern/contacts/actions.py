@@ -3,6 +3,8 @@ transaction; callers (console, API, intake) stay thin."""
 
 from __future__ import annotations
 
+import base64
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,7 +29,7 @@ from lantern.contacts.choices import (
 )
 from lantern.contacts.definitions import active_form
 from lantern.contacts.exceptions import ContactValidationError
-from lantern.contacts.models import Contact, ContactCallType, Conversation, Message
+from lantern.contacts.models import Attachment, Contact, ContactCallType, Conversation, Message
 from lantern.contacts.validation import clean_contact
 from lantern.privacy import crypto
 from lantern.privacy.fields import reveal
@@ -316,6 +318,8 @@ def do_receive_message(
     received_at=None,
     contact: Contact | None = None,
     language_hint: str = "",
+    attachments: tuple = (),
+    thread_ids: tuple = (),
 ) -> tuple[Message, bool]:
     """Store one message from a person on a text channel, threading it into their open
     conversation (or opening a contact and a conversation for it).
@@ -324,6 +328,9 @@ def do_receive_message(
     ``contact``: the message belongs to this contact (a voicemail left during its call).
     ``language_hint``: the language a detector guessed from this text; the contact keeps the
     first one found.
+    ``attachments``: ``(filename, content_type, bytes)`` triples, stored encrypted.
+    ``thread_ids``: provider ids this message answers (an email's In-Reply-To and References):
+    when one is a message of an open conversation, this message joins that conversation.
     Idempotent on ``provider_id``: a retry returns the stored message and ``created=False``.
     """
     if provider_id:
@@ -345,8 +352,9 @@ def do_receive_message(
                     provider_id,
                     media_count,
                     now,
-                    contact,
+                    contact or _replied_contact(thread_ids),
                     language_hint,
+                    attachments,
                 ), True
         except IntegrityError:
             # a concurrent delivery stored this message, or opened this person's conversation
@@ -368,6 +376,7 @@ def _store_inbound(
     now,
     contact,
     language_hint,
+    attachments=(),
 ) -> Message:
     conversation = None
     if contact is not None:
@@ -417,8 +426,37 @@ def _store_inbound(
         created_at=now,
     )
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
-    audit.record(INTAKE, Audit.CREATE, message, changes={"direction": "inbound"})
+    for filename, content_type, data in attachments:
+        Attachment.objects.create(
+            message=message,
+            filename=filename,
+            content_type=content_type[:100],
+            size=len(data),
+            content=base64.b64encode(data).decode(),
+        )
+    audit.record(
+        INTAKE,
+        Audit.CREATE,
+        message,
+        changes={"direction": "inbound", "attachments": len(attachments)},
+    )
     return message
+
+
+def _replied_contact(thread_ids) -> Contact | None:
+    """The contact of the open conversation an answer refers to, if any."""
+    ids = [i for i in thread_ids if i][:50]
+    if not ids:
+        return None
+    earlier = (
+        Message.objects.filter(
+            provider_id__in=ids, conversation__state=ConversationStateChoices.OPEN
+        )
+        .select_related("conversation__contact")
+        .order_by("-created_at")
+        .first()
+    )
+    return earlier.conversation.contact if earlier else None
 
 
 def do_take_contact(contact: Contact, *, actor) -> Contact:

@@ -230,3 +230,21 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_direction_display()} message {str(self.pk)[:8]}"
+
+
+class Attachment(models.Model):
+    """A file that came with a message (an email attachment, an MMS picture), encrypted at rest
+    like the message: its name and its bytes (base64 inside the ciphertext)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = EncryptedTextField()
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    content = EncryptedTextField()
+
+    class Meta:
+        ordering = ["message", "id"]
+
+    def __str__(self):
+        return f"attachment {str(self.pk)[:8]} ({self.size} bytes)"

@@ -281,3 +281,23 @@ def tip_conversation(conversation_id):
         .select_related("contact")
         .first()
     )
+
+
+def email_thread_headers(conversation) -> dict:
+    """Subject and threading headers for the hotline's reply in an email conversation."""
+    inbound = [
+        m
+        for m in conversation.messages.filter(direction="inbound")
+        if m.provider_id.startswith("<")
+    ]
+    subject = "Your message to the hotline"
+    if inbound:
+        first = reveal(inbound[0].body) or ""
+        if first.startswith("Subject: "):
+            original = first.split("\n", 1)[0][len("Subject: ") :].strip()
+            subject = original if original.lower().startswith("re:") else f"Re: {original}"
+    headers = {}
+    if inbound:
+        headers["In-Reply-To"] = inbound[-1].provider_id
+        headers["References"] = " ".join(m.provider_id for m in inbound[-10:])
+    return {"subject": subject, "headers": headers}

@@ -8,6 +8,7 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from lantern.contacts import outbound
-        from lantern.intake import sms
+        from lantern.intake import mail, sms
 
         outbound.register("sms", sms.send_queued)
+        outbound.register("email", mail.send_queued)

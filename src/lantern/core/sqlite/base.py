@@ -5,6 +5,9 @@ waits in SQLite's busy handler, which sleeps in steps of up to 100 ms: under a b
 the waits, not the work, set the latency (bench/intake.py). Here threads of one process queue on
 a lock instead and start the moment the previous transaction ends. Between processes SQLite's
 own locking still applies.
+
+In tests: a test wrapped in a transaction (pytest-django's ``db``) holds the lock for its whole
+length, so a test in which another thread writes (an SMTP receiver) uses ``live_db``.
 """
 
 import threading
