@@ -77,6 +77,17 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "lantern.urls"
 ASGI_APPLICATION = "lantern.asgi.application"
+# Live chat's channel layer: in memory (one server process, the default), or Redis for several
+# processes or servers (LANTERN_REDIS_URL; needs the channels-redis package).
+if os.environ.get("LANTERN_REDIS_URL"):
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [os.environ["LANTERN_REDIS_URL"]]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 WSGI_APPLICATION = "lantern.wsgi.application"
 
 TEMPLATES = [

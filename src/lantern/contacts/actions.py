@@ -593,3 +593,43 @@ def do_receive_tip(tip: dict, *, receipt_hash: str) -> Contact:
         )
         audit.record(INTAKE, Audit.CREATE, message, changes={"direction": "inbound"})
     return contact
+
+
+def do_open_chat(
+    *, language: str = "", state: str = "", safe: bool | None = None, heard_about: str = ""
+) -> Conversation:
+    """A visitor starts a web chat: an open contact (urgent when they say they are not safe)
+    and an empty conversation. The visitor is anonymous: no address of any kind is kept."""
+    now = timezone.now()
+    with transaction.atomic():
+        contact = _new_open_contact(
+            ContactChannelChoices.CHAT, received_at=now, urgent=safe is False, language=language
+        )
+        if state or heard_about:
+            contact.state, contact.heard_about = state, heard_about
+            contact.save(update_fields=["state", "heard_about", "updated_at"])
+        return Conversation.objects.create(
+            contact=contact,
+            channel=ContactChannelChoices.CHAT,
+            hotline_address="web",
+            opened_at=now,
+            last_message_at=now,
+        )
+
+
+def do_close_conversation(conversation: Conversation, *, actor=None, reason: str = "") -> bool:
+    """The person left (or an advocate ended it): no more messages join this conversation."""
+    with transaction.atomic():
+        closed = Conversation.objects.filter(
+            pk=conversation.pk, state=ConversationStateChoices.OPEN
+        ).update(state=ConversationStateChoices.CLOSED, closed_at=timezone.now())
+        if closed:
+            conversation.state = ConversationStateChoices.CLOSED
+            audit.record(
+                actor or INTAKE,
+                Audit.UPDATE,
+                conversation,
+                changes={"state": "closed"},
+                reason=reason,
+            )
+    return bool(closed)

@@ -256,9 +256,9 @@ def conversation_by_receipt(receipt_hash: str):
     return Conversation.objects.filter(receipt_hash=receipt_hash).select_related("contact").first()
 
 
-def followup_thread(conversation) -> list[dict]:
-    """The messages a tipster sees with their receipt code: theirs and the hotline's, oldest
-    first, without who at the hotline wrote them. Audited as a read by the receipt holder."""
+def followup_thread(conversation, *, reader: str = "receipt holder") -> list[dict]:
+    """The messages a tipster (or a chat visitor) sees: theirs and the hotline's, oldest first,
+    without who at the hotline wrote them. Audited as a read by ``reader``."""
     thread = [
         {
             "id": m.pk,
@@ -268,7 +268,7 @@ def followup_thread(conversation) -> list[dict]:
         }
         for m in conversation.messages.all()
     ]
-    audit.record("receipt holder", Audit.READ_PII, conversation.contact, reason="tip follow-up")
+    audit.record(reader, Audit.READ_PII, conversation.contact, reason=f"{reader} read the thread")
     return thread
 
 
@@ -301,3 +301,14 @@ def email_thread_headers(conversation) -> dict:
         headers["In-Reply-To"] = inbound[-1].provider_id
         headers["References"] = " ".join(m.provider_id for m in inbound[-10:])
     return {"subject": subject, "headers": headers}
+
+
+def chat_conversation(conversation_id):
+    """A web chat's conversation by id (the visitor's session holds the id)."""
+    from lantern.contacts.models import Conversation
+
+    return (
+        Conversation.objects.filter(pk=conversation_id, channel="chat")
+        .select_related("contact")
+        .first()
+    )

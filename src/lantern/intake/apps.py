@@ -8,7 +8,8 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from lantern.contacts import outbound
-        from lantern.intake import mail, sms
+        from lantern.intake import chat, mail, sms
 
         outbound.register("sms", sms.send_queued)
         outbound.register("email", mail.send_queued)
+        outbound.register("chat", chat.deliver)

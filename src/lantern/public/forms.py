@@ -1,6 +1,11 @@
 from django import forms
 
-from lantern.contacts.choices import TipUrgencyChoices, VenueChoices, YesNoUnknownChoices
+from lantern.contacts.choices import (
+    ContactHeardAboutChoices,
+    TipUrgencyChoices,
+    VenueChoices,
+    YesNoUnknownChoices,
+)
 from lantern.core.geo import USStateChoices, normalize_zip
 from lantern.core.phone import normalize_phone
 
@@ -86,3 +91,30 @@ class ReceiptForm(forms.Form):
 class ReplyForm(forms.Form):
     body = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 4}),
                            max_length=1600)  # fmt: skip
+
+
+class PreChatForm(forms.Form):
+    """Short and optional: a person in danger must not be slowed down by a form."""
+
+    language = forms.ChoiceField(
+        label="Language",
+        choices=[("en", "English"), ("es", "Español"), ("other", "Another language")],
+        required=False,
+    )
+    safe = forms.TypedChoiceField(
+        label="Are you safe to chat right now?",
+        choices=[("", "Prefer not to say"), ("yes", "Yes"), ("no", "No, I am not safe")],
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        required=False,
+    )
+    state = forms.ChoiceField(
+        label="State or territory (optional)",
+        choices=[("", "—"), *USStateChoices.choices],
+        required=False,
+    )
+    heard_about = forms.ChoiceField(
+        label="How did you hear about us? (optional)",
+        choices=[("", "—"), *ContactHeardAboutChoices.choices],
+        required=False,
+    )

@@ -8,4 +8,7 @@ urlpatterns = [
     path("tip/follow-up/", views.followup_login, name="followup_login"),
     path("tip/follow-up/messages/", views.followup_thread, name="followup"),
     path("tip/follow-up/leave/", views.followup_leave, name="followup_leave"),
+    path("chat/", views.chat, name="chat"),
+    path("chat/room/", views.chat_room, name="chat_room"),
+    path("chat/leave/", views.chat_leave, name="chat_leave"),
 ]

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods
 from lantern.contacts import actions as contacts
 from lantern.contacts import queries as contact_queries
 from lantern.contacts.exceptions import ContactValidationError
+from lantern.core.sessions import CHAT as CHAT_SESSION_KEY
 from lantern.privacy import receipts
 from lantern.public import followup, pow
-from lantern.public.forms import ReceiptForm, ReplyForm, TipForm
+from lantern.public.forms import PreChatForm, ReceiptForm, ReplyForm, TipForm
 
 SESSION_KEY = "lantern_followup"
 FOLLOWUP_SECONDS = 30 * 60
@@ -99,3 +100,45 @@ def followup_thread(request):
 def followup_leave(request):
     request.session.flush()
     return redirect("public:tip")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def chat(request):
+    """The pre-chat form; sending it (even empty) opens the chat."""
+    form = PreChatForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        language = data["language"] if data["language"] in ("en", "es") else ""
+        conversation = contacts.do_open_chat(
+            language=language, state=data["state"], safe=data["safe"],
+            heard_about=data["heard_about"],
+        )  # fmt: skip
+        request.session[CHAT_SESSION_KEY] = str(conversation.pk)
+        request.session.set_expiry(0)  # ends with the browser
+        return redirect("public:chat_room")
+    return render(
+        request, "public/chat_start.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@never_cache
+def chat_room(request):
+    conversation_id = request.session.get(CHAT_SESSION_KEY)
+    conversation = contact_queries.chat_conversation(conversation_id) if conversation_id else None
+    if conversation is None or conversation.state != "open":
+        return redirect("public:chat")
+    history = (
+        contact_queries.followup_thread(conversation) if conversation.messages.exists() else []
+    )
+    return render(request, "public/chat_room.html", {"history": history})
+
+
+@csrf_exempt  # leaving is always safe; the quick exit's beacon carries no token
+@require_http_methods(["POST"])
+def chat_leave(request):
+    conversation_id = request.session.pop(CHAT_SESSION_KEY, None)
+    conversation = contact_queries.chat_conversation(conversation_id) if conversation_id else None
+    if conversation is not None:
+        contacts.do_close_conversation(conversation, reason="the visitor left the chat")
+    return redirect("public:chat")

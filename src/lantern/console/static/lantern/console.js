@@ -172,3 +172,53 @@ document.addEventListener("keydown", (event) => {
     });
   }
 })();
+
+// Live chat on the conversation page: new messages appear as they arrive, and the reply form
+// sends over the socket (intake/chat.py). Text only, never HTML.
+(function () {
+  "use strict";
+  const thread = document.querySelector("ol.thread[data-chat-socket]");
+  if (!thread) return;
+  const presence = document.getElementById("chat-presence");
+  const form = document.getElementById("reply-form");
+  const input = document.getElementById("reply-body");
+  const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+  let socket;
+  const said = { connected: "The visitor is here.", disconnected: "The visitor's connection dropped.",
+                 left: "The visitor has left this chat." };
+
+  function add(message) {
+    const li = document.createElement("li");
+    li.className = "msg " + (message.inbound ? "in" : "out");
+    li.dataset.status = message.inbound ? "received" : "sent";
+    const meta = document.createElement("div");
+    meta.className = "meta";
+    meta.textContent = (message.inbound ? "Them" : message.author) + " · now";
+    const body = document.createElement("div");
+    body.className = "body";
+    body.textContent = message.body;
+    li.append(meta, body);
+    thread.append(li);
+  }
+  function connect() {
+    socket = new WebSocket(scheme + window.location.host + thread.dataset.chatSocket);
+    socket.onmessage = (event) => {
+      const data = JSON.parse(event.data);
+      if (data.type === "message") add(data);
+      else if (data.type === "presence" && presence) presence.textContent = said[data.visitor] || "";
+      else if (data.type === "error" && presence) presence.textContent = data.error;
+    };
+    socket.onclose = (event) => { if (event.code !== 4403) setTimeout(connect, 2000); };
+  }
+  if (form && input) {
+    form.addEventListener("submit", (event) => {
+      if (!socket || socket.readyState !== WebSocket.OPEN) return; // the ordinary POST then
+      event.preventDefault();
+      const text = input.value.trim();
+      if (!text) return;
+      socket.send(JSON.stringify({ type: "message", body: text }));
+      input.value = "";
+    });
+  }
+  connect();
+})();

@@ -5,7 +5,10 @@
   function leave(event) {
     if (event) event.preventDefault();
     // end a follow-up session, so Back cannot show the report again (its pages are no-store)
-    if (navigator.sendBeacon) navigator.sendBeacon("/tip/follow-up/leave/");
+    if (navigator.sendBeacon) {
+      navigator.sendBeacon("/tip/follow-up/leave/");
+      navigator.sendBeacon("/chat/leave/");
+    }
     // replace this page in the history, so Back does not return here
     window.location.replace(neutral);
   }
@@ -53,4 +56,63 @@
       form.submit();
     });
   });
+})();
+
+// Live chat: the visitor's side of the socket (intake/chat.py). Text only, never HTML.
+(function () {
+  "use strict";
+  const form = document.getElementById("chat-form");
+  if (!form) return;
+  const thread = document.getElementById("chat-thread");
+  const status = document.getElementById("chat-status");
+  const error = document.getElementById("chat-error");
+  const input = document.getElementById("chat-body");
+  const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+  let socket;
+
+  function add(message) {
+    const li = document.createElement("li");
+    li.className = message.inbound ? "you" : "hotline";
+    const meta = document.createElement("div");
+    meta.className = "meta";
+    meta.textContent = message.author;
+    const body = document.createElement("div");
+    body.textContent = message.body;
+    li.append(meta, body);
+    thread.append(li);
+    li.scrollIntoView({ block: "nearest" });
+  }
+  function connect() {
+    socket = new WebSocket(scheme + window.location.host + form.dataset.chatSocket);
+    socket.onopen = () => { status.textContent = "Connected. An advocate will answer shortly."; };
+    socket.onmessage = (event) => {
+      const data = JSON.parse(event.data);
+      if (data.type === "message") add(data);
+      else if (data.type === "error") error.textContent = data.error;
+    };
+    socket.onclose = (event) => {
+      if (event.code === 4404) { window.location.replace("/chat/"); return; }
+      status.textContent = "Connection lost. Trying again…";
+      setTimeout(connect, 2000);
+    };
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text || !socket || socket.readyState !== WebSocket.OPEN) return;
+    error.textContent = "";
+    socket.send(JSON.stringify({ type: "message", body: text }));
+    input.value = "";
+  });
+  const leave = document.getElementById("chat-leave");
+  if (leave) {
+    leave.addEventListener("submit", () => {
+      // tell the advocate at once; the form's POST then closes the chat for good
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "leave" }));
+    });
+  }
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+  });
+  connect();
 })();

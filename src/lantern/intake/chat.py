@@ -1,0 +1,183 @@
+"""Live web chat over WebSockets (Django Channels): the visitor's side and the advocate's side
+of one conversation, joined in a channel-layer group ``chat-<conversation id>``.
+
+Every message is stored (``contacts.actions``) before it is passed on, so what the advocate
+sees is what the database holds. The visitor is anonymous: their socket is tied to the chat
+by their session, no address is kept. An advocate may watch a chat they may open
+(``view_contact``), write in one they may edit (``edit_contact``), and sees the visitor's words
+in clear only with ``view_contact_pii``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from asgiref.sync import async_to_sync
+from channels.generic.websocket import JsonWebsocketConsumer
+from channels.layers import get_channel_layer
+from django.core.exceptions import ObjectDoesNotExist
+
+from lantern.accounts import rules
+from lantern.contacts import actions as contacts
+from lantern.contacts import queries as contact_queries
+from lantern.contacts.exceptions import ContactValidationError
+from lantern.core import sessions
+from lantern.privacy import masking
+from lantern.privacy.fields import reveal
+
+SESSION_KEY = sessions.CHAT
+MAX_BODY = 1600
+# a flood from one visitor: more than this many messages in this many seconds is refused
+FLOOD_MESSAGES, FLOOD_SECONDS = 8, 10
+
+
+def group(conversation_id) -> str:
+    return f"chat-{conversation_id}"
+
+
+def _event(message, *, author: str) -> dict:
+    return {
+        "type": "chat.message",
+        "id": str(message.pk),
+        "inbound": message.direction == "inbound",
+        "body": reveal(message.body) or "",
+        "at": message.created_at.isoformat(),
+        "author": author,
+    }
+
+
+def deliver(message_id) -> None:
+    """The chat channel's sender (``contacts.outbound``): an advocate's message reaches the
+    visitor's open page through the group; it is stored already, so a visitor who reconnects
+    finds it in the history."""
+    message = contact_queries.message_for_sending(message_id)
+    if message is None or message.status != "queued":
+        return
+    author = message.sent_by.username if message.sent_by else "automatic"
+    async_to_sync(get_channel_layer().group_send)(
+        group(message.conversation_id), _event(message, author=author)
+    )
+    contacts.do_update_message_status(message, "sent")
+
+
+class _Flood:
+    def __init__(self):
+        self.times: deque = deque()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        while self.times and now - self.times[0] > FLOOD_SECONDS:
+            self.times.popleft()
+        if len(self.times) >= FLOOD_MESSAGES:
+            return False
+        self.times.append(now)
+        return True
+
+
+class VisitorConsumer(JsonWebsocketConsumer):
+    def connect(self):
+        session = self.scope.get("session")
+        conversation_id = session.get(SESSION_KEY) if session else None
+        self.conversation = (
+            contact_queries.chat_conversation(conversation_id) if conversation_id else None
+        )
+        if self.conversation is None or self.conversation.state != "open":
+            self.close(code=4404)
+            return
+        self.flood = _Flood()
+        self.group = group(self.conversation.pk)
+        async_to_sync(self.channel_layer.group_add)(self.group, self.channel_name)
+        self.accept()
+        self._presence("connected")
+
+    def disconnect(self, code):
+        if getattr(self, "group", None):
+            # leaving by "End the chat" or the quick exit closes the conversation first
+            current = contact_queries.chat_conversation(self.conversation.pk)
+            self._presence("left" if current and current.state == "closed" else "disconnected")
+            async_to_sync(self.channel_layer.group_discard)(self.group, self.channel_name)
+
+    def _presence(self, state: str):
+        async_to_sync(self.channel_layer.group_send)(
+            self.group, {"type": "chat.presence", "visitor": state}
+        )
+
+    def receive_json(self, content, **kwargs):
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "leave":
+            contacts.do_close_conversation(self.conversation, reason="the visitor left the chat")
+            self._presence("left")
+            self.close()
+            return
+        if kind != "message":
+            self.send_json({"type": "error", "error": "unknown message type"})
+            return
+        body = content.get("body")
+        if not isinstance(body, str) or not body.strip() or "\x00" in body:
+            self.send_json({"type": "error", "error": "write a message first"})
+            return
+        if len(body) > MAX_BODY:
+            self.send_json({"type": "error", "error": f"at most {MAX_BODY} characters"})
+            return
+        if not self.flood.allow():
+            self.send_json({"type": "error", "error": "please slow down a little"})
+            return
+        message, _ = contacts.do_receive_message(
+            channel="chat", hotline_address="web", participant="", body=body.strip(),
+            contact=self.conversation.contact,
+        )  # fmt: skip
+        async_to_sync(self.channel_layer.group_send)(self.group, _event(message, author="visitor"))
+
+    def chat_message(self, event):
+        self.send_json({**event, "type": "message",
+                        "author": "You" if event["inbound"] else "The hotline"})  # fmt: skip
+
+    def chat_presence(self, event):
+        pass  # the visitor needs no news of their own connection
+
+
+class AdvocateConsumer(JsonWebsocketConsumer):
+    def connect(self):
+        user = self.scope.get("user")
+        contact_id = self.scope["url_route"]["kwargs"]["contact_id"]
+        self.user = user
+        contact = None
+        if user is not None and user.is_authenticated:
+            try:
+                contact = contact_queries.access_contact_for_user(user, contact_id, "view_contact")
+            except ObjectDoesNotExist:  # missing and forbidden look the same
+                contact = None
+        conversation = getattr(contact, "conversation", None) if contact else None
+        if conversation is None or conversation.channel != "chat":
+            self.close(code=4403)
+            return
+        self.contact, self.conversation = contact, conversation
+        self.pii = rules.allows_object(user, "view_contact_pii", contact)
+        self.group = group(conversation.pk)
+        async_to_sync(self.channel_layer.group_add)(self.group, self.channel_name)
+        self.accept()
+
+    def disconnect(self, code):
+        if getattr(self, "group", None):
+            async_to_sync(self.channel_layer.group_discard)(self.group, self.channel_name)
+
+    def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict) or content.get("type") != "message":
+            self.send_json({"type": "error", "error": "unknown message type"})
+            return
+        if not rules.allows_object(self.user, "edit_contact", self.contact):
+            self.send_json({"type": "error", "error": "take this contact to answer it"})
+            return
+        try:
+            contacts.do_send_message(self.conversation, str(content.get("body") or ""),
+                                     actor=self.user)  # fmt: skip
+        except ContactValidationError as exc:
+            self.send_json({"type": "error", "error": " ".join(exc.errors.values())})
+
+    def chat_message(self, event):
+        body = event["body"] if self.pii else masking.mask_text(event["body"])
+        self.send_json({**event, "type": "message", "body": body})
+
+    def chat_presence(self, event):
+        self.send_json({"type": "presence", "visitor": event["visitor"]})
