@@ -72,7 +72,34 @@ def main(secrets_json: str) -> None:
     assert r.status_code == 200
     channels(s)
     code = web_tip(s)
+    web_chat(s)
     print("scenario complete", contact_id, "receipt", code)
+
+
+def web_chat(s: dict) -> None:
+    """A chat: the pre-chat form, then a message over the visitor's WebSocket."""
+    from asgiref.sync import async_to_sync
+    from channels.testing.websocket import WebsocketCommunicator
+
+    from lantern.asgi import application
+
+    visitor = Client()
+    r = visitor.post("/chat/", {"safe": "no", "language": "en"})
+    assert r.status_code == 302, r.content
+    cookie = f"sessionid={visitor.cookies['sessionid'].value}".encode()
+
+    @async_to_sync
+    async def say(text):
+        headers = [(b"origin", b"http://testserver"), (b"host", b"testserver"), (b"cookie", cookie)]
+        socket = WebsocketCommunicator(application, "/ws/chat/", headers=headers)
+        connected, _ = await socket.connect()
+        assert connected
+        await socket.send_json_to({"type": "message", "body": text})
+        echo = await socket.receive_json_from(timeout=5)
+        await socket.disconnect()
+        return echo
+
+    assert say(s["chat_text"])["body"] == s["chat_text"]
 
 
 def web_tip(s: dict) -> str:

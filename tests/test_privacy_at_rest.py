@@ -17,6 +17,7 @@ SECRETS = {
     "sms_reply": "Synthetic reply: Quimby, you can talk to us",
     "tip_text": "Synthetic: Wendeline Brackhurst keeps them at the Poppyfield Motel",
     "tip_phone": "(702) 555-0151",
+    "chat_text": "Synthetic chat: Ottoline Grimsditch took us to the Saffronhill Farm",
 }
 NEEDLES = [
     "Zelophehad",
@@ -37,6 +38,8 @@ NEEDLES = [
     "Poppyfield",
     "7025550151",
     "555-0151",
+    "Grimsditch",
+    "Saffronhill",
 ]
 
 
