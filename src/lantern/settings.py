@@ -166,6 +166,10 @@ LANTERN_EMAIL_ADDRESSES = [
     a.strip().lower() for a in os.environ.get("LANTERN_EMAIL_ADDRESSES", "").split(",") if a.strip()
 ]
 LANTERN_EMAIL_MAX_BYTES = int(os.environ.get("LANTERN_EMAIL_MAX_BYTES", str(10 * 1024 * 1024)))
+# The IMAP poller (lantern intake_imap): a hosted mailbox, and which hotline address it is.
+LANTERN_IMAP_URL = os.environ.get("LANTERN_IMAP_URL", "")
+LANTERN_IMAP_ADDRESS = os.environ.get("LANTERN_IMAP_ADDRESS", "").strip().lower()
+LANTERN_IMAP_INTERVAL = int(os.environ.get("LANTERN_IMAP_INTERVAL", "60"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
