@@ -138,7 +138,7 @@ class Sender:
             response = conn.getresponse()
             response.read()
             status = response.status
-        except OSError:
+        except (OSError, http.client.HTTPException):  # refused, reset, cut off mid-answer
             self.local.conn = None
             status = None
         return sid, status, time.perf_counter() - started
@@ -151,7 +151,7 @@ class Sender:
             response = conn.getresponse()
             response.read()
             status = response.status
-        except OSError:
+        except (OSError, http.client.HTTPException):  # refused, reset, cut off mid-answer
             self.local.conn = None
             status = None
         return "", status, time.perf_counter() - started
