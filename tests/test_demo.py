@@ -19,3 +19,13 @@ def test_contacts_received_minutes_ago_do_not_end_in_the_future(personas):
     seed_contacts(3, _RecentLongCalls(1), handlers=["advocate"])
     assert Contact.objects.count() == 3
     assert not Contact.objects.filter(ended_at__gt=timezone.now()).exists()
+
+
+def test_the_demo_leaves_contacts_waiting_in_the_inbox(db):
+    from lantern.demo.seeding import seed_waiting
+
+    assert seed_waiting() == 4
+    waiting = Contact.objects.filter(status="open")
+    assert sorted(waiting.values_list("channel", flat=True)) == ["chat", "sms", "sms", "webform"]
+    assert waiting.get(channel="chat").urgent
+    assert waiting.filter(channel="sms", language_hint="es").exists()

@@ -132,6 +132,42 @@ def seed_contacts(count: int, rng, handlers) -> int:
     return count
 
 
+def seed_waiting() -> int:
+    """A few contacts waiting in the inbox, one per channel kind: texts, a chat, a web tip.
+    Synthetic: 555 numbers, invented names and places."""
+    from lantern.contacts.actions import do_open_chat, do_receive_message, do_receive_tip
+    from lantern.privacy import receipts
+
+    # (sender, MessageSid, text, the language intake would have guessed from it)
+    texts = [
+        (
+            "+17025550181",
+            "SMdemo0001",
+            "Synthetic demo: hi, is this the hotline? I need help",
+            "en",
+        ),
+        ("+17025550181", "SMdemo0002", "Synthetic demo: my boss keeps my passport", "en"),
+        ("+12125550182", "SMdemo0003", "Demo sintético: necesito ayuda, no puedo salir", "es"),
+    ]
+    for sender, sid, body, hint in texts:
+        do_receive_message(
+            channel="sms", hotline_address="+15555550100", participant=sender, body=body,
+            provider_id=sid, language_hint=hint,
+        )  # fmt: skip
+    chat = do_open_chat(language="en", state="TX", safe=False)
+    do_receive_message(
+        channel="chat", hotline_address="web", participant="", contact=chat.contact,
+        body="Synthetic demo: I am at a motel and they will not let me leave.",
+    )  # fmt: skip
+    do_receive_tip(
+        {"what_happened": "Synthetic demo tip: a nail salon where the workers sleep in the back.",
+         "urgency": "not_urgent", "state": "OH", "city": "Columbus", "venue": "health_beauty",
+         "people": "4 or 5", "minors": "unknown"},
+        receipt_hash=receipts.code_hash(receipts.new_code()),
+    )  # fmt: skip
+    return len({text[0] for text in texts}) + 2  # the waiting contacts
+
+
 def seed_all(
     *, contacts: int = 400, directory: int = 0, random_seed: int | None = None, progress=print
 ) -> dict:
@@ -140,6 +176,8 @@ def seed_all(
     progress(f"Created {len(users)} demo users.")
     seed_contacts(contacts, rng, handlers=["advocate", "advocate2", "supervisor"])
     progress(f"Created {contacts} synthetic contacts over the past year.")
+    waiting = seed_waiting()
+    progress(f"Left {waiting} synthetic contacts waiting in the inbox (texts, a chat, a web tip).")
     if directory > 0:
         seed_directory(directory, random_seed=random_seed, progress=progress)
     return {"users": users}
