@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lantern.audit.models import GENESIS_HASH, AuditEvent
+from lantern.core import rows
 
 # Any constant works: it names the advisory lock that serialises appends on PostgreSQL.
 _PG_AUDIT_LOCK = 0x4C414E54
@@ -23,9 +24,12 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_AUDIT_LOCK])
 
 
+_LAST_HASH = "SELECT hash FROM audit_auditevent ORDER BY id DESC LIMIT 1"
+
+
 def _last_hash() -> str:
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-    return last or GENESIS_HASH
+    last = rows.fetch_one(_LAST_HASH)
+    return last[0] if last else GENESIS_HASH
 
 
 def actor_fields(actor) -> dict:
@@ -69,7 +73,7 @@ def record_many(
     reason: str = "",
 ) -> list[AuditEvent]:
     """Append one event per object (e.g. one ``read_pii`` per contact shown in a list)."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         prev = _last_hash()
         now = timezone.now()
@@ -88,5 +92,5 @@ def record_many(
             )
             event.hash = prev = event.compute_hash()
             events.append(event)
-        AuditEvent.objects.bulk_create(events)
+        rows.insert(*events)
     return events

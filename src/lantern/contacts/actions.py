@@ -29,8 +29,16 @@ from lantern.contacts.choices import (
 )
 from lantern.contacts.definitions import active_form
 from lantern.contacts.exceptions import ContactValidationError
-from lantern.contacts.models import Attachment, Contact, ContactCallType, Conversation, Message
+from lantern.contacts.models import (
+    HAS_PROVIDER_ID,
+    Attachment,
+    Contact,
+    ContactCallType,
+    Conversation,
+    Message,
+)
 from lantern.contacts.validation import clean_contact
+from lantern.core import rows
 from lantern.privacy import crypto
 from lantern.privacy.fields import reveal
 
@@ -264,7 +272,7 @@ def do_receive_call(
     """
     if not provider_id:
         raise ContactValidationError({"provider_id": "a call needs the provider's call id"})
-    existing = Contact.objects.filter(provider_id=provider_id).first()
+    existing = Contact.objects.filter(HAS_PROVIDER_ID, provider_id=provider_id).first()
     if existing is not None:
         return existing, False
     try:
@@ -276,7 +284,7 @@ def do_receive_call(
                 phone=caller,
             )
     except IntegrityError:  # the same call id stored by a concurrent retry: that one stands
-        return Contact.objects.get(provider_id=provider_id), False
+        return Contact.objects.filter(HAS_PROVIDER_ID).get(provider_id=provider_id), False
     return contact, True
 
 
@@ -317,7 +325,7 @@ def do_receive_message(
     media_count: int = 0,
     received_at=None,
     contact: Contact | None = None,
-    language_hint: str = "",
+    detect_language=None,
     attachments: tuple = (),
     thread_ids: tuple = (),
 ) -> tuple[Message, bool]:
@@ -326,17 +334,18 @@ def do_receive_message(
 
     ``participant`` is their phone number (E.164) or email address, "" when anonymous.
     ``contact``: the message belongs to this contact (a voicemail left during its call).
-    ``language_hint``: the language a detector guessed from this text; the contact keeps the
-    first one found.
+    ``detect_language``: a function guessing a text's language (BCP 47, or ""); it runs only
+    while the contact has no hint yet, and the contact keeps the first one found.
     ``attachments``: ``(filename, content_type, bytes)`` triples, stored encrypted.
     ``thread_ids``: provider ids this message answers (an email's In-Reply-To and References):
     when one is a message of an open conversation, this message joins that conversation.
     Idempotent on ``provider_id``: a retry returns the stored message and ``created=False``.
+
+    This is every webhook's path, so the common case (a text in an open conversation) is a
+    handful of plain statements (``lantern.core.rows``) rather than ORM queries.
     """
-    if provider_id:
-        existing = Message.objects.filter(provider_id=provider_id).first()
-        if existing is not None:
-            return existing, False
+    if provider_id and (stored := queries.message_id_by_provider_id(provider_id)):
+        return queries.message_with_contact(stored), False
     kind = "email" if channel == ContactChannelChoices.EMAIL else "phone"
     index = crypto.blind_index(kind, participant) if participant else ""
     now = received_at or timezone.now()
@@ -353,13 +362,13 @@ def do_receive_message(
                     media_count,
                     now,
                     contact or _replied_contact(thread_ids),
-                    language_hint,
+                    detect_language,
                     attachments,
                 ), True
         except IntegrityError:
             # a concurrent delivery stored this message, or opened this person's conversation
-            if provider_id and Message.objects.filter(provider_id=provider_id).exists():
-                return Message.objects.get(provider_id=provider_id), False
+            if provider_id and (stored := queries.message_id_by_provider_id(provider_id)):
+                return queries.message_with_contact(stored), False
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
@@ -375,34 +384,26 @@ def _store_inbound(
     media_count,
     now,
     contact,
-    language_hint,
+    detect_language,
     attachments=(),
 ) -> Message:
     conversation = None
     if contact is not None:
         conversation = Conversation.objects.filter(contact=contact).first()
     elif index:
-        conversation = (
-            Conversation.objects.select_for_update()
-            .select_related("contact")
-            .filter(
-                channel=channel,
-                hotline_address=hotline_address,
-                participant_index=index,
-                state=ConversationStateChoices.OPEN,
-            )
-            .first()
-        )
+        conversation = queries.open_thread(channel, hotline_address, index, participant)
+    hint = ""
     if conversation is None:
         if contact is None:
+            hint = detect_language(body) if detect_language else ""
             email = participant if channel == ContactChannelChoices.EMAIL else ""
             phone = participant if not email else ""
             contact = _new_open_contact(
-                channel, received_at=now, phone=phone, email=email, language_hint=language_hint
+                channel, received_at=now, phone=phone, email=email, language_hint=hint
             )
         else:
             index = ""  # the contact is known: this conversation is not found by its sender
-        conversation = Conversation.objects.create(
+        conversation = Conversation(
             contact=contact,
             channel=channel,
             hotline_address=hotline_address,
@@ -411,12 +412,17 @@ def _store_inbound(
             opened_at=now,
             last_message_at=now,
         )
-    if language_hint and not conversation.contact.language_hint:
-        Contact.objects.filter(pk=conversation.contact_id, language_hint="").update(
-            language_hint=language_hint
-        )
-        conversation.contact.language_hint = language_hint
-    message = Message.objects.create(
+        rows.insert(conversation)
+    elif detect_language and not conversation.contact.language_hint:
+        hint = detect_language(body)
+        if hint:
+            rows.execute(
+                "UPDATE contacts_contact SET language_hint = %s"
+                " WHERE id = %s AND language_hint = ''",
+                [hint, rows.db_value(Contact, "id", conversation.contact_id)],
+            )
+            conversation.contact.language_hint = hint
+    message = Message(
         conversation=conversation,
         direction=MessageDirectionChoices.INBOUND,
         body=body,
@@ -425,14 +431,19 @@ def _store_inbound(
         media_count=media_count,
         created_at=now,
     )
-    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
-    for filename, content_type, data in attachments:
-        Attachment.objects.create(
-            message=message,
-            filename=filename,
-            content_type=content_type[:100],
-            size=len(data),
-            content=base64.b64encode(data).decode(),
+    _add_message(message)
+    if attachments:
+        rows.insert(
+            *(
+                Attachment(
+                    message=message,
+                    filename=filename,
+                    content_type=content_type[:100],
+                    size=len(data),
+                    content=base64.b64encode(data).decode(),
+                )
+                for filename, content_type, data in attachments
+            )
         )
     audit.record(
         INTAKE,
@@ -443,6 +454,18 @@ def _store_inbound(
     return message
 
 
+def _add_message(message: Message) -> None:
+    """Store a message and move its conversation's ``last_message_at`` to it."""
+    rows.insert(message)
+    rows.execute(
+        "UPDATE contacts_conversation SET last_message_at = %s WHERE id = %s",
+        [
+            rows.db_value(Conversation, "last_message_at", message.created_at),
+            rows.db_value(Conversation, "id", message.conversation_id),
+        ],
+    )
+
+
 def _replied_contact(thread_ids) -> Contact | None:
     """The contact of the open conversation an answer refers to, if any."""
     ids = [i for i in thread_ids if i][:50]
@@ -450,7 +473,7 @@ def _replied_contact(thread_ids) -> Contact | None:
         return None
     earlier = (
         Message.objects.filter(
-            provider_id__in=ids, conversation__state=ConversationStateChoices.OPEN
+            HAS_PROVIDER_ID, provider_id__in=ids, conversation__state=ConversationStateChoices.OPEN
         )
         .select_related("conversation__contact")
         .order_by("-created_at")
@@ -493,14 +516,14 @@ def do_send_message(
     if not answer_inline and not outbound.can_send(conversation.channel):
         raise ContactValidationError({"body": f"replies cannot be sent on {conversation.channel}"})
     with transaction.atomic():
-        message = Message.objects.create(
+        message = Message(
             conversation=conversation,
             direction=MessageDirectionChoices.OUTBOUND,
             body=body,
             status=MessageStatusChoices.SENT if answer_inline else MessageStatusChoices.QUEUED,
             sent_by=actor,
         )
-        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
+        _add_message(message)
         audit.record(actor or INTAKE, Audit.CREATE, message, changes={"direction": "outbound"})
         if not answer_inline:
             outbound.send_after_commit(conversation.channel, message.pk)

@@ -32,6 +32,12 @@ class ContactFormVersion(models.Model):
         return f"contact form v{self.version}"
 
 
+# The unique indexes on ``provider_id`` cover only the rows that have one, and SQLite uses such a
+# partial index only when a query repeats its condition: every lookup by provider id adds this
+# (else it reads the whole table, once per webhook).
+HAS_PROVIDER_ID = ~models.Q(provider_id="")
+
+
 class Contact(models.Model):
     """One interaction with the hotline through one channel (NHTH: a *signal*).
 
@@ -106,7 +112,7 @@ class Contact(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["provider_id"],
-                condition=~models.Q(provider_id=""),
+                condition=HAS_PROVIDER_ID,
                 name="contact_provider_id_unique",
             )
         ]
@@ -223,7 +229,7 @@ class Message(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["provider_id"],
-                condition=~models.Q(provider_id=""),
+                condition=HAS_PROVIDER_ID,
                 name="message_provider_id_unique",
             )
         ]

@@ -7,13 +7,15 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
-from lantern.contacts.models import Contact
+from lantern.contacts.models import HAS_PROVIDER_ID, Contact
+from lantern.core import rows
 from lantern.core.phone import normalize_phone
 from lantern.privacy import crypto, masking
 from lantern.privacy.fields import reveal
@@ -187,7 +189,85 @@ def message_by_provider_id(provider_id: str):
 
     if not provider_id:
         return None
-    return Message.objects.filter(provider_id=provider_id).select_related("conversation").first()
+    return (
+        Message.objects.filter(HAS_PROVIDER_ID, provider_id=provider_id)
+        .select_related("conversation")
+        .first()
+    )
+
+
+def message_id_by_provider_id(provider_id: str):
+    """The id of the message a provider delivered under ``provider_id``, or None: the cheap
+    check every webhook makes before storing (a retry finds its message)."""
+
+    if not provider_id:
+        return None
+    row = rows.fetch_one(
+        "SELECT id FROM contacts_message"
+        " WHERE provider_id = %s AND NOT (provider_id = '')",  # HAS_PROVIDER_ID, for the index
+        [provider_id],
+    )
+    return rows.as_uuid(row[0]) if row else None
+
+
+def message_with_contact(message_id):
+    """A message with its conversation and contact (system use: intake answering a retry)."""
+    from lantern.contacts.models import Message
+
+    return Message.objects.select_related("conversation__contact").get(pk=message_id)
+
+
+def open_thread(channel: str, hotline_address: str, participant_index: str, participant: str):
+    """The open conversation of the person with this blind index on this channel and hotline
+    address, with the few fields of its contact intake needs (the rest load if read), or None.
+
+    Plain SQL: it runs for every incoming text. On PostgreSQL the row stays locked to the end of
+    the transaction, so closing the conversation waits for the message being threaded into it.
+    """
+    from lantern.contacts.models import Conversation
+
+    sql = (
+        "SELECT cv.id, cv.contact_id, c.language, c.language_hint"
+        " FROM contacts_conversation cv"
+        " JOIN contacts_contact c ON c.id = cv.contact_id"
+        " WHERE cv.channel = %s AND cv.hotline_address = %s AND cv.participant_index = %s"
+        " AND cv.state = 'open'"
+    )
+    if connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF cv"
+    row = rows.fetch_one(sql, [channel, hotline_address, participant_index])
+    if row is None:
+        return None
+    conversation_id, contact_id, language, language_hint = row
+    contact = Contact.from_db(
+        connection.alias,
+        ["id", "language", "language_hint"],
+        [rows.as_uuid(contact_id), language, language_hint],
+    )
+    conversation = Conversation.from_db(
+        connection.alias,
+        ["id", "contact_id", "channel", "hotline_address", "participant", "participant_index",
+         "state"],
+        [rows.as_uuid(conversation_id), contact.pk, channel, hotline_address, participant,
+         participant_index, "open"],
+    )  # fmt: skip
+    conversation.contact = contact
+    return conversation
+
+
+def is_first_inbound(message) -> bool:
+    """Whether ``message`` is the first its sender sent in its conversation."""
+    from lantern.contacts.models import Message
+
+    earlier = rows.fetch_one(
+        "SELECT 1 FROM contacts_message"
+        " WHERE conversation_id = %s AND direction = 'inbound' AND id < %s LIMIT 1",
+        [
+            rows.db_value(Message, "conversation", message.conversation_id),
+            rows.db_value(Message, "id", message.pk),
+        ],
+    )
+    return earlier is None
 
 
 def message_for_sending(message_id):

@@ -152,7 +152,7 @@ def seed_waiting() -> int:
     for sender, sid, body, hint in texts:
         do_receive_message(
             channel="sms", hotline_address="+15555550100", participant=sender, body=body,
-            provider_id=sid, language_hint=hint,
+            provider_id=sid, detect_language=lambda _body, hint=hint: hint,
         )  # fmt: skip
     chat = do_open_chat(language="en", state="TX", safe=False)
     do_receive_message(

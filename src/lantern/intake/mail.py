@@ -143,7 +143,7 @@ def receive(raw: bytes, recipient: str) -> bool:
         provider_id=parsed.message_id,
         attachments=tuple(parsed.attachments),
         thread_ids=tuple(parsed.thread_ids),
-        language_hint=language.hint(parsed.text[:2000]),
+        detect_language=lambda _body: language.hint(parsed.text[:2000]),
     )
     return created
 
