@@ -38,3 +38,23 @@ def test_a_failed_transaction_releases_the_write_lock_for_other_threads():
     assert not any(t.is_alive() for t in threads), "a writer is stuck on the lock"
     assert errors == []
     assert set(User.objects.values_list("username", flat=True)) == {f"thread-{i}" for i in range(8)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_transaction_holds_the_lock_file_other_processes_queue_on():
+    import fcntl
+    import os
+
+    path = str(connection.settings_dict["NAME"]) + "-writer.lock"
+    other = None
+    try:
+        with transaction.atomic():
+            User.objects.create(username="holds-the-file")
+            other = os.open(path, os.O_RDWR)  # another process's view of the lock file
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free as soon as it committed
+        fcntl.flock(other, fcntl.LOCK_UN)
+    finally:
+        if other is not None:
+            os.close(other)

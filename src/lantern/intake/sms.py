@@ -15,6 +15,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from lantern.contacts import actions as contacts
 from lantern.contacts import queries as contact_queries
+from lantern.core import commits
 from lantern.core.phone import normalize_phone
 from lantern.intake import language, messages, twilio
 from lantern.intake.models import SmsOptOut
@@ -67,33 +68,39 @@ def receive(params) -> MessagingResponse:
         media = max(0, min(int(params.get("NumMedia") or 0), 10))
     except ValueError:
         media = 0
+    reply = commits.run(_store, sid, sender, hotline, body, media)
     response = MessagingResponse()
-    with transaction.atomic():
-        message, created = contacts.do_receive_message(
-            channel="sms", hotline_address=hotline, participant=sender, body=body,
-            provider_id=sid, media_count=media, language_hint=language.hint(body),
-        )  # fmt: skip
-        conversation = message.conversation
-        # the person's first text in this conversation (ids are time-ordered UUIDv7)
-        first = not conversation.messages.filter(direction="inbound", pk__lt=message.pk).exists()
-        keyword = body.strip().lower()
-        if keyword in STOP_WORDS:
-            if created:
-                _opt_out(hotline, sender)
-            reply = messages.text("sms", "stopped")
-        elif keyword in START_WORDS and (not created or _opt_in(hotline, sender)):
-            reply = messages.text("sms", "started")
-        elif first and not _opted_out(hotline, sender):
-            contact = conversation.contact
-            reply = messages.text("sms", "first_reply", contact.language_hint or contact.language)
-        else:
-            reply = ""
-        if reply and created:
-            # the answer goes back inline, in this response: recorded as sent
-            contacts.do_send_message(conversation, reply, actor=None, answer_inline=True)
     if reply:
         response.message(reply)  # a retry gets the same answer
     return response
+
+
+def _store(sid: str, sender: str, hotline: str, body: str, media: int) -> str:
+    """Store the text and decide the automatic answer (inside the caller's transaction, which
+    intake shares between concurrent webhooks: lantern.core.commits)."""
+    message, created = contacts.do_receive_message(
+        channel="sms", hotline_address=hotline, participant=sender, body=body,
+        provider_id=sid, media_count=media, detect_language=language.hint,
+    )  # fmt: skip
+    conversation = message.conversation
+    # the person's first text in this conversation (ids are time-ordered UUIDv7)
+    first = contact_queries.is_first_inbound(message)
+    keyword = body.strip().lower()
+    if keyword in STOP_WORDS:
+        if created:
+            _opt_out(hotline, sender)
+        reply = messages.text("sms", "stopped")
+    elif keyword in START_WORDS and (not created or _opt_in(hotline, sender)):
+        reply = messages.text("sms", "started")
+    elif first and not _opted_out(hotline, sender):
+        contact = conversation.contact
+        reply = messages.text("sms", "first_reply", contact.language_hint or contact.language)
+    else:
+        reply = ""
+    if reply and created:
+        # the answer goes back inline, in this response: recorded as sent
+        contacts.do_send_message(conversation, reply, actor=None, answer_inline=True)
+    return reply
 
 
 def _opted_out(hotline: str, number: str) -> bool:

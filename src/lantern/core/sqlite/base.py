@@ -1,20 +1,36 @@
-"""Django's SQLite backend, with one write transaction at a time per process.
+"""Django's SQLite backend, with one write transaction at a time, queued on a lock.
 
-SQLite allows one writer. With ``transaction_mode: IMMEDIATE`` a second thread's ``BEGIN``
+SQLite allows one writer. With ``transaction_mode: IMMEDIATE`` a second writer's ``BEGIN``
 waits in SQLite's busy handler, which sleeps in steps of up to 100 ms: under a burst of webhooks
-the waits, not the work, set the latency (bench/intake.py). Here threads of one process queue on
-a lock instead and start the moment the previous transaction ends. Between processes SQLite's
-own locking still applies.
+the waits, not the work, set the latency (bench/intake.py). Here writers queue on a lock instead
+and start the moment the previous transaction ends: threads of one process on a thread lock, and
+processes (``lantern serve --workers 2``, a management command beside the server) on an
+exclusive ``flock`` of a file next to the database, which the kernel hands to the next waiter
+as soon as it is released. SQLite's own locking stays underneath as the guarantee.
 
 In tests: a test wrapped in a transaction (pytest-django's ``db``) holds the lock for its whole
 length, so a test in which another thread writes (an SMTP receiver) uses ``live_db``.
 """
 
+import fcntl
+import os
 import threading
 
 from django.db.backends.sqlite3 import base
 
 _write_lock = threading.Lock()
+_files_lock = threading.Lock()
+_lock_files: dict[str, int] = {}  # database path -> descriptor of its lock file, per process
+
+
+def _lock_file(name) -> int | None:
+    """The descriptor of ``<database>-writer.lock``; None for an in-memory database."""
+    name = str(name)
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    if name not in _lock_files:
+        _lock_files[name] = os.open(name + "-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    return _lock_files[name]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -22,17 +38,27 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _start_transaction_under_autocommit(self):
         _write_lock.acquire()
+        fd = None
         try:
+            with _files_lock:
+                fd = _lock_file(self.settings_dict["NAME"])
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
             super()._start_transaction_under_autocommit()
         except BaseException:
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
             _write_lock.release()
             raise
-        self._holds_write_lock = True
+        self._holds_write_lock = fd if fd is not None else True
 
     def _release_write_lock(self):
-        if self._holds_write_lock:
-            self._holds_write_lock = False
-            _write_lock.release()
+        held, self._holds_write_lock = self._holds_write_lock, False
+        if held is False:
+            return
+        if held is not True:
+            fcntl.flock(held, fcntl.LOCK_UN)
+        _write_lock.release()
 
     def _commit(self):
         try:

@@ -1,0 +1,84 @@
+"""Group commit: small write transactions from concurrent threads share one commit.
+
+SQLite has one writer at a time. When every webhook runs its own transaction, the thread that
+holds the write lock competes for the GIL with all the threads still parsing requests, and each
+of its statements waits to get it back: under load a 1 ms transaction held the lock for 4-5 ms,
+and that, not the work, capped intake near 200 webhooks/s (bench/intake.py, decision 0005).
+
+``run(fn, ...)`` queues ``fn``; the first waiting thread becomes the leader, runs every queued
+function in one transaction, each in its own savepoint (one failing does not undo the others),
+commits once, and wakes the others with their results. Nothing is answered before the commit
+that stores it, as before. ``transaction.on_commit`` callbacks run after that commit, on the
+leader's thread.
+
+On PostgreSQL, which has concurrent writers, and inside a transaction already open (tests),
+``run`` is simply ``fn`` in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+
+from django.db import connection, transaction
+
+BATCH = 64  # functions per shared transaction
+_queue: deque[_Job] = deque()
+_leader = threading.Lock()
+
+
+class _Job:
+    __slots__ = ("fn", "args", "kwargs", "done", "result", "error")
+
+    def __init__(self, fn, args, kwargs):
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.done = threading.Event()
+        self.result = self.error = None
+
+
+def run(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` in a committed transaction; returns its result or raises its
+    exception. ``fn`` must not depend on its thread (it may run on another)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic():
+            return fn(*args, **kwargs)
+    job = _Job(fn, args, kwargs)
+    _queue.append(job)
+    _lead_while_queued()
+    job.done.wait()
+    if job.error is not None:
+        raise job.error
+    return job.result
+
+
+def _lead_while_queued() -> None:
+    """Run queued functions unless another thread is leading. A leader looks at the queue again
+    after it lets go, so a function queued while it was finishing is never left waiting."""
+    while _queue and _leader.acquire(blocking=False):
+        try:
+            while _queue:
+                _lead()
+        finally:
+            _leader.release()
+
+
+def _lead() -> None:
+    batch = []
+    while _queue and len(batch) < BATCH:
+        batch.append(_queue.popleft())
+    try:
+        with transaction.atomic():
+            for job in batch:
+                try:
+                    with transaction.atomic():
+                        job.result = job.fn(*job.args, **job.kwargs)
+                except Exception as exc:  # this one's own failure: its caller gets it
+                    job.error = exc
+    except BaseException as exc:  # the commit itself failed: nothing of the batch is stored
+        for job in batch:
+            job.result, job.error = None, exc
+        if not isinstance(exc, Exception):
+            raise
+    finally:
+        for job in batch:
+            job.done.set()
