@@ -1,9 +1,9 @@
 """The ASGI application ``lantern serve`` runs.
 
-HTTP requests run through Django's WSGI handler in a pool of threads (a2wsgi): the whole
-request, middleware included, stays on one thread. Django's own ASGI handler hops between the
-event loop and a thread for every synchronous middleware, which cost ~3 ms a request and made
-webhooks queue behind each other (bench/intake.py, decision 0004).
+HTTP requests run through Django's WSGI handler in a pool of threads
+(``lantern.core.wsgi_threads``): the whole request, middleware included, stays on one thread,
+with one hop from the event loop and one back. Django's own ASGI handler hops for every
+synchronous middleware, which cost ~3 ms a request (bench/intake.py, decisions 0004 and 0006).
 
 WebSockets (live chat) go to Django Channels: the visitor's socket at ``/ws/chat/`` and an
 advocate's at ``/ws/console/chat/<contact id>/``, with the session (and the signed-in user)
@@ -14,7 +14,6 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
 
-from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 django_wsgi = get_wsgi_application()  # sets Django up before the consumers are imported
@@ -24,15 +23,19 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from lantern.core.wsgi_threads import WSGIInThreads  # noqa: E402
 from lantern.intake import chat  # noqa: E402
 
 # Threads per worker process. SQLite serialises writes anyway; the threads let reads and the
 # Python work of one request overlap another's wait for the write lock.
 THREADS = int(os.environ.get("LANTERN_THREADS", "8"))
+# Larger request bodies are refused (413) before Django sees them. Nothing Lantern takes over HTTP
+# comes near it: forms and webhooks are kilobytes, and Django refuses form data over 2.5 MB.
+MAX_BODY = 10 * 1024 * 1024
 
 application = ProtocolTypeRouter(
     {
-        "http": WSGIMiddleware(django_wsgi, workers=THREADS),
+        "http": WSGIInThreads(django_wsgi, threads=THREADS, max_body=MAX_BODY),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(
                 URLRouter(

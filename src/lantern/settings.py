@@ -219,16 +219,14 @@ LOG_DIR.mkdir(exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # standard error and logs/lantern.log, written by a background thread (lantern.core.logs)
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "file": {
-            "class": "logging.handlers.WatchedFileHandler",
+        "background": {
+            "()": "lantern.core.logs.background",
             "filename": str(LOG_DIR / "lantern.log"),
-            "formatter": "plain",
         },
     },
-    "root": {"handlers": ["console", "file"], "level": "INFO"},
+    "root": {"handlers": ["background"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "uvicorn.access": {"handlers": [], "propagate": False},
