@@ -10,6 +10,7 @@ advocate's at ``/ws/console/chat/<contact id>/``, with the session (and the sign
 from the same cookies as the pages, and the Origin checked against ALLOWED_HOSTS.
 """
 
+import gc
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
@@ -32,6 +33,10 @@ THREADS = int(os.environ.get("LANTERN_THREADS", "8"))
 # Larger request bodies are refused (413) before Django sees them. Nothing Lantern takes over HTTP
 # comes near it: forms and webhooks are kilobytes, and Django refuses form data over 2.5 MB.
 MAX_BODY = 10 * 1024 * 1024
+
+# Everything loaded so far lives as long as the process: the garbage collector stops scanning it
+# (fewer, shorter pauses under load).
+gc.freeze()
 
 application = ProtocolTypeRouter(
     {

@@ -227,7 +227,7 @@ def open_thread(channel: str, hotline_address: str, participant_index: str, part
     from lantern.contacts.models import Conversation
 
     sql = (
-        "SELECT cv.id, cv.contact_id, c.language, c.language_hint"
+        "SELECT cv.id, cv.contact_id, cv.opened_at, c.language, c.language_hint"
         " FROM contacts_conversation cv"
         " JOIN contacts_contact c ON c.id = cv.contact_id"
         " WHERE cv.channel = %s AND cv.hotline_address = %s AND cv.participant_index = %s"
@@ -238,7 +238,7 @@ def open_thread(channel: str, hotline_address: str, participant_index: str, part
     row = rows.fetch_one(sql, [channel, hotline_address, participant_index])
     if row is None:
         return None
-    conversation_id, contact_id, language, language_hint = row
+    conversation_id, contact_id, opened_at, language, language_hint = row
     contact = Contact.from_db(
         connection.alias,
         ["id", "language", "language_hint"],
@@ -247,27 +247,12 @@ def open_thread(channel: str, hotline_address: str, participant_index: str, part
     conversation = Conversation.from_db(
         connection.alias,
         ["id", "contact_id", "channel", "hotline_address", "participant", "participant_index",
-         "state"],
+         "state", "opened_at"],
         [rows.as_uuid(conversation_id), contact.pk, channel, hotline_address, participant,
-         participant_index, "open"],
+         participant_index, "open", rows.from_db(Conversation, "opened_at", opened_at)],
     )  # fmt: skip
     conversation.contact = contact
     return conversation
-
-
-def is_first_inbound(message) -> bool:
-    """Whether ``message`` is the first its sender sent in its conversation."""
-    from lantern.contacts.models import Message
-
-    earlier = rows.fetch_one(
-        "SELECT 1 FROM contacts_message"
-        " WHERE conversation_id = %s AND direction = 'inbound' AND id < %s LIMIT 1",
-        [
-            rows.db_value(Message, "conversation", message.conversation_id),
-            rows.db_value(Message, "id", message.pk),
-        ],
-    )
-    return earlier is None
 
 
 def message_for_sending(message_id):

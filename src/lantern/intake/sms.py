@@ -39,6 +39,9 @@ STATUSES = {
 }
 
 
+EMPTY = str(MessagingResponse())  # no answer: the same TwiML every time
+
+
 class BadWebhook(ValueError):
     """A signed request that still does not make sense (no sender, no id)."""
 
@@ -57,7 +60,7 @@ def _sender(params) -> str:
         return raw[:64]  # a short code or an alphanumeric sender: kept as Twilio gave it
 
 
-def receive(params) -> MessagingResponse:
+def receive(params) -> MessagingResponse | str:
     """Handle one incoming-message webhook; returns the TwiML answer."""
     sid = (params.get("MessageSid") or params.get("SmsSid") or "").strip()
     if not sid:
@@ -68,23 +71,26 @@ def receive(params) -> MessagingResponse:
         media = max(0, min(int(params.get("NumMedia") or 0), 10))
     except ValueError:
         media = 0
-    reply = commits.run(_store, sid, sender, hotline, body, media)
+    # guessed here, outside the transaction concurrent webhooks share (it is the slow part)
+    hint = language.hint(body)
+    reply = commits.run(_store, sid, sender, hotline, body, media, hint)
+    if not reply:
+        return EMPTY
     response = MessagingResponse()
-    if reply:
-        response.message(reply)  # a retry gets the same answer
+    response.message(reply)  # a retry gets the same answer
     return response
 
 
-def _store(sid: str, sender: str, hotline: str, body: str, media: int) -> str:
+def _store(sid: str, sender: str, hotline: str, body: str, media: int, hint: str) -> str:
     """Store the text and decide the automatic answer (inside the caller's transaction, which
     intake shares between concurrent webhooks: lantern.core.commits)."""
     message, created = contacts.do_receive_message(
         channel="sms", hotline_address=hotline, participant=sender, body=body,
-        provider_id=sid, media_count=media, detect_language=language.hint,
+        provider_id=sid, media_count=media, detect_language=lambda _text: hint,
     )  # fmt: skip
     conversation = message.conversation
-    # the person's first text in this conversation (ids are time-ordered UUIDv7)
-    first = contact_queries.is_first_inbound(message)
+    # the person's first text in this conversation: the one that opened it
+    first = message.created_at == conversation.opened_at
     keyword = body.strip().lower()
     if keyword in STOP_WORDS:
         if created:

@@ -1,6 +1,5 @@
 import os
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -33,6 +32,8 @@ class Command(BaseCommand):
             # log (lantern.console.middleware) records method, path, status and time only.
             access_log=False,
             log_config=None,
-            proxy_headers=bool(settings.PUBLIC_URL),
+            # Django reads X-Forwarded-Proto itself (SECURE_PROXY_SSL_HEADER), and the client's
+            # address never reaches Lantern (lantern.core.wsgi_threads): nothing to rewrite.
+            proxy_headers=False,
             server_header=False,
         )
