@@ -166,3 +166,13 @@ def test_the_language_of_the_first_text_picks_the_reply_and_is_kept_as_a_hint(tw
     replies(sms("I need to talk to someone about my job", "SM3", sender="+15555550124"))
     short.refresh_from_db()
     assert short.language_hint == "en"  # a later text fills it in
+
+
+def test_only_a_persons_first_three_texts_are_guessed(twilio, db):
+    for i, text in enumerate(["ok", "yes", "no"]):
+        replies(sms(text, f"SMg{i}", sender="+15555550125"))
+    replies(sms("Necesito ayuda, mi jefe tiene mi pasaporte", "SMg3", sender="+15555550125"))
+    assert Contact.objects.get().language_hint == ""  # the fourth text is not guessed
+    replies(sms("ok", "SMh0", sender="+15555550126"))
+    replies(sms("Necesito ayuda, mi jefe tiene mi pasaporte", "SMh1", sender="+15555550126"))
+    assert Contact.objects.get(language_hint="es")  # the second is

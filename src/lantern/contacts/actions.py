@@ -44,6 +44,7 @@ from lantern.privacy.fields import reveal
 
 PERSONAL_FIELDS = ("caller_name", "caller_phone", "caller_email", "summary")
 MAX_MESSAGE = 1600  # Twilio's limit for one SMS body; chat and email replies share it
+GUESS_LANGUAGE_FROM = 3  # a person's first texts; later ones would only cost the detector's time
 HANDLER_ROLES = (UserRoleChoices.ADVOCATE, UserRoleChoices.CASE_ANALYST, UserRoleChoices.SUPERVISOR)
 
 
@@ -334,8 +335,9 @@ def do_receive_message(
 
     ``participant`` is their phone number (E.164) or email address, "" when anonymous.
     ``contact``: the message belongs to this contact (a voicemail left during its call).
-    ``detect_language``: a function guessing a text's language (BCP 47, or ""); it runs only
-    while the contact has no hint yet, and the contact keeps the first one found.
+    ``detect_language``: a function guessing a text's language (BCP 47, or ""); it runs on a
+    person's first ``GUESS_LANGUAGE_FROM`` texts while the contact has no hint yet, and the
+    contact keeps the first one found.
     ``attachments``: ``(filename, content_type, bytes)`` triples, stored encrypted.
     ``thread_ids``: provider ids this message answers (an email's In-Reply-To and References):
     when one is a message of an open conversation, this message joins that conversation.
@@ -413,7 +415,11 @@ def _store_inbound(
             last_message_at=now,
         )
         rows.insert(conversation)
-    elif detect_language and not conversation.contact.language_hint:
+    elif (
+        detect_language
+        and not conversation.contact.language_hint
+        and queries.inbound_count(conversation.pk, limit=GUESS_LANGUAGE_FROM) < GUESS_LANGUAGE_FROM
+    ):
         hint = detect_language(body)
         if hint:
             rows.execute(

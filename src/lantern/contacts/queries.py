@@ -255,6 +255,18 @@ def open_thread(channel: str, hotline_address: str, participant_index: str, part
     return conversation
 
 
+def inbound_count(conversation_id, *, limit: int) -> int:
+    """How many messages the person sent in a conversation, counted up to ``limit``."""
+    from lantern.contacts.models import Message
+
+    row = rows.fetch_one(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM contacts_message"
+        " WHERE conversation_id = %s AND direction = 'inbound' LIMIT %s) AS first",
+        [rows.db_value(Message, "conversation", conversation_id), limit],
+    )
+    return row[0]
+
+
 def message_for_sending(message_id):
     """A queued outbound message with its conversation (system use: the channel's sender)."""
     from lantern.contacts.models import Message

@@ -71,9 +71,7 @@ def receive(params) -> MessagingResponse | str:
         media = max(0, min(int(params.get("NumMedia") or 0), 10))
     except ValueError:
         media = 0
-    # guessed here, outside the transaction concurrent webhooks share (it is the slow part)
-    hint = language.hint(body)
-    reply = commits.run(_store, sid, sender, hotline, body, media, hint)
+    reply = commits.run(_store, sid, sender, hotline, body, media)
     if not reply:
         return EMPTY
     response = MessagingResponse()
@@ -81,12 +79,12 @@ def receive(params) -> MessagingResponse | str:
     return response
 
 
-def _store(sid: str, sender: str, hotline: str, body: str, media: int, hint: str) -> str:
+def _store(sid: str, sender: str, hotline: str, body: str, media: int) -> str:
     """Store the text and decide the automatic answer (inside the caller's transaction, which
     intake shares between concurrent webhooks: lantern.core.commits)."""
     message, created = contacts.do_receive_message(
         channel="sms", hotline_address=hotline, participant=sender, body=body,
-        provider_id=sid, media_count=media, detect_language=lambda _text: hint,
+        provider_id=sid, media_count=media, detect_language=language.hint,
     )  # fmt: skip
     conversation = message.conversation
     # the person's first text in this conversation: the one that opened it
