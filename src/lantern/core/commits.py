@@ -51,6 +51,13 @@ def run(fn, *args, **kwargs):
     return job.result
 
 
+def concurrent_writers() -> bool:
+    """Whether another transaction can write while this one runs (PostgreSQL). Only then can a
+    unique constraint be met by a concurrent insert, and a savepoint to retry from is worth its
+    two statements; SQLite has one writer at a time."""
+    return connection.vendor != "sqlite"
+
+
 def _lead_while_queued() -> None:
     """Run queued functions unless another thread is leading. A leader looks at the queue again
     after it lets go, so a function queued while it was finishing is never left waiting."""
@@ -67,18 +74,42 @@ def _lead() -> None:
     while _queue and len(batch) < BATCH:
         batch.append(_queue.popleft())
     try:
-        with transaction.atomic():
+        try:
+            _together(batch)
+        except _OneFailed:
+            # undo the batch and run each alone, so only the failing one fails
             for job in batch:
-                try:
-                    with transaction.atomic():
-                        job.result = job.fn(*job.args, **job.kwargs)
-                except Exception as exc:  # this one's own failure: its caller gets it
-                    job.error = exc
-    except BaseException as exc:  # the commit itself failed: nothing of the batch is stored
+                _alone(job)
+    except BaseException as exc:  # a commit itself failed: what it held is not stored
         for job in batch:
-            job.result, job.error = None, exc
+            if not job.done.is_set():
+                job.result, job.error = None, exc
         if not isinstance(exc, Exception):
             raise
     finally:
         for job in batch:
             job.done.set()
+
+
+class _OneFailed(Exception):
+    pass
+
+
+def _together(batch) -> None:
+    """Every function of the batch in one transaction, without a savepoint each (each costs two
+    statements, and the writer waits for the GIL after every statement)."""
+    with transaction.atomic():
+        for job in batch:
+            try:
+                job.result = job.fn(*job.args, **job.kwargs)
+            except Exception as exc:
+                raise _OneFailed from exc
+
+
+def _alone(job) -> None:
+    try:
+        with transaction.atomic():
+            job.result = job.fn(*job.args, **job.kwargs)
+    except Exception as exc:  # its own failure: its caller gets it
+        job.result, job.error = None, exc
+    job.done.set()
