@@ -203,11 +203,32 @@ class Sender:
         return asyncio.run(go())
 
 
-def report(label, results, elapsed):
+def cpu_times() -> tuple[int, int, int]:
+    """(busy, stolen, total) jiffies of the whole machine, from /proc/stat (0s elsewhere)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0, 0
+    idle = fields[3] + fields[4]
+    steal = fields[7] if len(fields) > 7 else 0
+    return sum(fields) - idle - steal, steal, sum(fields)
+
+
+def report(label, results, elapsed, before=None):
+    """One line of figures; with ``before`` (cpu_times() at the start), how busy the machine was
+    and how much of its time the hypervisor gave to others ("stolen"): a run with CPU stolen
+    is slower for reasons outside Lantern."""
     ok = [r for r in results if r[1] == 200]
     latencies = [r[2] for r in ok]
+    machine = ""
+    if before is not None:
+        after = cpu_times()
+        total = max(1, after[2] - before[2])
+        machine = (f"  cpu busy {100 * (after[0] - before[0]) / total:3.0f}%"
+                   f" stolen {100 * (after[1] - before[1]) / total:3.0f}%")  # fmt: skip
+    errors = len(results) - len(ok)
     print(f"   {label:<10} {len(results) / elapsed:8.0f}/s  p50 {pct(latencies, 50):6.1f} ms  "
-          f"p99 {pct(latencies, 99):6.1f} ms  errors {len(results) - len(ok)}")  # fmt: skip
+          f"p99 {pct(latencies, 99):6.1f} ms  errors {errors}{machine}")  # fmt: skip
 
 
 def stored_sids(data_dir: str) -> list[str]:
@@ -229,14 +250,15 @@ def throughput(args, data_dir):
         items = webhooks(args.messages + 100, server.url)
         sender.run(items[:100])  # warm-up: connections, caches
         half = 100 + args.messages // 2
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_times()
         results = sender.run(items[100:half])
-        report("as fast", results, time.perf_counter() - started)
+        report("as fast", results, time.perf_counter() - started, cpu)
+        cpu = cpu_times()
         paced, elapsed = sender.paced(items[half:], args.rate)
-        report(f"at {args.rate:g}/s", paced, elapsed)
-        started = time.perf_counter()
+        report(f"at {args.rate:g}/s", paced, elapsed, cpu)
+        started, cpu = time.perf_counter(), cpu_times()
         health = sender.health(args.messages)
-        report("healthz", health, time.perf_counter() - started)
+        report("healthz", health, time.perf_counter() - started, cpu)
     finally:
         server.stop()
     sids = stored_sids(data_dir)
