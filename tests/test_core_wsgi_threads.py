@@ -72,10 +72,17 @@ def test_a_request_reaches_the_application_whole_and_its_answer_comes_back():
 
 def test_the_client_address_never_reaches_the_application():
     echo = Echo()
-    _call(WSGIInThreads(echo, threads=1, max_body=100), _scope(method="GET"))
+    headers = [
+        (b"x-forwarded-for", b"203.0.113.7"),
+        (b"x-real-ip", b"203.0.113.7"),
+        (b"forwarded", b"for=203.0.113.7;proto=https"),
+        (b"x-forwarded-proto", b"https"),
+    ]
+    _call(WSGIInThreads(echo, threads=1, max_body=100), _scope(method="GET", headers=headers))
     environ = echo.environs[0]
     assert "REMOTE_ADDR" not in environ and "REMOTE_PORT" not in environ
     assert "203.0.113.7" not in repr(environ)
+    assert environ["HTTP_X_FORWARDED_PROTO"] == "https"  # the scheme still passes
 
 
 def test_a_header_spelled_with_underscores_cannot_pass_for_a_proxy_header():

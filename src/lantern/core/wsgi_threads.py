@@ -7,7 +7,8 @@ were about 40% of the server's CPU under a burst of webhooks (decision 0006). A 
 answer (a file, an export) still goes out chunk by chunk, each read on a thread.
 
 What never enters Lantern: the client's address and port. The WSGI environ has no REMOTE_ADDR,
-so no code, log line or error report can record it (issue 4: no IP address stored or logged).
+and the headers in which proxies pass a client's address on are dropped, so no code, log line
+or error report can record it (issue 4: no IP address stored or logged).
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ import io
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+# headers that carry a client's address (proxies, CDNs): never passed to the application
+ADDRESS_HEADERS = frozenset(
+    {b"x-forwarded-for", b"x-real-ip", b"forwarded", b"true-client-ip", b"cf-connecting-ip"}
+)
 _DONE = object()
 _GONE = object()
 
@@ -139,6 +144,8 @@ def _environ(scope, body: bytes) -> dict:
         "wsgi.run_once": False,
     }
     for name, value in scope.get("headers", ()):
+        if name in ADDRESS_HEADERS:
+            continue
         if b"_" in name:
             # X_Forwarded_Proto would pass for X-Forwarded-Proto once both are HTTP_X_...:
             # dropped, as nginx and gunicorn do
