@@ -92,6 +92,20 @@ class Server:
                 time.sleep(0.2)
         raise SystemExit("lantern serve did not start")
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the server's processes (the workers included)."""
+        pids = [self.proc.pid]
+        try:
+            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
+            pids += [int(p) for p in children.split()]
+            ticks = 0
+            for pid in pids:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, ValueError):
+            return 0.0
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def kill(self):
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
@@ -214,18 +228,22 @@ def cpu_times() -> tuple[int, int, int]:
     return sum(fields) - idle - steal, steal, sum(fields)
 
 
-def report(label, results, elapsed, before=None):
-    """One line of figures; with ``before`` (cpu_times() at the start), how busy the machine was
-    and how much of its time the hypervisor gave to others ("stolen"): a run with CPU stolen
-    is slower for reasons outside Lantern."""
+def report(label, results, elapsed, server=None, before=None):
+    """One line of figures. With ``before`` (``server.cpu_seconds()`` and ``cpu_times()`` at the
+    start): the server's CPU time per request, which varies less with the machine's speed than
+    the rates do, how busy the machine was, and how much of its time the hypervisor gave to
+    others ("stolen")."""
     ok = [r for r in results if r[1] == 200]
     latencies = [r[2] for r in ok]
     machine = ""
     if before is not None:
+        server_cpu, machine_before = before
+        per_request = (server.cpu_seconds() - server_cpu) / max(1, len(results)) * 1000
         after = cpu_times()
-        total = max(1, after[2] - before[2])
-        machine = (f"  cpu busy {100 * (after[0] - before[0]) / total:3.0f}%"
-                   f" stolen {100 * (after[1] - before[1]) / total:3.0f}%")  # fmt: skip
+        total = max(1, after[2] - machine_before[2])
+        machine = (f"  server {per_request:4.2f} ms cpu/req"
+                   f"  machine busy {100 * (after[0] - machine_before[0]) / total:3.0f}%"
+                   f" stolen {100 * (after[1] - machine_before[1]) / total:3.0f}%")  # fmt: skip
     errors = len(results) - len(ok)
     print(f"   {label:<10} {len(results) / elapsed:8.0f}/s  p50 {pct(latencies, 50):6.1f} ms  "
           f"p99 {pct(latencies, 99):6.1f} ms  errors {errors}{machine}")  # fmt: skip
@@ -250,15 +268,15 @@ def throughput(args, data_dir):
         items = webhooks(args.messages + 100, server.url)
         sender.run(items[:100])  # warm-up: connections, caches
         half = 100 + args.messages // 2
-        started, cpu = time.perf_counter(), cpu_times()
+        started, before = time.perf_counter(), (server.cpu_seconds(), cpu_times())
         results = sender.run(items[100:half])
-        report("as fast", results, time.perf_counter() - started, cpu)
-        cpu = cpu_times()
+        report("as fast", results, time.perf_counter() - started, server, before)
+        before = (server.cpu_seconds(), cpu_times())
         paced, elapsed = sender.paced(items[half:], args.rate)
-        report(f"at {args.rate:g}/s", paced, elapsed, cpu)
-        started, cpu = time.perf_counter(), cpu_times()
+        report(f"at {args.rate:g}/s", paced, elapsed, server, before)
+        started, before = time.perf_counter(), (server.cpu_seconds(), cpu_times())
         health = sender.health(args.messages)
-        report("healthz", health, time.perf_counter() - started, cpu)
+        report("healthz", health, time.perf_counter() - started, server, before)
     finally:
         server.stop()
     sids = stored_sids(data_dir)
