@@ -6,10 +6,11 @@ of its statements waits to get it back: under load a 1 ms transaction held the l
 and that, not the work, capped intake near 200 webhooks/s (bench/intake.py, decision 0005).
 
 ``run(fn, ...)`` queues ``fn``; the first waiting thread becomes the leader, runs every queued
-function in one transaction, each in its own savepoint (one failing does not undo the others),
-commits once, and wakes the others with their results. Nothing is answered before the commit
-that stores it, as before. ``transaction.on_commit`` callbacks run after that commit, on the
-leader's thread.
+function in one transaction, commits once, and wakes the others with their results. Nothing is
+answered before the commit that stores it, as before. If one function fails, the batch is
+undone and each function runs again alone, so only the failing one fails (a savepoint per
+function would cost two statements each, and the writer waits for the GIL after every
+statement). ``transaction.on_commit`` callbacks run after the commit, on the leader's thread.
 
 On PostgreSQL, which has concurrent writers, and inside a transaction already open (tests),
 ``run`` is simply ``fn`` in a transaction of its own.
@@ -38,7 +39,9 @@ class _Job:
 
 def run(fn, *args, **kwargs):
     """``fn(*args, **kwargs)`` in a committed transaction; returns its result or raises its
-    exception. ``fn`` must not depend on its thread (it may run on another)."""
+    exception. ``fn`` must not depend on its thread (it may run on another), and may run twice
+    (again after its first run was undone with its batch): it acts on the database only, and
+    leaves anything else to ``transaction.on_commit``."""
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         with transaction.atomic():
             return fn(*args, **kwargs)
