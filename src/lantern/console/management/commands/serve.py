@@ -1,5 +1,6 @@
 import os
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -21,6 +22,13 @@ class Command(BaseCommand):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        if workers > 1 and _chat_in_memory():
+            # a visitor and an advocate on different processes would not see each other's
+            # messages live (they are stored, and show on reload)
+            self.stderr.write(
+                f"Warning: live chat needs LANTERN_REDIS_URL (and the channels-redis package) "
+                f"to work across {workers} worker processes; without it, run one worker."
+            )
         self.stdout.write(f"Lantern is serving on http://{host}:{port}/ (Ctrl+C to stop)")
         self.stdout.flush()
         uvicorn.run(
@@ -37,3 +45,8 @@ class Command(BaseCommand):
             proxy_headers=False,
             server_header=False,
         )
+
+
+def _chat_in_memory() -> bool:
+    backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    return backend == "channels.layers.InMemoryChannelLayer"
