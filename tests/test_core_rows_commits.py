@@ -111,3 +111,27 @@ def test_inside_an_open_transaction_run_is_the_function_itself():
         assert commits.run(lambda a, b=0: a + b, 2, b=3) == 5
     with pytest.raises(ZeroDivisionError):
         commits.run(lambda: 1 / 0)
+
+
+def _swallows_a_database_error():
+    from lantern.accounts.models import User
+
+    try:
+        with transaction.atomic(savepoint=False):
+            User.objects.create(username="doomed")
+            User.objects.create(username="doomed")
+    except IntegrityError:
+        pass  # the transaction is now marked for rollback
+    return "stored?"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_function_that_dooms_the_transaction_is_told_so_not_stored(live_db):
+    from django.db.transaction import TransactionManagementError
+
+    from lantern.accounts.models import User
+
+    with pytest.raises(TransactionManagementError):
+        commits.run(_swallows_a_database_error)
+    assert not User.objects.filter(username="doomed").exists()
+    assert commits.run(_store, "after-doomed", fail=False) == "after-doomed"  # the lock is free

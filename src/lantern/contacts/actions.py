@@ -38,7 +38,7 @@ from lantern.contacts.models import (
     Message,
 )
 from lantern.contacts.validation import clean_contact
-from lantern.core import commits, rows
+from lantern.core import rows
 from lantern.privacy import crypto
 from lantern.privacy.fields import reveal
 
@@ -353,7 +353,7 @@ def do_receive_message(
     now = received_at or timezone.now()
     for attempt in (1, 2):
         try:
-            with transaction.atomic(savepoint=commits.concurrent_writers()):
+            with transaction.atomic():
                 return _store_inbound(
                     channel,
                     hotline_address,

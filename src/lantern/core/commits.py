@@ -22,6 +22,7 @@ import threading
 from collections import deque
 
 from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 
 BATCH = 64  # functions per shared transaction
 _queue: deque[_Job] = deque()
@@ -52,13 +53,6 @@ def run(fn, *args, **kwargs):
     if job.error is not None:
         raise job.error
     return job.result
-
-
-def concurrent_writers() -> bool:
-    """Whether another transaction can write while this one runs (PostgreSQL). Only then can a
-    unique constraint be met by a concurrent insert, and a savepoint to retry from is worth its
-    two statements; SQLite has one writer at a time."""
-    return connection.vendor != "sqlite"
 
 
 def _lead_while_queued() -> None:
@@ -105,6 +99,7 @@ def _together(batch) -> None:
         for job in batch:
             try:
                 job.result = job.fn(*job.args, **job.kwargs)
+                _refuse_doomed()
             except Exception as exc:
                 raise _OneFailed from exc
 
@@ -113,6 +108,15 @@ def _alone(job) -> None:
     try:
         with transaction.atomic():
             job.result = job.fn(*job.args, **job.kwargs)
+            _refuse_doomed()
     except Exception as exc:  # its own failure: its caller gets it
         job.result, job.error = None, exc
     job.done.set()
+
+
+def _refuse_doomed() -> None:
+    """A function that caught a database error inside ``atomic(savepoint=False)`` leaves the
+    transaction marked for rollback, and Django then rolls it back *silently* at the end of the
+    block: its caller would be told "stored" for what was not. Raise instead."""
+    if connection.needs_rollback:
+        raise TransactionManagementError("the transaction was marked for rollback; nothing stored")

@@ -80,6 +80,7 @@ def _native(sql: str, vendor: str) -> str:
 
 def _run(sql: str, params, db=None):
     db = db or _db()
+    db.validate_no_broken_transaction()  # Django's cursor checks it; this one must too
     db.ensure_connection()
     cursor = db.connection.cursor()
     with db.wrap_database_errors:
