@@ -45,7 +45,9 @@ def run(fn, *args, **kwargs):
     leaves anything else to ``transaction.on_commit``."""
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         with transaction.atomic():
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            _refuse_doomed()
+            return result
     job = _Job(fn, args, kwargs)
     _queue.append(job)
     _lead_while_queued()
