@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
-import yaml
 from django.test import Client
+from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
 from lantern.contacts.models import Contact, Message
-from lantern.intake import messages
 from lantern.privacy.fields import reveal
+from lantern.routing.models import BusinessCalendar, CalendarClosure, Task
 
 ACCOUNT = "AC" + "4" * 32
 TOKEN = "synthetic-voice-test-token"
@@ -28,16 +29,22 @@ def twilio(settings):
 
 
 @pytest.fixture
-def hours(settings, tmp_path):
-    """The phone menu's file with the general queue's days set, open all day on those days:
+def hours(db):
+    """Sets the non-urgent queue's calendar open all day on these days, with no holidays:
     [] is never open, every day is always open."""
 
     def set_days(days):
-        data = yaml.safe_load(messages.DEFAULT_FILE.read_text())
-        data["voice"]["general_hours"].update(days=days, opens="00:00", closes="24:00")
-        path = tmp_path / f"messages-{len(days)}.yaml"
-        path.write_text(yaml.safe_dump(data))
-        settings.LANTERN_INTAKE_MESSAGES_FILE = str(path)
+        calendar = BusinessCalendar.objects.get(name="business-hours")
+        calendar.holidays = ""
+        # a calendar must open some time: "never open" is every day but one far-off weekday
+        calendar.hours = {day: ["00:00-24:00"] for day in days} or {"sun": ["00:00-00:01"]}
+        calendar.save()
+        if not days:
+            for offset in range(7):
+                CalendarClosure.objects.get_or_create(
+                    calendar=calendar, date=timezone.localdate() + timedelta(days=offset),
+                    defaults={"name": "closed for the test"},
+                )
 
     return set_days
 
@@ -78,18 +85,21 @@ def test_spanish_and_in_danger_goes_to_the_urgent_queue(twilio, db, hours):
     root = twiml(post("urgency", Digits="1"))
     contact = Contact.objects.get()
     assert contact.language == "es" and contact.urgent is True
-    assert root.find("Enqueue").text == "hotline-urgent"
+    assert root.find("Enqueue").text == "crisis"
+    task = Task.objects.get(contact=contact)
+    assert task.urgency == "crisis" and task.language == "es"
+    assert task.reasons[0]["source"] == "channel"
     assert root.find("Say").get("language") == "es-US"
 
 
 def test_other_language_asks_for_an_interpreter(twilio, db, hours):
-    hours(["MO", "TU", "WE", "TH", "FR", "SA", "SU"])
+    hours(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
     post("")
     twiml(post("language"))  # no key pressed
     root = twiml(post("urgency"))
     contact = Contact.objects.get()
     assert contact.interpreter_used is True and contact.urgent is False
-    assert root.find("Enqueue").text == "hotline-general"
+    assert root.find("Enqueue").text == "general"
 
 
 def test_after_hours_a_non_urgent_caller_can_leave_a_voicemail(twilio, db, hours):
@@ -108,6 +118,9 @@ def test_after_hours_a_non_urgent_caller_can_leave_a_voicemail(twilio, db, hours
     [message] = Message.objects.all()
     assert reveal(message.body).startswith("Voicemail (14 s): https://api.twilio.com/")
     assert message.conversation.contact == Contact.objects.get()
+    task = Task.objects.get()  # waits for a call back, three business days at most
+    assert task.queue.name == "general" and task.state == "waiting"
+    assert task.due_at - task.created_at >= timedelta(days=3)
 
 
 def test_the_status_callback_ends_the_call(twilio, db):
@@ -124,20 +137,3 @@ def test_forged_or_incomplete_voice_webhooks(twilio, db):
     signature = RequestValidator(TOKEN).compute_signature(PUBLIC + path, params)
     assert Client().post(path, params, HTTP_X_TWILIO_SIGNATURE=signature).status_code == 400
     assert not Contact.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("instant", "is_open"),
-    [
-        ("2026-07-01T13:30:00+00:00", True),  # Wed 09:30 EDT
-        ("2026-07-01T12:30:00+00:00", False),  # Wed 08:30 EDT
-        ("2026-01-07T13:30:00+00:00", False),  # Wed 08:30 EST: the same UTC hour in winter
-        ("2026-01-07T23:59:00+00:00", True),  # Wed 18:59 EST: a minute before closing
-        ("2026-07-04T15:00:00+00:00", False),  # a Saturday
-        ("2026-07-01T23:00:00+00:00", False),  # Wed 19:00 EDT: closed
-    ],
-)
-def test_general_hours_in_the_hotline_time_zone(db, instant, is_open):
-    from datetime import datetime
-
-    assert messages.general_hours_open(datetime.fromisoformat(instant)) is is_open

@@ -27,6 +27,7 @@ from django.urls import path  # noqa: E402
 
 from lantern.core.wsgi_threads import WSGIInThreads  # noqa: E402
 from lantern.intake import chat  # noqa: E402
+from lantern.routing.dispatcher import dispatcher  # noqa: E402
 
 # Threads per worker process. SQLite serialises writes anyway; the threads let reads and the
 # Python work of one request overlap another's wait for the write lock.
@@ -42,6 +43,10 @@ gc.freeze()
 # from the threads busy with other requests; at Python's default 5 ms switch interval, a 1 ms
 # transaction held SQLite's write lock for tens of milliseconds under load (decision 0005).
 sys.setswitchinterval(0.0005)
+
+# Routing's heartbeat: triage and offers for what arrives, timeouts and service levels.
+if os.environ.get("LANTERN_DISPATCHER", "1") != "0":
+    dispatcher.start()
 
 application = ProtocolTypeRouter(
     {

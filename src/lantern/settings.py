@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "lantern.contacts",
     "lantern.directory",
     "lantern.cases",
+    "lantern.routing",
     "lantern.intake",
     "lantern.public",
     "lantern.console",

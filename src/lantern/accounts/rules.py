@@ -40,6 +40,9 @@ ACTIONS: dict[str, str | None] = {
     "view_confidential_location": None,
     "manage_directory": None,
     "give_referral": None,
+    "view_routing_board": None,
+    "manage_routing": None,
+    "retriage_contact": "contacts.Contact",
 }
 
 _ROLE_CONDITIONS = {f"is_{role.value}": role.value for role in UserRoleChoices}

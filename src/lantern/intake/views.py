@@ -3,14 +3,17 @@
 from django.http import HttpResponse, HttpResponseBadRequest
 
 from lantern.intake import sms, twilio, voice
+from lantern.routing import dispatcher
 
 
 @twilio.webhook
 def twilio_sms(request):
     try:
-        return twilio.twiml(sms.receive(request.POST))
+        answer = sms.receive(request.POST)
     except sms.BadWebhook as exc:
         return HttpResponseBadRequest(str(exc))
+    dispatcher.kick()  # triage and routing run beside the answer, not before it
+    return twilio.twiml(answer)
 
 
 @twilio.webhook

@@ -1,8 +1,9 @@
 """Phone calls through Twilio: the menu a caller hears, waiting for an advocate, voicemail.
 
 Greeting -> language (1 English, 2 Spanish, nothing: an interpreter joins) -> "in danger now,
-press 1" (the contact becomes urgent) -> the urgent queue, or the general queue in its hours,
-else the after-hours message and voicemail. The contact is stored when the call arrives, before
+press 1" (the contact becomes urgent) -> routing triages the call and picks its queue; the call
+waits in the Twilio queue of the same name, unless it is non-urgent and that queue is closed:
+then the after-hours message and voicemail. The contact is stored when the call arrives, before
 the first word of TwiML (decision 0003); each step's choice is recorded on it.
 """
 
@@ -16,6 +17,8 @@ from lantern.contacts import actions as contacts
 from lantern.contacts import queries as contact_queries
 from lantern.core.phone import normalize_phone
 from lantern.intake import messages
+from lantern.routing import actions as routing
+from lantern.routing import queries as routing_queries
 
 ENDED = {"completed", "busy", "failed", "no-answer", "canceled"}
 
@@ -80,10 +83,10 @@ def urgency(params) -> VoiceResponse:
     response = VoiceResponse()
     if (params.get("Digits") or "").strip() == "1":
         contacts.do_note_call_progress(contact, urgent=True, reason="phone menu: in danger now")
-    if contact.urgent or messages.general_hours_open(timezone.now()):
+    task = routing.do_route_contact(contact)
+    if routing_queries.answering_now(task, timezone.now()):
         _say(response, "connecting", contact.language)
-        queue = config["queues"]["urgent" if contact.urgent else "general"]
-        response.enqueue(queue)
+        response.enqueue(task.queue.name)
         return response
     _say(response, "after_hours", contact.language)
     response.record(

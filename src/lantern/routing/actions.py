@@ -1,0 +1,666 @@
+"""Routing's changes: triage a new contact into a queue, offer it to the best advocate, accept or
+decline, escalate on timeouts, record service-level breaches, presence and surge mode.
+
+``tick(now)`` is the dispatcher's heartbeat (``routing.dispatcher`` runs it every second and
+whenever something arrives); every step is idempotent, and each change is a small transaction of
+its own, so a crash between two steps loses nothing: the next tick carries on. Tests and the
+benchmark pass ``now`` to run the same code on a simulated clock.
+
+What routing does on its own (offers made, expired, escalations) is recorded in the task and offer
+rows; the audit log gets what people do (accept, take, re-triage, presence, surge) and each new
+task with its triage.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from lantern.accounts import rules
+from lantern.audit import actions as audit
+from lantern.audit.choices import AuditEventActionChoices as Audit
+from lantern.contacts import actions as contacts
+from lantern.contacts.choices import ContactStatusChoices
+from lantern.contacts.exceptions import ContactValidationError
+from lantern.contacts.models import Contact
+from lantern.routing import live, queries
+from lantern.routing.choices import (
+    OPEN_TASK_STATES,
+    URGENCY_RANK,
+    AdvocatePresenceChoices,
+    BreachKindChoices,
+    OfferStateChoices,
+    TaskStateChoices,
+    TaskUrgencyChoices,
+)
+from lantern.routing.exceptions import OfferUnavailable, RoutingError
+from lantern.routing.models import AdvocateStatus, Breach, Offer, Queue, Task
+from lantern.routing.triage import triage
+from lantern.routing.workflow import Target
+
+log = logging.getLogger(__name__)
+ROUTING = "routing"  # the audit actor for what routing decides on its own
+MISSED_OFFERS_BEFORE_AWAY = 2
+
+
+def _priority(urgency: str, queue: Queue) -> int:
+    """Urgency first (a crisis pre-empts everything), then the queue's own priority."""
+    return URGENCY_RANK[urgency] * 1000 + queue.priority
+
+
+def _follow_diversion(queue: Queue, queues: dict[str, Queue]) -> Queue:
+    seen = set()
+    while queue.diverted_to_id and queue.pk not in seen:
+        seen.add(queue.pk)
+        queue = next((q for q in queues.values() if q.pk == queue.diverted_to_id), queue)
+    return queue
+
+
+def due_at(queue: Queue, now: datetime) -> datetime:
+    """When a contact entering ``queue`` now must be answered by (its service-level target)."""
+    calendar = queries.calendar_of(queue)
+    if calendar is None:
+        return now + timedelta(seconds=queue.answer_within_seconds)
+    if calendar.is_open(now):
+        return calendar.add_business_days(now, queue.first_response_business_days)
+    return calendar.add_business_days(now, queue.after_hours_business_days)
+
+
+def _place(task: Task, target: Target, queues: dict[str, Queue], now: datetime) -> None:
+    queue = _follow_diversion(queues[target.queue], queues)
+    task.queue = queue
+    task.skills = sorted(set(queue.skills) | set(target.skills))
+    task.priority = _priority(task.urgency, queue)
+    task.step_timeout_at = now + timedelta(seconds=target.timeout) if target.timeout else None
+
+
+# --- a new contact ----------------------------------------------------------------------------
+
+
+def do_enqueue_contact(contact: Contact, *, now: datetime | None = None) -> Task | None:
+    """Triage ``contact`` and put it in its queue. Idempotent: None if it already has a task."""
+    now = now or timezone.now()
+    decision = triage(queries.signals_for(contact))
+    flow = queries.current_workflow()
+    facts = {
+        "urgency": decision.urgency,
+        "language": decision.language,
+        "channel": contact.channel,
+        "category": decision.category,
+        "flags": decision.flags,
+    }
+    route = flow.route(facts)
+    queues = queries.queues_by_name()
+    task = Task(
+        contact=contact,
+        channel=contact.channel,
+        urgency=decision.urgency,
+        language=decision.language,
+        category=decision.category,
+        flags=decision.flags,
+        reasons=decision.reasons,
+        route=route.name,
+        step=0,
+        created_at=contact.received_at if contact.received_at < now else now,
+        triaged_at=now,
+    )
+    _place(task, route.targets[0], queues, now)
+    task.due_at = due_at(task.queue, task.created_at)
+    try:
+        with transaction.atomic():
+            task.save(force_insert=True)
+            audit.record(
+                ROUTING,
+                Audit.CREATE,
+                task,
+                changes={
+                    "contact": str(contact.pk),
+                    "urgency": task.urgency,
+                    "queue": task.queue.name,
+                    "route": task.route,
+                    "reasons": [r["detail"] for r in task.reasons],
+                },
+            )
+            live.changed()
+    except IntegrityError:  # another dispatcher routed it first
+        return None
+    return task
+
+
+def do_route_contact(contact: Contact, *, now: datetime | None = None) -> Task:
+    """The contact's task, routing it now if the dispatcher has not yet (the phone menu needs
+    the queue before it can answer the caller)."""
+    task = Task.objects.select_related("queue").filter(contact=contact).first()
+    if task is None:
+        task = do_enqueue_contact(contact, now=now) or Task.objects.select_related("queue").get(
+            contact=contact
+        )
+    return task
+
+
+def do_retriage(task: Task, *, urgency: str, category: str = "", reason: str, actor) -> Task:
+    """An advocate corrects triage. A waiting contact is routed again for the new urgency."""
+    if not rules.allows_object(actor, "retriage_contact", task.contact):
+        raise RoutingError("You may not change this contact's triage.")
+    if urgency not in TaskUrgencyChoices.values:
+        raise RoutingError(f"{urgency!r} is not an urgency.")
+    if not reason.strip():
+        raise RoutingError("Say why the triage changes: it is kept with the contact.")
+    now = timezone.now()
+    with transaction.atomic():
+        task = Task.objects.select_for_update().select_related("queue").get(pk=task.pk)
+        before = {"urgency": task.urgency, "category": task.category, "queue": task.queue.name}
+        task.urgency = urgency
+        task.category = category or task.category
+        task.reasons = [
+            *task.reasons,
+            {"source": "advocate", "by": actor.get_username(), "detail": reason.strip()},
+        ]
+        if task.state in OPEN_TASK_STATES:
+            route = queries.current_workflow().route(
+                {
+                    "urgency": task.urgency,
+                    "language": task.language,
+                    "channel": task.channel,
+                    "category": task.category,
+                    "flags": task.flags,
+                }
+            )
+            task.route, task.step = route.name, 0
+            _place(task, route.targets[0], queries.queues_by_name(), now)
+        else:
+            task.priority = _priority(task.urgency, task.queue)
+        task.save()
+        after = {"urgency": task.urgency, "category": task.category, "queue": task.queue.name}
+        audit.record(
+            actor,
+            Audit.UPDATE,
+            task,
+            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+            reason=reason.strip(),
+        )
+        live.changed()
+    return task
+
+
+# --- advocates ----------------------------------------------------------------------------------
+
+
+def do_set_presence(user, presence: str, *, actor) -> AdvocateStatus:
+    """An advocate (or a supervisor for them) becomes available, busy, away or offline.
+
+    Going away or offline withdraws a pending offer, so nobody waits on an empty chair.
+    """
+    if presence not in AdvocatePresenceChoices.values:
+        raise RoutingError(f"{presence!r} is not a presence.")
+    if actor != user and not rules.allows(actor, "manage_routing"):
+        raise RoutingError("You may only change your own presence.")
+    if not rules.allows(user, "take_contact"):
+        raise RoutingError(f"{user} does not answer contacts.")
+    now = timezone.now()
+    with transaction.atomic():
+        status, _ = AdvocateStatus.objects.select_for_update().get_or_create(user=user)
+        if status.presence == presence:
+            return status
+        before = status.presence
+        status.presence, status.presence_since = presence, now
+        if presence == AdvocatePresenceChoices.AVAILABLE:
+            status.missed_offers = 0
+            if not queries.loads([user.pk]).get(user.pk):
+                status.idle_since = now
+        status.save()
+        if presence != AdvocatePresenceChoices.AVAILABLE:
+            _withdraw_offers(Offer.objects.filter(advocate=user), now)
+        audit.record(actor, Audit.UPDATE, status, changes={"presence": [before, presence]})
+        live.changed(user.pk)
+    return status
+
+
+def do_accept_offer(offer: Offer, *, actor, now: datetime | None = None) -> Task:
+    """The advocate takes the offered contact. Exactly one accept can win: a second one, an
+    expired or withdrawn offer, or a contact someone took from the inbox get ``OfferUnavailable``.
+    """
+    if offer.advocate_id != actor.pk:
+        raise OfferUnavailable("This contact was offered to someone else.")
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            won = Offer.objects.filter(pk=offer.pk, state=OfferStateChoices.PENDING).update(
+                state=OfferStateChoices.ACCEPTED, answered_at=now
+            )
+            if not won:
+                state = Offer.objects.filter(pk=offer.pk).values_list("state", flat=True).first()
+                raise OfferUnavailable(_gone(state))
+            task = _assign(offer.task_id, actor, now, from_states=[TaskStateChoices.OFFERED])
+            AdvocateStatus.objects.filter(user=actor).update(missed_offers=0)
+    except ContactValidationError:
+        raise OfferUnavailable("Another advocate has already taken this contact.") from None
+    return task
+
+
+def _gone(state) -> str:
+    return {
+        OfferStateChoices.ACCEPTED: "You have already accepted this contact.",
+        OfferStateChoices.EXPIRED: "This offer expired and went to another advocate.",
+        OfferStateChoices.WITHDRAWN: "This contact was taken or the person left.",
+        OfferStateChoices.DECLINED: "You declined this contact.",
+    }.get(state, "This offer is no longer open.")
+
+
+def _assign(task_id, actor, now, *, from_states) -> Task:
+    """Inside a transaction: the task becomes the advocate's, and the contact too."""
+    moved = Task.objects.filter(pk=task_id, state__in=from_states).update(
+        state=TaskStateChoices.ASSIGNED, assigned_to=actor, answered_at=now
+    )
+    if not moved:
+        raise OfferUnavailable(
+            "Another advocate has already taken this contact, or the person left."
+        )
+    task = Task.objects.select_related("contact", "queue").get(pk=task_id)
+    contacts.do_take_contact(task.contact, actor=actor)
+    live.changed(actor.pk)
+    return task
+
+
+def do_take_task(contact: Contact, *, actor) -> Contact:
+    """An advocate answers a waiting contact from the inbox, without an offer: the contact is
+    theirs, its task is assigned to them, and an offer of it to somebody else is withdrawn."""
+    now = timezone.now()
+    with transaction.atomic():
+        task = Task.objects.filter(contact=contact).first()
+        if task is None or task.state not in OPEN_TASK_STATES:
+            return contacts.do_take_contact(contact, actor=actor)
+        _withdraw_offers(Offer.objects.filter(task=task), now)
+        try:
+            task = _assign(task.pk, actor, now, from_states=OPEN_TASK_STATES)
+        except OfferUnavailable as exc:
+            raise ContactValidationError({"handled_by": str(exc)}) from None
+    return task.contact
+
+
+def do_decline_offer(offer: Offer, *, actor, now: datetime | None = None) -> None:
+    """The advocate passes; the contact goes back to its queue for someone else."""
+    if offer.advocate_id != actor.pk:
+        raise OfferUnavailable("This contact was offered to someone else.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not Offer.objects.filter(pk=offer.pk, state=OfferStateChoices.PENDING).update(
+            state=OfferStateChoices.DECLINED, answered_at=now
+        ):
+            raise OfferUnavailable(_gone(offer.state))
+        Task.objects.filter(pk=offer.task_id, state=TaskStateChoices.OFFERED).update(
+            state=TaskStateChoices.WAITING
+        )
+        live.changed(actor.pk)
+
+
+def _withdraw_offers(offers, now) -> int:
+    pending = list(
+        offers.filter(state=OfferStateChoices.PENDING).values_list("pk", "task", "advocate")
+    )
+    if not pending:
+        return 0
+    Offer.objects.filter(pk__in=[p[0] for p in pending], state=OfferStateChoices.PENDING).update(
+        state=OfferStateChoices.WITHDRAWN, answered_at=now
+    )
+    Task.objects.filter(pk__in=[p[1] for p in pending], state=TaskStateChoices.OFFERED).update(
+        state=TaskStateChoices.WAITING
+    )
+    live.changed(*(p[2] for p in pending))
+    return len(pending)
+
+
+# --- surge --------------------------------------------------------------------------------------
+
+
+def do_divert_queue(queue: Queue, to: Queue | None, *, actor) -> Queue:
+    """Surge mode: new and waiting contacts of ``queue`` go to ``to`` (None ends the diversion)."""
+    if not rules.allows(actor, "manage_routing"):
+        raise RoutingError("Only a supervisor can divert a queue.")
+    if to is not None and to.pk == queue.pk:
+        raise RoutingError("A queue cannot be diverted to itself.")
+    if to is not None and to.diverted_to_id == queue.pk:
+        raise RoutingError(f"{to} is diverted to {queue}: end that diversion first.")
+    with transaction.atomic():
+        before = queue.diverted_to.name if queue.diverted_to_id else None
+        queue.diverted_to = to
+        queue.save(update_fields=["diverted_to"])
+        moved = 0
+        if to is not None:
+            for task in Task.objects.filter(queue=queue, state=TaskStateChoices.WAITING):
+                task.queue, task.priority = to, _priority(task.urgency, to)
+                task.skills = sorted(set(to.skills))
+                task.save(update_fields=["queue", "priority", "skills"])
+                moved += 1
+        audit.record(
+            actor,
+            Audit.UPDATE,
+            queue,
+            changes={"diverted_to": [before, to.name if to else None], "moved": moved},
+        )
+        live.changed()
+    return queue
+
+
+# --- the dispatcher's heartbeat -----------------------------------------------------------------
+
+
+@dataclass
+class TickReport:
+    routed: int = 0
+    abandoned: int = 0
+    completed: int = 0
+    expired: int = 0
+    escalated: int = 0
+    warned: int = 0
+    breached: int = 0
+    offered: int = 0
+    decisions: int = 0  # routing decisions made: placements, moves and offers
+    offers: list = field(default_factory=list)
+
+
+def tick(now: datetime | None = None) -> TickReport:
+    """One pass of routing. Safe to run from several processes at once (see the dispatcher)."""
+    now = now or timezone.now()
+    report = TickReport()
+    _route_new(now, report)
+    _retriage_waiting(now, report)
+    _end_tasks(now, report)
+    _expire_offers(now, report)
+    _escalate_steps(now, report)
+    _watch_targets(now, report)
+    _offer(now, report)
+    return report
+
+
+def _route_new(now, report) -> None:
+    for contact in queries.unrouted_contacts(now):
+        if do_enqueue_contact(contact, now=now) is not None:
+            report.routed += 1
+            report.decisions += 1
+
+
+def _retriage_waiting(now, report) -> None:
+    """A waiting chat or text that has said more since triage: triage again, raising only.
+
+    A chat is routed when the visitor sends the pre-chat form, before a word is written; "he is
+    outside with a gun" written while waiting must move it to the front.
+    """
+    for task in queries.said_more_since_triage():
+        decision = triage(queries.signals_for(task.contact))
+        with transaction.atomic():
+            fresh = Task.objects.select_for_update().filter(pk=task.pk).first()
+            if fresh is None or fresh.state not in OPEN_TASK_STATES:
+                continue
+            fresh.triaged_at = now
+            new = [r for r in decision.reasons if r not in fresh.reasons]
+            if URGENCY_RANK[decision.urgency] > URGENCY_RANK[fresh.urgency]:
+                before = fresh.urgency
+                fresh.urgency = decision.urgency
+                fresh.reasons = [*fresh.reasons, *new]
+                fresh.flags = sorted(set(fresh.flags) | set(decision.flags))
+                if not fresh.category:
+                    fresh.category = decision.category
+                route = queries.current_workflow().route(
+                    {
+                        "urgency": fresh.urgency,
+                        "language": fresh.language,
+                        "channel": fresh.channel,
+                        "category": fresh.category,
+                        "flags": fresh.flags,
+                    }
+                )
+                fresh.route, fresh.step = route.name, 0
+                _place(fresh, route.targets[0], queries.queues_by_name(), now)
+                fresh.due_at = min(fresh.due_at, due_at(fresh.queue, now))
+                audit.record(
+                    ROUTING,
+                    Audit.UPDATE,
+                    fresh,
+                    changes={"urgency": [before, fresh.urgency], "queue": fresh.queue.name},
+                    reason="; ".join(r["detail"] for r in new),
+                )
+                report.decisions += 1
+                live.changed()
+            fresh.save()
+
+
+def _end_tasks(now, report) -> None:
+    for task in queries.ended_while_waiting():
+        with transaction.atomic():
+            if Task.objects.filter(pk=task.pk, state__in=OPEN_TASK_STATES).update(
+                state=TaskStateChoices.ABANDONED, ended_at=now
+            ):
+                _withdraw_offers(Offer.objects.filter(task=task), now)
+                report.abandoned += 1
+                live.changed()
+    for task in queries.finished_assigned():
+        with transaction.atomic():
+            if Task.objects.filter(pk=task.pk, state=TaskStateChoices.ASSIGNED).update(
+                state=TaskStateChoices.COMPLETED, ended_at=now
+            ):
+                if not queries.loads([task.assigned_to_id]).get(task.assigned_to_id):
+                    AdvocateStatus.objects.filter(user_id=task.assigned_to_id).update(
+                        idle_since=now
+                    )
+                report.completed += 1
+                live.changed(task.assigned_to_id)
+
+
+def _expire_offers(now, report) -> None:
+    expired = list(
+        Offer.objects.filter(state=OfferStateChoices.PENDING, expires_at__lte=now).values_list(
+            "pk", "task", "advocate"
+        )
+    )
+    for offer_id, task_id, advocate_id in expired:
+        with transaction.atomic():
+            if not Offer.objects.filter(pk=offer_id, state=OfferStateChoices.PENDING).update(
+                state=OfferStateChoices.EXPIRED, answered_at=now
+            ):
+                continue  # answered in the meantime
+            Task.objects.filter(pk=task_id, state=TaskStateChoices.OFFERED).update(
+                state=TaskStateChoices.WAITING
+            )
+            status = AdvocateStatus.objects.filter(user_id=advocate_id).first()
+            if status is not None:
+                status.missed_offers += 1
+                if status.missed_offers >= MISSED_OFFERS_BEFORE_AWAY:
+                    # Nobody is at the desk: stop offering to it until the advocate is back.
+                    status.presence, status.presence_since = AdvocatePresenceChoices.AWAY, now
+                    audit.record(
+                        ROUTING,
+                        Audit.UPDATE,
+                        status,
+                        changes={"presence": ["available", "away"]},
+                        reason=f"{status.missed_offers} offers in a row not answered",
+                    )
+                status.save()
+            report.expired += 1
+            live.changed(advocate_id)
+
+
+def _escalate_steps(now, report) -> None:
+    due = list(
+        Task.objects.filter(state__in=OPEN_TASK_STATES, step_timeout_at__lte=now).select_related(
+            "queue"
+        )
+    )
+    if not due:
+        return
+    flow = queries.current_workflow()
+    queues = queries.queues_by_name()
+    for task in due:
+        following = flow.next_target(task.route, task.step)
+        with transaction.atomic():
+            if following is None:
+                task.step_timeout_at = None
+            else:
+                task.route, task.step, target = following
+                _place(task, target, queues, now)
+            if Task.objects.filter(pk=task.pk, state__in=OPEN_TASK_STATES).update(
+                route=task.route,
+                step=task.step,
+                queue=task.queue,
+                skills=task.skills,
+                priority=task.priority,
+                step_timeout_at=task.step_timeout_at,
+            ):
+                report.escalated += 1
+                report.decisions += 1
+                live.changed()
+
+
+def _watch_targets(now, report) -> None:
+    """Warn supervisors of contacts about to miss their target, and record the misses."""
+    flow = None
+    for task in Task.objects.filter(state__in=OPEN_TASK_STATES, escalated_at__isnull=True):
+        flow = flow or queries.current_workflow()
+        span = (task.due_at - task.created_at).total_seconds()
+        if now >= task.created_at + timedelta(seconds=span * flow.escalate_at):
+            Task.objects.filter(pk=task.pk).update(escalated_at=now)
+            report.warned += 1
+            live.changed()
+    late = Task.objects.filter(state__in=OPEN_TASK_STATES, due_at__lte=now).exclude(
+        breaches__isnull=False
+    )
+    for task in late:
+        kind = (
+            BreachKindChoices.DUE
+            if queries.calendar_of(task.queue) is not None
+            else BreachKindChoices.ANSWER
+        )
+        try:
+            with transaction.atomic():
+                Breach.objects.create(
+                    task=task, queue=task.queue, kind=kind, target_at=task.due_at, recorded_at=now
+                )
+        except IntegrityError:
+            continue
+        report.breached += 1
+        live.changed()
+
+
+def _qualifies(status: AdvocateStatus, skills: set[str], task: Task) -> bool:
+    return set(task.skills) <= skills
+
+
+def _has_room(status: AdvocateStatus, load: Counter, channel: str) -> bool:
+    """Room for one more contact of ``channel``. A call takes the advocate's whole attention."""
+    if load.get("phone"):
+        return False
+    if channel == "phone" and sum(load.values()):
+        return False
+    return load.get(channel, 0) < status.capacity.get(channel, 0)
+
+
+def _offer(now, report) -> None:
+    """Offer waiting contacts, most urgent first, each to the longest-idle skilled advocate."""
+    waiting = list(
+        Task.objects.filter(state=TaskStateChoices.WAITING)
+        .select_related("queue")
+        .order_by("-priority", "created_at")[:500]
+    )
+    if not waiting:
+        return
+    available = list(
+        AdvocateStatus.objects.filter(presence=AdvocatePresenceChoices.AVAILABLE).select_related(
+            "user"
+        )
+    )
+    pending = set(
+        Offer.objects.filter(state=OfferStateChoices.PENDING).values_list("advocate", flat=True)
+    )
+    if not available:
+        return
+    flow = queries.current_workflow()
+    load = queries.loads([s.user_id for s in available])
+    skills = {s.user_id: s.all_skills() for s in available}
+    refused = set(
+        Offer.objects.filter(
+            task__in=[t.pk for t in waiting],
+            state__in=[OfferStateChoices.DECLINED, OfferStateChoices.EXPIRED],
+        ).values_list("task", "advocate")
+    )
+    for task in waiting:
+        free = [
+            s for s in available if s.user_id not in pending and not load.get(s.user_id)
+        ]
+        candidates = [
+            s
+            for s in available
+            if s.user_id not in pending
+            and _qualifies(s, skills[s.user_id], task)
+            and _has_room(s, load.get(s.user_id, Counter()), task.channel)
+        ]
+        if task.urgency == TaskUrgencyChoices.NON_URGENT and flow.reserved_for_urgent:
+            # Keep the last free advocates for the crisis that has not called yet.
+            spare = len(free) - flow.reserved_for_urgent
+            candidates = [s for s in candidates if load.get(s.user_id) or spare > 0]
+        if not candidates:
+            if task.urgency == TaskUrgencyChoices.CRISIS:
+                _preempt_for(task, available, skills, now, report)
+            continue
+        candidates.sort(
+            key=lambda s: (
+                (task.pk, s.user_id) in refused,  # someone who passed on it comes last
+                sum(load.get(s.user_id, Counter()).values()),
+                s.idle_since,
+            )
+        )
+        chosen = candidates[0]
+        if _make_offer(task, chosen.user_id, now, flow.offer_timeout, report):
+            pending.add(chosen.user_id)
+
+
+def _make_offer(task: Task, advocate_id, now, timeout: int, report) -> bool:
+    try:
+        with transaction.atomic():
+            if not Task.objects.filter(pk=task.pk, state=TaskStateChoices.WAITING).update(
+                state=TaskStateChoices.OFFERED
+            ):
+                return False
+            offer = Offer.objects.create(
+                task_id=task.pk,
+                advocate_id=advocate_id,
+                offered_at=now,
+                expires_at=now + timedelta(seconds=timeout),
+            )
+            live.changed(advocate_id)
+    except IntegrityError:  # another dispatcher offered it, or this advocate got another offer
+        return False
+    report.offered += 1
+    report.decisions += 1
+    report.offers.append(offer)
+    return True
+
+
+def _preempt_for(task: Task, available, skills, now, report) -> None:
+    """A crisis nobody can take: withdraw a less urgent pending offer from a skilled advocate."""
+    skilled = {s.user_id for s in available if _qualifies(s, skills[s.user_id], task)}
+    victim = (
+        Offer.objects.filter(
+            state=OfferStateChoices.PENDING,
+            advocate__in=skilled,
+            task__priority__lt=task.priority,
+        )
+        .order_by("task__priority", "-offered_at")
+        .first()
+    )
+    if victim is None:
+        return
+    with transaction.atomic():
+        if not _withdraw_offers(Offer.objects.filter(pk=victim.pk), now):
+            return
+    flow = queries.current_workflow()
+    _make_offer(task, victim.advocate_id, now, flow.offer_timeout, report)
+
+
+def contact_logged(contact: Contact) -> bool:
+    """Whether routing is finished with a contact (the advocate logged it)."""
+    return contact.status == ContactStatusChoices.LOGGED

@@ -1,0 +1,327 @@
+"""Routing: business calendars, queues, the workflow, advocates' presence, and the tasks and
+offers that bring a waiting contact to an advocate (the vocabulary of Twilio TaskRouter).
+
+What a hotline changes (calendars, queues, the workflow) is data with admin screens; every save is
+checked (``clean``) so that a calendar that cannot work or a contact with no way out is refused
+with a message, not discovered at 3 a.m.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from lantern.contacts.choices import ContactChannelChoices
+from lantern.core.ids import uuid7
+from lantern.routing import calendars, workflow
+from lantern.routing.choices import (
+    AdvocatePresenceChoices,
+    BreachKindChoices,
+    OfferStateChoices,
+    TaskStateChoices,
+    TaskUrgencyChoices,
+)
+
+
+class BusinessCalendar(models.Model):
+    """Weekly hours in a time zone, less public holidays and the hotline's own closures."""
+
+    name = models.SlugField(max_length=50, unique=True)
+    label = models.CharField(max_length=100)
+    time_zone = models.CharField(max_length=64, default="America/New_York")
+    hours = models.JSONField(
+        default=calendars.weekdays_9_to_7,
+        help_text='Ranges per day, e.g. {"mon": ["09:00-19:00"], "sat": ["10:00-14:00"]}',
+    )
+    holidays = models.CharField(
+        max_length=16,
+        default="US",
+        blank=True,
+        help_text="Country (and optional subdivision, US-CA) whose public holidays are closed",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        try:
+            calendars.validate(self.time_zone, self.hours, self.holidays)
+        except calendars.CalendarError as exc:
+            raise ValidationError({"hours": str(exc)}) from None
+
+    def calendar(self) -> calendars.Calendar:
+        return calendars.Calendar(
+            time_zone=self.time_zone,
+            hours=self.hours,
+            holidays=self.holidays,
+            closures=[c.date for c in self.closures.all()],
+        )
+
+
+class CalendarClosure(models.Model):
+    """A day the hotline's business hours are closed besides public holidays (a training day)."""
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="closures"
+    )
+    date = models.DateField()
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="calendar_closure_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.date}: {self.name}"
+
+
+class Queue(models.Model):
+    """Where contacts wait for an advocate with the required skills, in priority order."""
+
+    name = models.SlugField(max_length=50, unique=True)
+    label = models.CharField(max_length=100)
+    priority = models.PositiveSmallIntegerField(
+        default=0, help_text="Higher is served first among contacts of the same urgency"
+    )
+    skills = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Skills an advocate needs: ["lang:es"], ["channel:phone"], ["role:supervisor"]',
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Business hours; empty means open 24/7",
+    )
+    answer_within_seconds = models.PositiveIntegerField(
+        default=60, help_text="Service-level target: answered within this many seconds"
+    )
+    service_level_percent = models.PositiveSmallIntegerField(
+        default=80, help_text="...for this share of contacts"
+    )
+    first_response_business_days = models.PositiveSmallIntegerField(
+        default=1, help_text="Queues with hours: first response due within these business days"
+    )
+    after_hours_business_days = models.PositiveSmallIntegerField(
+        default=3, help_text="Queues with hours: a contact arriving when closed is due this later"
+    )
+    diverted_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Surge mode: new and waiting contacts go to this queue instead",
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-priority", "name"]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        if not isinstance(self.skills, list) or not all(isinstance(s, str) for s in self.skills):
+            raise ValidationError({"skills": 'give a list of skill names, e.g. ["lang:es"]'})
+        if not 1 <= self.service_level_percent <= 100:
+            raise ValidationError({"service_level_percent": "a percentage from 1 to 100"})
+        if self.diverted_to_id and self.diverted_to_id == self.pk:
+            raise ValidationError({"diverted_to": "a queue cannot be diverted to itself"})
+
+
+class RoutingWorkflow(models.Model):
+    """The workflow document (``routing.workflow``); the newest active one is used."""
+
+    definition = models.JSONField()
+    note = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Workflow {self.pk} ({self.created_at:%Y-%m-%d})"
+
+    def clean(self):
+        try:
+            self.parsed()
+        except workflow.WorkflowError as exc:
+            raise ValidationError({"definition": str(exc)}) from None
+
+    def parsed(self) -> workflow.Workflow:
+        queues = dict(Queue.objects.filter(active=True).values_list("name", "calendar_id"))
+        return workflow.parse(
+            self.definition,
+            set(queues),
+            always_open={name for name, calendar in queues.items() if calendar is None},
+        )
+
+
+def default_capacity() -> dict:
+    return {"phone": 1, "sms": 3, "chat": 2, "email": 5, "webform": 5, "other": 1}
+
+
+class AdvocateStatus(models.Model):
+    """An advocate as routing sees them: presence, skills, and how much work of each channel."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+        related_name="routing_status",
+    )
+    presence = models.CharField(
+        max_length=16,
+        choices=AdvocatePresenceChoices.choices,
+        default=AdvocatePresenceChoices.OFFLINE,
+    )
+    presence_since = models.DateTimeField(default=timezone.now)
+    idle_since = models.DateTimeField(
+        default=timezone.now, help_text="Since when the advocate has had no work"
+    )
+    skills = models.JSONField(default=list, blank=True, help_text='e.g. ["lang:en", "lang:es"]')
+    capacity = models.JSONField(
+        default=default_capacity, help_text="How many contacts of each channel at once"
+    )
+    missed_offers = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name_plural = "advocate statuses"
+
+    def __str__(self):
+        return f"{self.user} ({self.get_presence_display()})"
+
+    def clean(self):
+        if not isinstance(self.capacity, dict) or any(
+            k not in ContactChannelChoices.values or not isinstance(v, int) or v < 0
+            for k, v in self.capacity.items()
+        ):
+            raise ValidationError(
+                {"capacity": 'map channels to whole numbers, e.g. {"phone": 1, "chat": 2}'}
+            )
+
+    def all_skills(self) -> set[str]:
+        """The skills listed, plus ``role:<role>`` and ``channel:<ch>`` for each they can take."""
+        implicit = {f"role:{self.user.role}"}
+        implicit |= {f"channel:{ch}" for ch, n in self.capacity.items() if n > 0}
+        return set(self.skills) | implicit
+
+
+class Task(models.Model):
+    """A contact in routing: triaged, waiting in a queue, offered, with an advocate, or done."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    contact = models.OneToOneField(
+        "contacts.Contact", on_delete=models.CASCADE, related_name="routing_task"
+    )
+    channel = models.CharField(max_length=16, choices=ContactChannelChoices.choices)
+    urgency = models.CharField(max_length=16, choices=TaskUrgencyChoices.choices)
+    language = models.CharField(max_length=35, default="en")
+    category = models.CharField(max_length=32, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    reasons = models.JSONField(default=list, blank=True, help_text="Why triage decided so")
+    state = models.CharField(
+        max_length=16, choices=TaskStateChoices.choices, default=TaskStateChoices.WAITING
+    )
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="tasks")
+    route = models.CharField(max_length=64, help_text="The workflow filter that matched")
+    step = models.PositiveSmallIntegerField(default=0)
+    skills = models.JSONField(default=list, blank=True, help_text="Skills the current step needs")
+    step_timeout_at = models.DateTimeField(null=True, blank=True)
+    priority = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(
+        help_text="Answer by: the service-level target of the queue the contact first entered"
+    )
+    triaged_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-priority", "created_at"]
+        indexes = [
+            models.Index(fields=["state", "-priority", "created_at"], name="task_waiting_idx"),
+            models.Index(fields=["assigned_to", "state"], name="task_assigned_idx"),
+            models.Index(fields=["created_at"], name="task_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} contact, {self.get_urgency_display().lower()}"
+
+
+class Offer(models.Model):
+    """A waiting contact offered to one advocate, who accepts or declines before it expires.
+
+    The constraints are what make double assignment impossible, whatever the timing: a task has
+    at most one pending and one accepted offer, and an advocate at most one pending offer.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="offers")
+    advocate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="routing_offers"
+    )
+    state = models.CharField(
+        max_length=16, choices=OfferStateChoices.choices, default=OfferStateChoices.PENDING
+    )
+    offered_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-offered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(state="pending"),
+                name="offer_one_pending_per_task",
+            ),
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(state="accepted"),
+                name="offer_one_accepted_per_task",
+            ),
+            models.UniqueConstraint(
+                fields=["advocate"],
+                condition=models.Q(state="pending"),
+                name="offer_one_pending_per_advocate",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "expires_at"], name="offer_pending_idx")]
+
+    def __str__(self):
+        return f"Offer to {self.advocate} ({self.get_state_display()})"
+
+
+class Breach(models.Model):
+    """A service-level target a contact missed: kept for the daily report and the board."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="breaches")
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="breaches")
+    kind = models.CharField(max_length=16, choices=BreachKindChoices.choices)
+    target_at = models.DateTimeField(help_text="When the contact should have been answered")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "kind"], name="breach_once_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.queue})"

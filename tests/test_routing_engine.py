@@ -1,0 +1,391 @@
+"""Routing through the database: triage into queues, offers to the best advocate, accept and
+decline, timeouts, service levels, surge mode, and no double assignment under concurrency.
+
+The engine runs on a clock the test passes (``tick(now)``), so a minute of waiting takes no time.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from lantern.audit.models import AuditEvent
+from lantern.contacts import actions as contacts
+from lantern.contacts.exceptions import ContactValidationError
+from lantern.routing import actions as routing
+from lantern.routing import queries
+from lantern.routing.exceptions import OfferUnavailable, RoutingError
+from lantern.routing.models import (
+    AdvocateStatus,
+    Breach,
+    BusinessCalendar,
+    Offer,
+    Queue,
+    RoutingWorkflow,
+    Task,
+)
+
+NY = ZoneInfo("America/New_York")
+# A Tuesday at 11:00 in New York: the non-urgent queue is open.
+OPEN = datetime(2026, 11, 17, 11, 0, tzinfo=NY)
+_numbers = iter(range(1000, 9999))
+
+
+def text(body, *, at=OPEN, language_hint=""):
+    """A person texts the hotline (a new contact each time, from a new 555 number)."""
+    message, _ = contacts.do_receive_message(
+        channel="sms", hotline_address="+15555550100",
+        participant=f"+1555555{next(_numbers):04d}", body=body, received_at=at,
+        detect_language=(lambda _: language_hint) if language_hint else None,
+    )  # fmt: skip
+    return message.conversation.contact
+
+
+def available(user, *, skills=(), at=OPEN, **capacity):
+    routing.do_set_presence(user, "available", actor=user)
+    status = AdvocateStatus.objects.get(user=user)
+    status.skills = list(skills)
+    status.idle_since = at
+    if capacity:
+        status.capacity = {**status.capacity, **capacity}
+    status.save()
+    return status
+
+
+def task_of(contact) -> Task:
+    return Task.objects.select_related("queue").get(contact=contact)
+
+
+def offer_to(user) -> Offer | None:
+    return queries.pending_offer_for(user)
+
+
+@pytest.fixture
+def team(personas):
+    return personas
+
+
+def test_a_crisis_is_offered_before_older_non_urgent_contacts(team):
+    older = text("Do you have training materials?", at=OPEN - timedelta(minutes=5))
+    crisis = text("please help he is going to kill me")
+    available(team["advocate"])
+    routing.tick(OPEN)
+    assert task_of(crisis).queue.name == "crisis" and task_of(crisis).urgency == "crisis"
+    assert task_of(older).queue.name == "general"
+    offer = offer_to(team["advocate"])
+    assert offer.task.contact_id == crisis.pk
+    assert task_of(older).state == "waiting"  # one advocate, kept for the crisis
+
+
+def test_triage_reasons_are_stored_and_an_advocate_change_is_audited(team):
+    contact = text("my boss took my passport")
+    routing.tick(OPEN)
+    task = task_of(contact)
+    assert task.urgency == "urgent" and task.queue.name == "urgent"
+    assert task.reasons[0]["rule"] == "documents" and "passport" in task.reasons[0]["detail"]
+    with pytest.raises(RoutingError, match="Say why"):
+        routing.do_retriage(task, urgency="crisis", reason=" ", actor=team["advocate"])
+    routing.do_retriage(
+        task, urgency="crisis", reason="caller is outside the house now", actor=team["advocate"]
+    )
+    task.refresh_from_db()
+    assert task.urgency == "crisis" and task.queue.name == "crisis"
+    assert task.reasons[-1] == {
+        "source": "advocate", "by": "advocate", "detail": "caller is outside the house now",
+    }  # fmt: skip
+    event = AuditEvent.objects.filter(object_type="routing.task", action="update").get()
+    assert event.actor_label == "advocate"
+    assert event.changes["urgency"] == ["urgent", "crisis"]
+    assert event.reason == "caller is outside the house now"
+
+
+def test_spanish_goes_to_a_spanish_speaker_then_to_the_interpreter_line(team):
+    contact = text("Hola, necesito información sobre visas", language_hint="es")
+    english_only = available(team["advocate"], at=OPEN - timedelta(hours=2))  # idle longest
+    routing.tick(OPEN)
+    task = task_of(contact)
+    assert task.language == "es" and task.route == "spanish" and task.skills == ["lang:es"]
+    assert offer_to(english_only.user) is None  # no Spanish: not offered, however idle
+    # 60 s later nobody speaking Spanish has come: any advocate with an interpreter line
+    routing.tick(OPEN + timedelta(seconds=61))
+    task.refresh_from_db()
+    assert task.step == 1 and task.skills == ["interpreter"]
+    interpreter = available(team["advocate2"], skills=["interpreter"])
+    routing.tick(OPEN + timedelta(seconds=62))
+    assert offer_to(interpreter.user).task_id == task.pk
+
+
+def test_the_longest_idle_skilled_advocate_gets_the_offer(team):
+    available(team["advocate"], at=OPEN - timedelta(minutes=3))
+    available(team["advocate2"], at=OPEN - timedelta(minutes=20))
+    routing.tick(OPEN)  # nothing waiting yet
+    contact = text("he hit me and I'm scared")
+    routing.tick(OPEN)
+    assert offer_to(team["advocate2"]).task.contact_id == contact.pk
+    assert offer_to(team["advocate"]) is None
+
+
+def test_accept_assigns_the_contact_and_a_second_accept_gets_a_clear_answer(team):
+    contact = text("he hit me")
+    available(team["advocate"])
+    routing.tick(OPEN)
+    offer = offer_to(team["advocate"])
+    task = routing.do_accept_offer(offer, actor=team["advocate"], now=OPEN + timedelta(seconds=5))
+    assert task.state == "assigned" and task.assigned_to == team["advocate"]
+    contact.refresh_from_db()
+    assert contact.handled_by == team["advocate"]
+    with pytest.raises(OfferUnavailable, match="already accepted"):
+        routing.do_accept_offer(offer, actor=team["advocate"])
+    with pytest.raises(OfferUnavailable, match="someone else"):
+        routing.do_accept_offer(offer, actor=team["advocate2"])
+    with pytest.raises(ContactValidationError):  # nor can it be taken from the inbox
+        routing.do_take_task(contact, actor=team["advocate2"])
+
+
+def test_decline_and_timeout_re_offer_to_someone_else(team):
+    first = available(team["advocate"], at=OPEN - timedelta(minutes=10))
+    second = available(team["advocate2"], at=OPEN - timedelta(minutes=1))
+    contact = text("he hit me")
+    routing.tick(OPEN)
+    routing.do_decline_offer(offer_to(first.user), actor=first.user)
+    routing.tick(OPEN + timedelta(seconds=1))
+    offer = offer_to(second.user)
+    assert offer.task.contact_id == contact.pk
+    # the second advocate does not answer: after the offer timeout it goes back (to the first,
+    # who passed on it but is the only one left)
+    routing.tick(OPEN + timedelta(seconds=40))
+    offer.refresh_from_db()
+    assert offer.state == "expired"
+    assert offer_to(first.user).task.contact_id == contact.pk
+
+
+def test_an_advocate_who_misses_two_offers_is_set_away(team):
+    available(team["advocate"])
+    text("he hit me")
+    routing.tick(OPEN)
+    routing.tick(OPEN + timedelta(seconds=31))  # missed one; offered again
+    assert offer_to(team["advocate"]) is not None
+    routing.tick(OPEN + timedelta(seconds=62))  # missed two
+    status = AdvocateStatus.objects.get(user=team["advocate"])
+    assert status.presence == "away" and offer_to(team["advocate"]) is None
+    assert AuditEvent.objects.filter(object_type="routing.advocatestatus", actor_label="routing")
+
+
+def test_capacity_per_channel_and_a_call_takes_everything(team):
+    available(team["advocate"], sms=2)
+    for _ in range(3):
+        text("he hit me")
+    routing.tick(OPEN)
+    for second in range(1, 3):
+        routing.do_accept_offer(offer_to(team["advocate"]), actor=team["advocate"])
+        routing.tick(OPEN + timedelta(seconds=second))
+    assert offer_to(team["advocate"]) is None  # two texts at once is this advocate's limit
+    assert Task.objects.filter(state="waiting").count() == 1
+
+
+def test_reserved_advocates_are_kept_for_urgent_work_and_a_crisis_pre_empts(team):
+    available(team["advocate"], at=OPEN - timedelta(minutes=5))
+    available(team["advocate2"], at=OPEN - timedelta(minutes=1))
+    general = [
+        text("Do you have training materials?", at=OPEN - timedelta(minutes=m)) for m in (2, 1)
+    ]
+    routing.tick(OPEN)
+    # two free advocates, one reserved for urgent work: one non-urgent offer only
+    assert Offer.objects.filter(state="pending").count() == 1
+    assert offer_to(team["advocate"]).task.contact_id == general[0].pk
+    # a crisis arrives: the free advocate is offered it
+    crisis = text("I am locked in a room, help me now")
+    routing.tick(OPEN + timedelta(seconds=2))
+    assert offer_to(team["advocate2"]).task.contact_id == crisis.pk
+    # another crisis, nobody free: the non-urgent offer is withdrawn for it
+    second = text("they will kill me")
+    routing.tick(OPEN + timedelta(seconds=3))
+    assert offer_to(team["advocate"]).task.contact_id == second.pk
+    assert task_of(general[0]).state == "waiting"
+
+
+def test_a_person_who_leaves_is_abandoned_and_a_logged_contact_completes(team):
+    available(team["advocate"])
+    left = text("he hit me")
+    routing.tick(OPEN)
+    contacts.do_close_conversation(left.conversation, reason="the visitor left")
+    routing.tick(OPEN + timedelta(seconds=5))
+    assert task_of(left).state == "abandoned"
+    assert offer_to(team["advocate"]) is None  # the offer went with them
+    stays = text("my boss took my passport")
+    routing.tick(OPEN + timedelta(seconds=6))
+    routing.do_accept_offer(offer_to(team["advocate"]), actor=team["advocate"])
+    stays.refresh_from_db()
+    # the advocate logs the contact (call types given): their work on it is done
+    contacts.do_update_contact(stays, {"call_types": ["tip"]}, actor=team["advocate"])
+    stays.refresh_from_db()
+    assert stays.status == "logged"
+    routing.tick(OPEN + timedelta(minutes=9))
+    task = task_of(stays)
+    assert task.state == "completed" and task.ended_at == OPEN + timedelta(minutes=9)
+
+
+def test_a_chat_that_says_more_while_waiting_is_triaged_again(team):
+    conversation = contacts.do_open_chat(language="en", safe=True)
+    routing.tick(OPEN)
+    task = task_of(conversation.contact)
+    assert task.urgency == "non_urgent"
+    contacts.do_receive_message(
+        channel="chat", hotline_address="web", participant="",
+        body="he is outside with a gun", contact=conversation.contact,
+    )  # fmt: skip
+    routing.tick(timezone_now())
+    task.refresh_from_db()
+    assert task.urgency == "crisis" and task.queue.name == "crisis"
+    assert any("gun" in r["detail"] for r in task.reasons)
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def test_near_breaches_are_escalated_and_breaches_recorded(team):
+    contact = text("he hit me")  # urgent: 95% within 60 s
+    routing.tick(OPEN)
+    task = task_of(contact)
+    assert task.due_at == OPEN + timedelta(seconds=60)
+    routing.tick(OPEN + timedelta(seconds=47))
+    task.refresh_from_db()
+    assert task.escalated_at is None
+    routing.tick(OPEN + timedelta(seconds=48))  # 80% of the target: supervisors are warned
+    task.refresh_from_db()
+    assert task.escalated_at == OPEN + timedelta(seconds=48)
+    routing.tick(OPEN + timedelta(seconds=61))
+    routing.tick(OPEN + timedelta(seconds=62))  # recorded once
+    breach = Breach.objects.get()
+    assert breach.kind == "answer" and breach.queue.name == "urgent"
+    board = queries.board(OPEN + timedelta(seconds=62), NY)
+    urgent = next(row for row in board["queues"] if row.queue.name == "urgent")
+    assert urgent.breaches == 1 and urgent.longest_wait == 62
+
+
+def test_after_hours_non_urgent_contacts_are_due_three_business_days_later(team):
+    friday_night = datetime(2026, 11, 20, 22, 0, tzinfo=NY)
+    contact = text("Do you have training materials?", at=friday_night)
+    routing.tick(friday_night)
+    task = task_of(contact)
+    # Monday's opening, plus three business days (Thanksgiving skipped): Friday 27th 09:00
+    assert task.due_at == datetime(2026, 11, 27, 9, 0, tzinfo=NY)
+    assert not queries.answering_now(task, friday_night)
+
+
+def test_surge_mode_diverts_a_queue_and_only_a_supervisor_may(team):
+    general = Queue.objects.get(name="general")
+    urgent = Queue.objects.get(name="urgent")
+    waiting = text("Do you have training materials?")
+    routing.tick(OPEN)
+    with pytest.raises(RoutingError, match="supervisor"):
+        routing.do_divert_queue(general, urgent, actor=team["advocate"])
+    routing.do_divert_queue(general, urgent, actor=team["supervisor"])
+    assert task_of(waiting).queue == urgent
+    later = text("Do you have training materials?")
+    routing.tick(OPEN + timedelta(seconds=1))
+    assert task_of(later).queue == urgent
+    with pytest.raises(RoutingError, match="itself"):
+        routing.do_divert_queue(urgent, urgent, actor=team["supervisor"])
+    routing.do_divert_queue(general, None, actor=team["supervisor"])
+    assert AuditEvent.objects.filter(object_type="routing.queue").count() == 2
+
+
+def test_presence_is_the_advocates_own_unless_a_supervisor_sets_it(team):
+    with pytest.raises(RoutingError, match="your own"):
+        routing.do_set_presence(team["advocate"], "available", actor=team["advocate2"])
+    routing.do_set_presence(team["advocate"], "away", actor=team["supervisor"])
+    with pytest.raises(RoutingError, match="does not answer"):
+        routing.do_set_presence(team["directory"], "available", actor=team["directory"])
+    with pytest.raises(RoutingError, match="not a presence"):
+        routing.do_set_presence(team["advocate"], "napping", actor=team["advocate"])
+
+
+def test_invalid_configuration_is_refused_at_save_time(db):
+    calendar = BusinessCalendar(name="bad", label="Bad", time_zone="Europe/Atlantis", hours={})
+    with pytest.raises(ValidationError, match="time zone"):
+        calendar.full_clean()
+    calendar = BusinessCalendar(
+        name="bad", label="Bad", hours={"mon": ["09:00-12:00", "11:00-13:00"]}
+    )
+    with pytest.raises(ValidationError, match="overlap"):
+        calendar.full_clean()
+    flow = RoutingWorkflow(definition={"filters": [], "default": {"queue": "general"}})
+    with pytest.raises(ValidationError, match="closes outside its hours"):
+        flow.full_clean()
+    flow = RoutingWorkflow(definition={"default": {"queue": "crisis", "timeout": 10}})
+    with pytest.raises(ValidationError, match="nowhere to go"):
+        flow.full_clean()
+
+
+def test_daily_metrics_per_queue_and_channel(team):
+    available(team["advocate"])
+    text("he hit me")
+    text("he hit me again")
+    routing.tick(OPEN)
+    answered = routing.do_accept_offer(
+        offer_to(team["advocate"]), actor=team["advocate"], now=OPEN + timedelta(seconds=12)
+    )
+    other = Task.objects.exclude(pk=answered.pk).get()
+    contacts.do_close_conversation(other.contact.conversation)
+    routing.tick(OPEN + timedelta(seconds=20))
+    [row] = queries.daily_metrics(OPEN - timedelta(hours=11), OPEN + timedelta(hours=13))
+    assert (row["queue__name"], row["channel"]) == ("urgent", "sms")
+    assert (row["offered"], row["answered"], row["abandoned"]) == (2, 1, 1)
+    assert row["asa_seconds"] == 12 and row["service_level"] == 0.5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_accepts_and_takes_never_assign_twice(live_db, personas):
+    """Two advocates race for one contact many times, from threads with their own connections
+    (on PostgreSQL, real concurrent transactions): exactly one wins each time."""
+    a, b = personas["advocate"], personas["advocate2"]
+    available(a)
+    for _ in range(5):
+        contact = text("he hit me")
+        routing.tick(OPEN)
+        offer = offer_to(a)
+        barrier = threading.Barrier(2)
+        results = []
+
+        def accept(offer=offer):
+            barrier.wait()
+            try:
+                routing.do_accept_offer(offer, actor=a)
+                results.append("accepted")
+            except OfferUnavailable:
+                results.append("refused")
+            finally:
+                connection.close()
+
+        def take(contact=contact):
+            barrier.wait()
+            try:
+                routing.do_take_task(contact, actor=b)
+                results.append("taken")
+            except ContactValidationError:
+                results.append("refused")
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=accept), threading.Thread(target=take)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(results) in (["accepted", "refused"], ["refused", "taken"]), results
+        task = task_of(contact)
+        assert task.state == "assigned"
+        assert Offer.objects.filter(task=task, state="accepted").count() <= 1
+        contact.refresh_from_db()
+        assert contact.handled_by_id == task.assigned_to_id
+        # the winner finishes; the advocate is free for the next round
+        Task.objects.filter(pk=task.pk).update(state="completed")
