@@ -356,7 +356,7 @@ def test_concurrent_accepts_and_takes_never_assign_twice(live_db, personas):
         barrier = threading.Barrier(2)
         results = []
 
-        def accept(offer=offer):
+        def accept(offer=offer, barrier=barrier, results=results):
             barrier.wait()
             try:
                 routing.do_accept_offer(offer, actor=a)
@@ -366,7 +366,7 @@ def test_concurrent_accepts_and_takes_never_assign_twice(live_db, personas):
             finally:
                 connection.close()
 
-        def take(contact=contact):
+        def take(contact=contact, barrier=barrier, results=results):
             barrier.wait()
             try:
                 routing.do_take_task(contact, actor=b)

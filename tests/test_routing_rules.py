@@ -214,6 +214,14 @@ def test_rules_in_english_and_spanish(text, urgency, rule):
     assert all(r["detail"] for r in decision.reasons)
 
 
+def test_reasons_quote_the_rules_phrase_never_the_persons_words():
+    decision = decide("I'm 15 and my boss TOOK   my passport, Maria Example said")
+    details = " ".join(r["detail"] for r in decision.reasons)
+    assert '"took my passport"' in details  # the rule's phrase, normalized
+    assert "15" not in details and "maria" not in details.lower()
+    assert "a minor may be involved" in details
+
+
 def test_no_rule_matches_inside_a_word_or_an_age_over_17():
     assert decide("The shelterbelt of our farm").category == ""  # "shelter" is not a word here
     assert decide("I'm 25 and looking for information about volunteering").urgency == "non_urgent"

@@ -25,6 +25,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from lantern.console.live import RoutingConsumer  # noqa: E402
 from lantern.core.wsgi_threads import WSGIInThreads  # noqa: E402
 from lantern.intake import chat  # noqa: E402
 from lantern.routing.dispatcher import dispatcher  # noqa: E402
@@ -44,8 +45,9 @@ gc.freeze()
 # transaction held SQLite's write lock for tens of milliseconds under load (decision 0005).
 sys.setswitchinterval(0.0005)
 
-# Routing's heartbeat: triage and offers for what arrives, timeouts and service levels.
-if os.environ.get("LANTERN_DISPATCHER", "1") != "0":
+# Routing's heartbeat: triage and offers for what arrives, timeouts and service levels. `lantern
+# serve` turns it on; another ASGI server needs LANTERN_DISPATCHER=1 (or a `lantern dispatch`).
+if os.environ.get("LANTERN_DISPATCHER") == "1":
     dispatcher.start()
 
 application = ProtocolTypeRouter(
@@ -60,6 +62,7 @@ application = ProtocolTypeRouter(
                             "ws/console/chat/<uuid:contact_id>/",
                             chat.AdvocateConsumer.as_asgi(),
                         ),
+                        path("ws/console/routing/", RoutingConsumer.as_asgi()),
                     ]
                 )
             )

@@ -17,6 +17,8 @@ def console(request):
                 "view_directory",
                 "manage_directory",
                 "give_referral",
+                "view_routing_board",
+                "manage_routing",
             )
         }
     }

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 
 from lantern.contacts.definitions import options
 from lantern.core.geo import USStateChoices
@@ -171,3 +174,41 @@ class AuditFilterForm(forms.Form):
     object_id = forms.CharField(required=False, label="Object id")
     actor_label = forms.CharField(required=False, label="Who")
     action = forms.CharField(required=False)
+
+
+class StaffingForm(forms.Form):
+    """The staffing planner's period and service-level target."""
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.CharField(
+        label="Target", initial="80/20", help_text="percent answered / within seconds"
+    )
+    max_occupancy = forms.IntegerField(
+        label="Occupancy at most (%)", min_value=10, max_value=100, initial=85
+    )
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None and not data.get("start"):
+            data = None  # the page's first visit: show the form with its defaults
+        super().__init__(data, **kwargs)
+        today = timezone.localdate()
+        self.fields["start"].initial = today - timedelta(weeks=8)
+        self.fields["end"].initial = today - timedelta(days=1)
+
+    def clean_target(self):
+        from lantern.routing.erlang import parse_target
+
+        try:
+            return parse_target(self.cleaned_data["target"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end"):
+            if data["end"] < data["start"]:
+                raise forms.ValidationError("The period ends before it starts.")
+            if (data["end"] - data["start"]).days > 366:
+                raise forms.ValidationError("Plan from at most a year of history.")
+        return data

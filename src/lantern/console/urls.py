@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from lantern.console import directory_views as dv
+from lantern.console import routing_views as rv
 from lantern.console import views
 from lantern.console.forms import LoginForm
 
@@ -68,4 +69,13 @@ urlpatterns = [
         name="directory_service_new",
     ),
     path("audit/", views.audit_list, name="audit_list"),
+    path("routing/bar/", rv.routing_bar, name="routing_bar"),
+    path("routing/presence/", rv.presence, name="presence"),
+    path("routing/offers/<uuid:offer_id>/accept/", rv.offer_accept, name="offer_accept"),
+    path("routing/offers/<uuid:offer_id>/decline/", rv.offer_decline, name="offer_decline"),
+    path("routing/board/", rv.board, name="board"),
+    path("routing/board/live/", rv.board_partial, name="board_partial"),
+    path("routing/queues/<int:queue_id>/divert/", rv.queue_divert, name="queue_divert"),
+    path("routing/staffing/", rv.staffing, name="staffing"),
+    path("contacts/<uuid:contact_id>/triage/", rv.retriage, name="retriage"),
 ]

@@ -23,6 +23,9 @@ from lantern.contacts.definitions import active_form
 from lantern.contacts.models import Contact
 from lantern.core.errors import InvalidInput
 from lantern.directory import queries as directory_queries
+from lantern.routing import actions as routing_actions
+from lantern.routing import queries as routing_queries
+from lantern.routing.choices import TaskUrgencyChoices
 
 PAGE_SIZE = 50
 
@@ -160,6 +163,9 @@ def contact_detail(request, contact_id):
     ctx["repeat"] = queries.repeat_contacts_of(contact)
     ctx["referrals"] = case_queries.referrals_for_contact(request.user, contact)
     ctx["can_refer"] = rules.allows(request.user, "give_referral")
+    ctx["task"] = routing_queries.task_for_contact(contact)
+    ctx["can_retriage"] = rules.allows_object(request.user, "retriage_contact", contact)
+    ctx["urgencies"] = TaskUrgencyChoices.choices
     return render(request, "console/contact_detail.html", ctx)
 
 
@@ -224,7 +230,7 @@ def inbox(request):
 def contact_take(request, contact_id):
     contact = _access(request.user, contact_id, "take_contact")
     try:
-        actions.do_take_contact(contact, actor=request.user)
+        routing_actions.do_take_task(contact, actor=request.user)
     except InvalidInput as exc:
         messages.error(request, " ".join(exc.errors.values()))
         return redirect("console:inbox")

@@ -28,7 +28,7 @@ from lantern.contacts import actions as contacts
 from lantern.contacts.choices import ContactStatusChoices
 from lantern.contacts.exceptions import ContactValidationError
 from lantern.contacts.models import Contact
-from lantern.routing import live, queries
+from lantern.routing import dispatcher, live, queries
 from lantern.routing.choices import (
     OPEN_TASK_STATES,
     URGENCY_RANK,
@@ -216,6 +216,8 @@ def do_set_presence(user, presence: str, *, actor) -> AdvocateStatus:
         status.save()
         if presence != AdvocatePresenceChoices.AVAILABLE:
             _withdraw_offers(Offer.objects.filter(advocate=user), now)
+        else:
+            transaction.on_commit(dispatcher.kick)  # offer them what waits, now
         audit.record(actor, Audit.UPDATE, status, changes={"presence": [before, presence]})
         live.changed(user.pk)
     return status
@@ -297,6 +299,7 @@ def do_decline_offer(offer: Offer, *, actor, now: datetime | None = None) -> Non
             state=TaskStateChoices.WAITING
         )
         live.changed(actor.pk)
+        transaction.on_commit(dispatcher.kick)  # to the next advocate, now
 
 
 def _withdraw_offers(offers, now) -> int:

@@ -145,6 +145,10 @@ def finished_assigned(*, limit: int = 500):
     return Task.objects.filter(state=TaskStateChoices.ASSIGNED, contact__status="logged")[:limit]
 
 
+def task_for_contact(contact) -> Task | None:
+    return Task.objects.select_related("queue", "assigned_to").filter(contact=contact).first()
+
+
 def pending_offer_for(user):
     return (
         Offer.objects.filter(advocate=user, state=OfferStateChoices.PENDING)

@@ -6,6 +6,10 @@ Sources, in order of trust:
 2. the rule set in ``data/triage.yaml`` (phrases and patterns, English and Spanish, kept as data:
    a hotline copies the file and points ``LANTERN_TRIAGE_RULES`` at the copy).
 
+Reasons are stored in clear on the task, so they hold the rules' own words only: the phrase that
+matched (which is in the rules file), never the text around it, and for a pattern (an age, say)
+only the rule's reason.
+
 Urgency is the highest any source gives: a source can raise it, never lower it, so a visitor
 who said "I am safe" and then writes "he is going to kill me" is a crisis. Every decision lists
 its reasons; an advocate can change it (``routing.actions.do_retriage``, audited).
@@ -47,10 +51,17 @@ class Rule:
     category: str
     flags: tuple[str, ...]
     regex: re.Pattern
+    phrases: frozenset[str]
 
-    def find(self, text: str) -> str:
+    def find(self, text: str) -> str | None:
+        """None if the rule does not match; else the phrase it matched, or "" when a pattern
+        matched (a pattern's match can hold the person's own words, which are never kept in
+        clear: the reason names the rule only)."""
         match = self.regex.search(text)
-        return match.group(0) if match else ""
+        if match is None:
+            return None
+        found = " ".join(match.group(0).split())
+        return found if found in self.phrases else ""
 
 
 def _phrase(phrase: str) -> str:
@@ -79,11 +90,12 @@ def compile_rules(document: dict, source: str = "triage rules") -> list[Rule]:
         category = item.get("category", "")
         if category and category not in ContactCallTypeChoices.values:
             raise ImproperlyConfigured(f"{where}: category {category!r} is not a call type")
-        alternatives = []
+        alternatives, plain = [], set()
         for language, phrases in (item.get("phrases") or {}).items():
             if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
                 raise ImproperlyConfigured(f"{where}: phrases.{language} must be a list of text")
             alternatives += [_phrase(p) for p in phrases if p.strip()]
+            plain |= {normalize(p) for p in phrases if p.strip()}
         for language, patterns in (item.get("patterns") or {}).items():
             for pattern in patterns:
                 try:
@@ -104,6 +116,7 @@ def compile_rules(document: dict, source: str = "triage rules") -> list[Rule]:
                 category=category,
                 flags=tuple(item.get("flags") or ()),
                 regex=regex,
+                phrases=frozenset(plain),
             )
         )
     return rules
@@ -166,12 +179,10 @@ def triage(signals: Signals, rule_set: list[Rule] | None = None) -> Decision:
     if text:
         for rule in rules() if rule_set is None else rule_set:
             found = rule.find(text)
-            if not found:
+            if found is None:
                 continue
-            decision.raise_to(
-                rule.urgency,
-                {"source": "rule", "rule": rule.id, "detail": f'{rule.reason}: "{found}"'},
-            )
+            detail = f'{rule.reason}: "{found}"' if found else rule.reason
+            decision.raise_to(rule.urgency, {"source": "rule", "rule": rule.id, "detail": detail})
             if rule.category and not decision.category:
                 decision.category = rule.category
             decision.flags += [f for f in rule.flags if f not in decision.flags]

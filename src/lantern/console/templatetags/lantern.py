@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import template
 
 from lantern.contacts.choices import (
@@ -61,3 +63,19 @@ def duration(delta):
     if seconds < 2 * 86400:
         return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
     return f"{seconds // 86400} days"
+
+
+@register.filter
+def seconds(value):
+    """A number of seconds as a wait (``45 s``, ``12 min``); empty for None."""
+    if value is None:
+        return "–"
+    return duration(timedelta(seconds=float(value)))
+
+
+@register.filter
+def percent(share):
+    """0.884 -> ``88.4%``."""
+    if share is None:
+        return "–"
+    return f"{share * 100:.1f}%"

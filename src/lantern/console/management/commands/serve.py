@@ -29,6 +29,9 @@ class Command(BaseCommand):
                 f"Warning: live chat needs LANTERN_REDIS_URL (and the channels-redis package) "
                 f"to work across {workers} worker processes; without it, run one worker."
             )
+        # Each server process runs routing's dispatcher (lantern.asgi); LANTERN_DISPATCHER=0
+        # leaves it to a separate `lantern dispatch`.
+        os.environ.setdefault("LANTERN_DISPATCHER", "1")
         self.stdout.write(f"Lantern is serving on http://{host}:{port}/ (Ctrl+C to stop)")
         self.stdout.flush()
         uvicorn.run(

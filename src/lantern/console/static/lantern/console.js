@@ -222,3 +222,36 @@ document.addEventListener("keydown", (event) => {
   }
   connect();
 })();
+
+// --- Routing: offers and the supervisor board update live ---------------------------------------
+// An element with data-routing-socket opens that WebSocket; each "changed" message fires a
+// "routing-changed" event on <body>, which the routing bar and the board (hx-trigger) answer by
+// fetching their partial again. Bursts are coalesced; a dropped socket reconnects with backoff,
+// and the partials also refresh on a timer, so a missed message costs seconds, not a contact.
+(() => {
+  const paths = Array.from(document.querySelectorAll("[data-routing-socket]"))
+    .map((el) => el.dataset.routingSocket);
+  if (!paths.length) return;
+  const path = paths.find((p) => p.includes("board=1")) || paths[0]; // the board's hears both
+  let timer = null;
+  let delay = 1000;
+  const changed = () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      document.body.dispatchEvent(new Event("routing-changed"));
+    }, 150);
+  };
+  const connect = () => {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(`${scheme}//${location.host}${path}`);
+    socket.onopen = () => { delay = 1000; changed(); };
+    socket.onmessage = changed;
+    socket.onclose = (event) => {
+      if (event.code === 4403) return;
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    };
+  };
+  connect();
+})();

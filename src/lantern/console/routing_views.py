@@ -1,0 +1,189 @@
+"""Routing screens: the advocate's presence and offers (a bar on every page), the supervisor
+board, surge mode, re-triage on a contact, and the staffing planner."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from lantern.accounts import rules
+from lantern.console.forms import StaffingForm
+from lantern.console.views import _access, _require
+from lantern.routing import actions, queries
+from lantern.routing import staffing as staffing_plan
+from lantern.routing.choices import AdvocatePresenceChoices, TaskUrgencyChoices
+from lantern.routing.exceptions import RoutingError
+from lantern.routing.models import Offer, Queue, Task
+
+
+def _back(request, default="console:home"):
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+@login_required
+def routing_bar(request):
+    """The advocate's presence switch and the contact offered to them (an HTMX partial)."""
+    _require(request.user, "take_contact")
+    return render(request, "console/_routing_bar.html", _bar_context(request.user))
+
+
+def _bar_context(user) -> dict:
+    offer = queries.pending_offer_for(user)
+    now = timezone.now()
+    return {
+        "status": queries.status_of(user),
+        "presences": AdvocatePresenceChoices.choices,
+        "offer": offer,
+        "offer_left": max(0, int((offer.expires_at - now).total_seconds())) if offer else 0,
+        "offer_waited": now - offer.task.created_at if offer else None,
+    }
+
+
+@login_required
+@require_POST
+def presence(request):
+    _require(request.user, "take_contact")
+    try:
+        actions.do_set_presence(request.user, request.POST.get("presence", ""), actor=request.user)
+    except RoutingError as exc:
+        messages.error(request, str(exc))
+    if request.headers.get("HX-Request"):
+        return render(request, "console/_routing_bar.html", _bar_context(request.user))
+    return _back(request)
+
+
+def _offer(request, offer_id) -> Offer:
+    offer = Offer.objects.select_related("task").filter(pk=offer_id, advocate=request.user).first()
+    if offer is None:  # someone else's offer looks missing
+        raise Http404("No such offer")
+    return offer
+
+
+@login_required
+@require_POST
+def offer_accept(request, offer_id):
+    _require(request.user, "take_contact")
+    offer = _offer(request, offer_id)
+    try:
+        task = actions.do_accept_offer(offer, actor=request.user)
+    except RoutingError as exc:
+        messages.error(request, str(exc))
+        return _back(request)
+    if task.channel in ("sms", "chat", "email", "webform"):
+        return redirect("console:conversation", contact_id=task.contact_id)
+    return redirect("console:contact_edit", contact_id=task.contact_id)
+
+
+@login_required
+@require_POST
+def offer_decline(request, offer_id):
+    _require(request.user, "take_contact")
+    try:
+        actions.do_decline_offer(_offer(request, offer_id), actor=request.user)
+    except RoutingError as exc:
+        messages.error(request, str(exc))
+    return _back(request)
+
+
+@login_required
+def board(request):
+    _require(request.user, "view_routing_board")
+    return render(request, "console/board.html", _board_context(request))
+
+
+@login_required
+def board_partial(request):
+    _require(request.user, "view_routing_board")
+    return render(request, "console/_board.html", _board_context(request))
+
+
+def _board_context(request) -> dict:
+    now = timezone.now()
+    tz = timezone.get_current_timezone()
+    day = queries.start_of_day(now, tz)
+    return {
+        **queries.board(now, tz),
+        "metrics": queries.daily_metrics(day, day + timedelta(days=1)),
+        "all_queues": Queue.objects.filter(active=True),
+        "can_manage": rules.allows(request.user, "manage_routing"),
+    }
+
+
+@login_required
+@require_POST
+def queue_divert(request, queue_id):
+    _require(request.user, "manage_routing")
+    queue = Queue.objects.filter(pk=queue_id).first()
+    if queue is None:
+        raise Http404("No such queue")
+    to = Queue.objects.filter(pk=request.POST.get("to") or None).first()
+    try:
+        actions.do_divert_queue(queue, to, actor=request.user)
+    except RoutingError as exc:
+        messages.error(request, str(exc))
+    else:
+        done = f"{queue} now goes to {to}." if to else f"{queue} takes its own contacts again."
+        messages.success(request, done)
+    return redirect("console:board")
+
+
+@login_required
+def staffing(request):
+    """The staffing planner's heat map: advocates needed per hour of the week."""
+    _require(request.user, "view_routing_board")
+    form = StaffingForm(request.GET or None)
+    context = {"form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        tz = timezone.get_current_timezone()
+        share, seconds = data["target"]
+        cells = staffing_plan.weekly_plan(
+            data["start"], data["end"], tz, target=share, answer_within=seconds,
+            max_occupancy=data["max_occupancy"] / 100,
+        )  # fmt: skip
+        peak = max((c.agents for c in cells.values()), default=0) or 1
+        context["rows"] = [
+            {
+                "hour": hour,
+                "cells": [
+                    {**vars(cells[(day, hour)]), "heat": cells[(day, hour)].agents / peak}
+                    for day in range(1, 8)
+                ],
+            }
+            for hour in range(24)
+        ]
+        context["days"] = staffing_plan.DAYS
+        context["total_hours"] = sum(c.agents for c in cells.values())
+    return render(request, "console/staffing.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def retriage(request, contact_id):
+    contact = _access(request.user, contact_id)
+    task = Task.objects.filter(contact=contact).first()
+    if task is None:
+        raise Http404("This contact has not been routed")
+    urgency = request.POST.get("urgency", "")
+    if urgency not in TaskUrgencyChoices.values:
+        messages.error(request, "Choose an urgency.")
+        return redirect("console:contact_detail", contact_id=contact.pk)
+    try:
+        actions.do_retriage(
+            task, urgency=urgency, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except RoutingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Triage changed; the reason is kept with the contact.")
+    return redirect("console:contact_detail", contact_id=contact.pk)
