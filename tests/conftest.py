@@ -29,6 +29,17 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_routing_configuration():
+    """Routing keeps its configuration for two seconds; a rolled-back test must not leave its
+    queues or calendars in that cache for the next one."""
+    from lantern.routing import queries
+
+    queries.forget_config()
+    yield
+    queries.forget_config()
+
+
 @pytest.fixture
 def personas(db):
     """Every role, by name: ``personas["advocate"]``."""

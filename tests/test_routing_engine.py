@@ -281,6 +281,25 @@ def test_after_hours_non_urgent_contacts_are_due_three_business_days_later(team)
     assert not queries.answering_now(task, friday_night)
 
 
+def test_non_urgent_work_waits_for_the_opening_while_urgent_work_is_offered_at_night(team):
+    night = datetime(2026, 11, 17, 23, 30, tzinfo=NY)
+    available(team["advocate"], at=night)
+    available(team["advocate2"], at=night)
+    general = text("Do you have training materials?", at=night)
+    routing.tick(night)
+    assert offer_to(team["advocate"]) is None and offer_to(team["advocate2"]) is None
+    urgent = text("my boss took my passport", at=night)
+    routing.tick(night + timedelta(seconds=1))
+    offer = Offer.objects.get(state="pending")
+    assert offer.task.contact_id == urgent.pk
+    routing.do_accept_offer(offer, actor=offer.advocate, now=night + timedelta(seconds=5))
+    # at the opening the non-urgent text goes to the advocate already texting: the free one
+    # is kept for urgent work
+    morning = datetime(2026, 11, 18, 9, 0, tzinfo=NY)
+    routing.tick(morning)
+    assert Offer.objects.get(state="pending", task__contact=general).advocate is not None
+
+
 def test_surge_mode_diverts_a_queue_and_only_a_supervisor_may(team):
     general = Queue.objects.get(name="general")
     urgent = Queue.objects.get(name="urgent")

@@ -625,11 +625,17 @@ def do_receive_tip(tip: dict, *, receipt_hash: str) -> Contact:
 
 
 def do_open_chat(
-    *, language: str = "", state: str = "", safe: bool | None = None, heard_about: str = ""
+    *,
+    language: str = "",
+    state: str = "",
+    safe: bool | None = None,
+    heard_about: str = "",
+    received_at=None,
 ) -> Conversation:
     """A visitor starts a web chat: an open contact (urgent when they say they are not safe)
-    and an empty conversation. The visitor is anonymous: no address of any kind is kept."""
-    now = timezone.now()
+    and an empty conversation. The visitor is anonymous: no address of any kind is kept.
+    ``received_at``: when the visitor opened it (now; a replay or a simulation passes its own)."""
+    now = received_at or timezone.now()
     with transaction.atomic():
         contact = _new_open_contact(
             ContactChannelChoices.CHAT, received_at=now, urgent=safe is False, language=language

@@ -25,9 +25,9 @@ from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
 from lantern.contacts import actions as contacts
-from lantern.contacts.choices import ContactStatusChoices
 from lantern.contacts.exceptions import ContactValidationError
 from lantern.contacts.models import Contact
+from lantern.core import rows
 from lantern.routing import dispatcher, live, queries
 from lantern.routing.choices import (
     OPEN_TASK_STATES,
@@ -40,7 +40,7 @@ from lantern.routing.choices import (
 )
 from lantern.routing.exceptions import OfferUnavailable, RoutingError
 from lantern.routing.models import AdvocateStatus, Breach, Offer, Queue, Task
-from lantern.routing.triage import triage
+from lantern.routing.triage import Decision, triage
 from lantern.routing.workflow import Target
 
 log = logging.getLogger(__name__)
@@ -82,10 +82,13 @@ def _place(task: Task, target: Target, queues: dict[str, Queue], now: datetime) 
 # --- a new contact ----------------------------------------------------------------------------
 
 
-def do_enqueue_contact(contact: Contact, *, now: datetime | None = None) -> Task | None:
-    """Triage ``contact`` and put it in its queue. Idempotent: None if it already has a task."""
+def do_enqueue_contact(
+    contact: Contact, *, now: datetime | None = None, decision: Decision | None = None
+) -> Task | None:
+    """Triage ``contact`` (unless ``decision`` is given) and put it in its queue.
+    Idempotent: None if it already has a task."""
     now = now or timezone.now()
-    decision = triage(queries.signals_for(contact))
+    decision = decision or triage(queries.signals_for(contact))
     flow = queries.current_workflow()
     facts = {
         "urgency": decision.urgency,
@@ -113,7 +116,7 @@ def do_enqueue_contact(contact: Contact, *, now: datetime | None = None) -> Task
     task.due_at = due_at(task.queue, task.created_at)
     try:
         with transaction.atomic():
-            task.save(force_insert=True)
+            rows.insert(task)  # a plain INSERT: this runs for every contact (decision 0005)
             audit.record(
                 ROUTING,
                 Audit.CREATE,
@@ -162,15 +165,7 @@ def do_retriage(task: Task, *, urgency: str, category: str = "", reason: str, ac
             {"source": "advocate", "by": actor.get_username(), "detail": reason.strip()},
         ]
         if task.state in OPEN_TASK_STATES:
-            route = queries.current_workflow().route(
-                {
-                    "urgency": task.urgency,
-                    "language": task.language,
-                    "channel": task.channel,
-                    "category": task.category,
-                    "flags": task.flags,
-                }
-            )
+            route = queries.current_workflow().route(_facts(task))
             task.route, task.step = route.name, 0
             _place(task, route.targets[0], queries.queues_by_name(), now)
         else:
@@ -368,22 +363,56 @@ class TickReport:
 
 
 def tick(now: datetime | None = None) -> TickReport:
-    """One pass of routing. Safe to run from several processes at once (see the dispatcher)."""
+    """One pass of routing. Safe to run from several processes at once (see the dispatcher).
+
+    An idle pass is one statement (``queries.pending_work``); each step runs only when it has
+    something to do, and the steps about open tasks read them once.
+    """
     now = now or timezone.now()
     report = TickReport()
-    _route_new(now, report)
-    _retriage_waiting(now, report)
-    _end_tasks(now, report)
-    _expire_offers(now, report)
-    _escalate_steps(now, report)
-    _watch_targets(now, report)
-    _offer(now, report)
+    work = queries.pending_work(now)
+    if work.new:
+        _route_new(now, report)
+    if work.open:
+        open_tasks = list(
+            Task.objects.filter(state__in=OPEN_TASK_STATES).order_by().values(*_OPEN_FIELDS)
+        )
+        _retriage_waiting(now, report)
+        _abandon_left(now, report)
+        _escalate_steps(now, report, open_tasks)
+        _watch_targets(now, report, open_tasks)
+    if work.logged:
+        _complete_logged(now, report)
+    if work.expired:
+        _expire_offers(now, report)
+    if work.new or work.open or work.expired:
+        _offer(now, report)
     return report
 
 
+_OPEN_FIELDS = (
+    "pk", "queue_id", "created_at", "due_at", "step_timeout_at", "escalated_at", "breached_at",
+)  # fmt: skip
+
+
 def _route_new(now, report) -> None:
-    for contact in queries.unrouted_contacts(now):
-        if do_enqueue_contact(contact, now=now) is not None:
+    """Triage what arrived, then queue it most urgent first: in a burst, the crisis among five
+    hundred texts is queued (and offered) before the other four hundred and ninety-nine."""
+    ids = list(queries.unrouted_contacts(now, limit=1000).values_list("pk", flat=True))
+    if not ids:
+        return
+    contacts = list(Contact.objects.filter(pk__in=ids))
+    words = queries.first_words(contacts)
+    triaged = [
+        (triage(queries.signals_for(c, words.get(c.pk, ""))), c) for c in contacts
+    ]
+    triaged.sort(key=lambda pair: (-URGENCY_RANK[pair[0].urgency], pair[1].received_at))
+    level = None
+    for decision, contact in triaged:
+        if level is not None and decision.urgency != level:
+            _offer(now, report)  # crises go out before urgent work is queued, and so on
+        level = decision.urgency
+        if do_enqueue_contact(contact, now=now, decision=decision) is not None:
             report.routed += 1
             report.decisions += 1
 
@@ -400,7 +429,8 @@ def _retriage_waiting(now, report) -> None:
             fresh = Task.objects.select_for_update().filter(pk=task.pk).first()
             if fresh is None or fresh.state not in OPEN_TASK_STATES:
                 continue
-            fresh.triaged_at = now
+            # up to the newest message, even one stamped ahead of this clock
+            fresh.triaged_at = max(now, task.contact.conversation.last_message_at)
             new = [r for r in decision.reasons if r not in fresh.reasons]
             if URGENCY_RANK[decision.urgency] > URGENCY_RANK[fresh.urgency]:
                 before = fresh.urgency
@@ -409,15 +439,7 @@ def _retriage_waiting(now, report) -> None:
                 fresh.flags = sorted(set(fresh.flags) | set(decision.flags))
                 if not fresh.category:
                     fresh.category = decision.category
-                route = queries.current_workflow().route(
-                    {
-                        "urgency": fresh.urgency,
-                        "language": fresh.language,
-                        "channel": fresh.channel,
-                        "category": fresh.category,
-                        "flags": fresh.flags,
-                    }
-                )
+                route = queries.current_workflow().route(_facts(fresh))
                 fresh.route, fresh.step = route.name, 0
                 _place(fresh, route.targets[0], queries.queues_by_name(), now)
                 fresh.due_at = min(fresh.due_at, due_at(fresh.queue, now))
@@ -433,26 +455,38 @@ def _retriage_waiting(now, report) -> None:
             fresh.save()
 
 
-def _end_tasks(now, report) -> None:
-    for task in queries.ended_while_waiting():
+def _facts(task: Task) -> dict:
+    return {
+        "urgency": task.urgency,
+        "language": task.language,
+        "channel": task.channel,
+        "category": task.category,
+        "flags": task.flags,
+    }
+
+
+def _abandon_left(now, report) -> None:
+    for task_id in queries.ended_while_waiting().values_list("pk", flat=True):
         with transaction.atomic():
-            if Task.objects.filter(pk=task.pk, state__in=OPEN_TASK_STATES).update(
+            if Task.objects.filter(pk=task_id, state__in=OPEN_TASK_STATES).update(
                 state=TaskStateChoices.ABANDONED, ended_at=now
             ):
-                _withdraw_offers(Offer.objects.filter(task=task), now)
+                _withdraw_offers(Offer.objects.filter(task_id=task_id), now)
                 report.abandoned += 1
                 live.changed()
-    for task in queries.finished_assigned():
+
+
+def _complete_logged(now, report) -> None:
+    for task_id, advocate_id in queries.finished_assigned().values_list("pk", "assigned_to"):
         with transaction.atomic():
-            if Task.objects.filter(pk=task.pk, state=TaskStateChoices.ASSIGNED).update(
+            if Task.objects.filter(pk=task_id, state=TaskStateChoices.ASSIGNED).update(
                 state=TaskStateChoices.COMPLETED, ended_at=now
             ):
-                if not queries.loads([task.assigned_to_id]).get(task.assigned_to_id):
-                    AdvocateStatus.objects.filter(user_id=task.assigned_to_id).update(
-                        idle_since=now
-                    )
+                if not queries.loads([advocate_id]).get(advocate_id):
+                    AdvocateStatus.objects.filter(user_id=advocate_id).update(idle_since=now)
                 report.completed += 1
-                live.changed(task.assigned_to_id)
+                live.changed(advocate_id)
+                transaction.on_commit(dispatcher.kick)  # room for the next contact
 
 
 def _expire_offers(now, report) -> None:
@@ -488,17 +522,13 @@ def _expire_offers(now, report) -> None:
             live.changed(advocate_id)
 
 
-def _escalate_steps(now, report) -> None:
-    due = list(
-        Task.objects.filter(state__in=OPEN_TASK_STATES, step_timeout_at__lte=now).select_related(
-            "queue"
-        )
-    )
+def _escalate_steps(now, report, open_tasks) -> None:
+    due = [t["pk"] for t in open_tasks if t["step_timeout_at"] and t["step_timeout_at"] <= now]
     if not due:
         return
     flow = queries.current_workflow()
     queues = queries.queues_by_name()
-    for task in due:
+    for task in Task.objects.filter(pk__in=due, state__in=OPEN_TASK_STATES):
         following = flow.next_target(task.route, task.step)
         with transaction.atomic():
             if following is None:
@@ -519,34 +549,35 @@ def _escalate_steps(now, report) -> None:
                 live.changed()
 
 
-def _watch_targets(now, report) -> None:
+def _watch_targets(now, report, open_tasks) -> None:
     """Warn supervisors of contacts about to miss their target, and record the misses."""
     flow = None
-    for task in Task.objects.filter(state__in=OPEN_TASK_STATES, escalated_at__isnull=True):
-        flow = flow or queries.current_workflow()
-        span = (task.due_at - task.created_at).total_seconds()
-        if now >= task.created_at + timedelta(seconds=span * flow.escalate_at):
-            Task.objects.filter(pk=task.pk).update(escalated_at=now)
-            report.warned += 1
+    for task in open_tasks:
+        created, due = task["created_at"], task["due_at"]
+        if task["escalated_at"] is None:
+            flow = flow or queries.current_workflow()
+            warn_at = created + (due - created) * flow.escalate_at
+            if now >= warn_at:
+                Task.objects.filter(pk=task["pk"]).update(escalated_at=now)
+                report.warned += 1
+                live.changed()
+        if task["breached_at"] is None and now >= due:
+            queue = queries.queue_by_id(task["queue_id"])
+            kind = (
+                BreachKindChoices.DUE
+                if queries.calendar_of(queue) is not None
+                else BreachKindChoices.ANSWER
+            )
+            try:
+                with transaction.atomic():
+                    Breach.objects.create(
+                        task_id=task["pk"], queue=queue, kind=kind, target_at=due, recorded_at=now
+                    )
+                    Task.objects.filter(pk=task["pk"]).update(breached_at=now)
+            except IntegrityError:
+                continue
+            report.breached += 1
             live.changed()
-    late = Task.objects.filter(state__in=OPEN_TASK_STATES, due_at__lte=now).exclude(
-        breaches__isnull=False
-    )
-    for task in late:
-        kind = (
-            BreachKindChoices.DUE
-            if queries.calendar_of(task.queue) is not None
-            else BreachKindChoices.ANSWER
-        )
-        try:
-            with transaction.atomic():
-                Breach.objects.create(
-                    task=task, queue=task.queue, kind=kind, target_at=task.due_at, recorded_at=now
-                )
-        except IntegrityError:
-            continue
-        report.breached += 1
-        live.changed()
 
 
 def _qualifies(status: AdvocateStatus, skills: set[str], task: Task) -> bool:
@@ -563,60 +594,78 @@ def _has_room(status: AdvocateStatus, load: Counter, channel: str) -> bool:
 
 
 def _offer(now, report) -> None:
-    """Offer waiting contacts, most urgent first, each to the longest-idle skilled advocate."""
-    waiting = list(
-        Task.objects.filter(state=TaskStateChoices.WAITING)
-        .select_related("queue")
-        .order_by("-priority", "created_at")[:500]
-    )
-    if not waiting:
-        return
+    """Offer waiting contacts, most urgent first, each to the longest-idle skilled advocate.
+
+    Non-urgent contacts in a queue outside its hours wait for the opening (the night is for
+    urgent work); a crisis nobody can take pre-empts a less urgent pending offer.
+    """
     available = list(
         AdvocateStatus.objects.filter(presence=AdvocatePresenceChoices.AVAILABLE).select_related(
             "user"
         )
     )
-    pending = set(
-        Offer.objects.filter(state=OfferStateChoices.PENDING).values_list("advocate", flat=True)
-    )
     if not available:
         return
-    flow = queries.current_workflow()
+    pending = set(
+        Offer.objects.filter(state=OfferStateChoices.PENDING)
+        .order_by()
+        .values_list("advocate", flat=True)
+    )
     load = queries.loads([s.user_id for s in available])
+    ready = [
+        s
+        for s in available
+        if s.user_id not in pending
+        and any(_has_room(s, load.get(s.user_id, Counter()), ch) for ch in s.capacity)
+    ]
+    waiting = Task.objects.filter(state=TaskStateChoices.WAITING)
+    if not ready:  # only a crisis can still be offered: by pre-empting
+        waiting = waiting.filter(urgency=TaskUrgencyChoices.CRISIS)
+    closed = queries.closed_queue_ids(now)
+    if closed:  # non-urgent work in a closed queue waits for the opening
+        waiting = waiting.exclude(urgency=TaskUrgencyChoices.NON_URGENT, queue_id__in=closed)
+    waiting = list(
+        waiting.only("pk", "urgency", "channel", "skills", "priority", "created_at", "queue_id")
+        .order_by("-priority", "created_at")[:200]
+    )
+    if not waiting:
+        return
+    flow = queries.current_workflow()
     skills = {s.user_id: s.all_skills() for s in available}
     refused = set(
         Offer.objects.filter(
             task__in=[t.pk for t in waiting],
             state__in=[OfferStateChoices.DECLINED, OfferStateChoices.EXPIRED],
-        ).values_list("task", "advocate")
+        )
+        .order_by()
+        .values_list("task", "advocate")
     )
+    free = {s.user_id for s in ready if not load.get(s.user_id)}
     for task in waiting:
-        free = [
-            s for s in available if s.user_id not in pending and not load.get(s.user_id)
-        ]
+        task.queue = queries.queue_by_id(task.queue_id)
         candidates = [
             s
-            for s in available
+            for s in ready
             if s.user_id not in pending
             and _qualifies(s, skills[s.user_id], task)
             and _has_room(s, load.get(s.user_id, Counter()), task.channel)
         ]
         if task.urgency == TaskUrgencyChoices.NON_URGENT and flow.reserved_for_urgent:
             # Keep the last free advocates for the crisis that has not called yet.
-            spare = len(free) - flow.reserved_for_urgent
-            candidates = [s for s in candidates if load.get(s.user_id) or spare > 0]
+            spare = len(free - pending) - flow.reserved_for_urgent
+            candidates = [s for s in candidates if s.user_id not in free or spare > 0]
         if not candidates:
             if task.urgency == TaskUrgencyChoices.CRISIS:
-                _preempt_for(task, available, skills, now, report)
+                _preempt_for(task, available, skills, load, now, report)
             continue
-        candidates.sort(
+        chosen = min(
+            candidates,
             key=lambda s: (
                 (task.pk, s.user_id) in refused,  # someone who passed on it comes last
                 sum(load.get(s.user_id, Counter()).values()),
                 s.idle_since,
-            )
+            ),
         )
-        chosen = candidates[0]
         if _make_offer(task, chosen.user_id, now, flow.offer_timeout, report):
             pending.add(chosen.user_id)
 
@@ -643,9 +692,14 @@ def _make_offer(task: Task, advocate_id, now, timeout: int, report) -> bool:
     return True
 
 
-def _preempt_for(task: Task, available, skills, now, report) -> None:
+def _preempt_for(task: Task, available, skills, load, now, report) -> None:
     """A crisis nobody can take: withdraw a less urgent pending offer from a skilled advocate."""
-    skilled = {s.user_id for s in available if _qualifies(s, skills[s.user_id], task)}
+    skilled = {
+        s.user_id
+        for s in available
+        if _qualifies(s, skills[s.user_id], task)
+        and _has_room(s, load.get(s.user_id, Counter()), task.channel)
+    }
     victim = (
         Offer.objects.filter(
             state=OfferStateChoices.PENDING,
@@ -662,8 +716,3 @@ def _preempt_for(task: Task, available, skills, now, report) -> None:
             return
     flow = queries.current_workflow()
     _make_offer(task, victim.advocate_id, now, flow.offer_timeout, report)
-
-
-def contact_logged(contact: Contact) -> bool:
-    """Whether routing is finished with a contact (the advocate logged it)."""
-    return contact.status == ContactStatusChoices.LOGGED

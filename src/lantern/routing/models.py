@@ -250,7 +250,8 @@ class Task(models.Model):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True, help_text="Supervisors warned")
+    breached_at = models.DateTimeField(null=True, blank=True, help_text="Missed its target")
 
     class Meta:
         ordering = ["-priority", "created_at"]

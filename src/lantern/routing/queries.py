@@ -3,7 +3,7 @@ advocate's offers, the board, and the daily figures per queue and channel."""
 
 from __future__ import annotations
 
-import functools
+import time as time_module
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lantern.contacts.choices import ConversationStateChoices, MessageDirectionChoices
 from lantern.contacts.models import Contact, Message
+from lantern.core import rows
 from lantern.privacy.fields import reveal
 from lantern.routing import defaults, workflow
 from lantern.routing.choices import (
@@ -37,38 +38,72 @@ ROUTE_HORIZON = timedelta(days=2)
 MENU_GRACE = timedelta(seconds=90)
 
 
-def current_workflow() -> workflow.Workflow:
-    """The newest active workflow, parsed (cached until a newer one is saved)."""
-    row = RoutingWorkflow.objects.filter(active=True).values_list("pk", "created_at").first()
+# The configuration (workflow, queues, calendars) is read on every routing decision and changes a
+# few times a year: it is kept for CONFIG_SECONDS per process, and dropped at once when this
+# process saves any of it (signals in ``routing.apps``). Another process sees a change within
+# CONFIG_SECONDS.
+CONFIG_SECONDS = 2.0
+
+
+@dataclass
+class _Config:
+    loaded: float
+    workflow: workflow.Workflow
+    queues: dict[str, Queue]
+    by_id: dict[int, Queue]
+    calendars: dict
+
+
+_config: _Config | None = None
+
+
+def forget_config(**_) -> None:
+    global _config
+    _config = None
+
+
+def _current() -> _Config:
+    global _config
+    config = _config
+    if config is not None and time_module.monotonic() - config.loaded < CONFIG_SECONDS:
+        return config
+    row = RoutingWorkflow.objects.filter(active=True).first()
     if row is None and defaults.load(BusinessCalendar, Queue, RoutingWorkflow):
-        row = RoutingWorkflow.objects.filter(active=True).values_list("pk", "created_at").first()
+        row = RoutingWorkflow.objects.filter(active=True).first()
     if row is None:
         raise workflow.WorkflowError("no routing workflow is active: activate one in the admin")
-    return _parsed(*row)
+    queues = {q.name: q for q in Queue.objects.select_related("calendar")}
+    calendars_by_id = {
+        cal.pk: cal.calendar() for cal in BusinessCalendar.objects.prefetch_related("closures")
+    }
+    _config = _Config(
+        loaded=time_module.monotonic(),
+        workflow=row.parsed(),
+        queues=queues,
+        by_id={q.pk: q for q in queues.values()},
+        calendars=calendars_by_id,
+    )
+    return _config
 
 
-@functools.lru_cache(maxsize=4)
-def _parsed(pk, created_at) -> workflow.Workflow:
-    return RoutingWorkflow.objects.get(pk=pk).parsed()
+def current_workflow() -> workflow.Workflow:
+    """The newest active workflow, parsed."""
+    return _current().workflow
 
 
 def queues_by_name() -> dict[str, Queue]:
-    return {q.name: q for q in Queue.objects.select_related("calendar")}
+    return _current().queues
 
 
-_calendars: dict = {}
+def queue_by_id(queue_id) -> Queue:
+    return _current().by_id[queue_id]
 
 
 def calendar_of(queue: Queue):
-    """The queue's ``calendars.Calendar`` (None: 24/7), cached until the calendar is saved."""
+    """The queue's ``calendars.Calendar``, or None: open 24/7."""
     if queue.calendar_id is None:
         return None
-    cal = queue.calendar
-    key = (cal.pk, cal.updated_at)
-    if key not in _calendars:
-        _calendars.clear()
-        _calendars[key] = BusinessCalendar.objects.get(pk=cal.pk).calendar()
-    return _calendars[key]
+    return _current().calendars[queue.calendar_id]
 
 
 def answering_now(task: Task, now: datetime) -> bool:
@@ -79,21 +114,45 @@ def answering_now(task: Task, now: datetime) -> bool:
     return calendar is None or calendar.is_open(now)
 
 
-def signals_for(contact: Contact) -> Signals:
-    """What triage reads: the channel's flag, the languages, and the contact's first words
-    (a tip's summary, or the first inbound messages of its conversation)."""
-    text = ""
-    if contact.channel == "webform":
-        text = reveal(contact.summary) or ""
-    else:
-        bodies = (
+def closed_queue_ids(now: datetime) -> set[int]:
+    """Queues outside their business hours now."""
+    return {
+        q.pk
+        for q in _current().queues.values()
+        if q.calendar_id is not None and not calendar_of(q).is_open(now)
+    }
+
+
+FIRST_MESSAGES = 3
+
+
+def first_words(contacts) -> dict:
+    """Contact id -> the first inbound messages of its conversation, for many contacts in one
+    query (a burst of new contacts is triaged together)."""
+    ids = [c.pk for c in contacts if c.channel != "webform"]
+    texts: dict = defaultdict(list)
+    if ids:
+        rows = (
             Message.objects.filter(
-                conversation__contact=contact, direction=MessageDirectionChoices.INBOUND
+                conversation__contact__in=ids, direction=MessageDirectionChoices.INBOUND
             )
             .order_by("created_at")
-            .only("body")[:3]
+            .values_list("conversation__contact", "body")
         )
-        text = "\n".join(reveal(m.body) or "" for m in bodies)
+        for contact_id, body in rows:
+            if len(texts[contact_id]) < FIRST_MESSAGES:
+                texts[contact_id].append(reveal(body) or "")
+    return {contact_id: "\n".join(bodies) for contact_id, bodies in texts.items()}
+
+
+def signals_for(contact: Contact, text: str | None = None) -> Signals:
+    """What triage reads: the channel's flag, the languages, and the contact's first words
+    (a tip's summary, or the first inbound messages of its conversation; ``text`` when the
+    caller read them already, see ``first_words``)."""
+    if contact.channel == "webform":
+        text = reveal(contact.summary) or ""
+    elif text is None:
+        text = first_words([contact]).get(contact.pk, "")
     return Signals(
         channel=contact.channel,
         channel_urgent=contact.urgent,
@@ -101,6 +160,44 @@ def signals_for(contact: Contact) -> Signals:
         language_hint=contact.language_hint,
         text=text,
     )
+
+
+# An idle tick is this one statement (plain SQL: the ORM spends ~1 ms building each query, and the
+# dispatcher asks twice a second in every process). Table names come from the models.
+_PENDING_WORK = """
+SELECT
+  EXISTS (SELECT 1 FROM {contact} c
+          WHERE c.status = 'open' AND c.received_at >= %s
+            AND NOT (c.channel = 'phone' AND c.ended_at IS NULL AND c.received_at > %s)
+            AND NOT EXISTS (SELECT 1 FROM {task} t WHERE t.contact_id = c.id)),
+  EXISTS (SELECT 1 FROM {task} WHERE state IN ('waiting', 'offered')),
+  EXISTS (SELECT 1 FROM {task} t JOIN {contact} c ON c.id = t.contact_id
+          WHERE t.state = 'assigned' AND c.status = 'logged'),
+  EXISTS (SELECT 1 FROM {offer} WHERE state = 'pending' AND expires_at <= %s)
+"""
+
+
+@dataclass(frozen=True)
+class PendingWork:
+    new: bool  # contacts waiting to be triaged
+    open: bool  # tasks waiting or offered
+    logged: bool  # assigned tasks whose contact was logged
+    expired: bool  # offers past their time
+
+
+def pending_work(now: datetime) -> PendingWork:
+    sql = _PENDING_WORK.format(
+        contact=Contact._meta.db_table, task=Task._meta.db_table, offer=Offer._meta.db_table
+    )
+    row = rows.fetch_one(
+        sql,
+        [
+            rows.db_value(Contact, "received_at", now - ROUTE_HORIZON),
+            rows.db_value(Contact, "received_at", now - MENU_GRACE),
+            rows.db_value(Offer, "expires_at", now),
+        ],
+    )
+    return PendingWork(*(bool(value) for value in row))
 
 
 def unrouted_contacts(now: datetime, *, limit: int = 200):
@@ -127,7 +224,7 @@ def said_more_since_triage(*, limit: int = 200):
             contact__conversation__last_message_at__gt=F("triaged_at"),
         )
         .exclude(urgency="crisis")
-        .select_related("contact")[:limit]
+        .select_related("contact", "contact__conversation")[:limit]
     )
 
 
@@ -164,11 +261,11 @@ def status_of(user) -> AdvocateStatus:
 
 def loads(user_ids=None) -> dict[int, Counter]:
     """Assigned work per advocate and channel."""
-    rows = Task.objects.filter(state=TaskStateChoices.ASSIGNED)
+    assigned = Task.objects.filter(state=TaskStateChoices.ASSIGNED)
     if user_ids is not None:
-        rows = rows.filter(assigned_to__in=user_ids)
+        assigned = assigned.filter(assigned_to__in=user_ids)
     out: dict[int, Counter] = defaultdict(Counter)
-    for row in rows.values("assigned_to", "channel").annotate(n=Count("pk")):
+    for row in assigned.order_by().values("assigned_to", "channel").annotate(n=Count("pk")):
         out[row["assigned_to"]][row["channel"]] = row["n"]
     return out
 
@@ -268,7 +365,7 @@ def board(now: datetime | None = None, tz=None) -> dict:
 def daily_metrics(day_start: datetime, day_end: datetime) -> list[dict]:
     """Per queue and channel: offered, answered, abandoned, average speed of answer, service
     level and average handle time, computed in the database."""
-    rows = (
+    counts = (
         Task.objects.filter(created_at__gte=day_start, created_at__lt=day_end)
         .values("queue__name", "queue__label", "channel")
         .annotate(
@@ -284,7 +381,7 @@ def daily_metrics(day_start: datetime, day_end: datetime) -> list[dict]:
     )
     timings = _timings(day_start, day_end)
     out = []
-    for row in rows:
+    for row in counts:
         key = (row["queue__name"], row["channel"])
         asa, aht = timings.get(key, (None, None))
         decided = row["answered"] + row["abandoned"]
@@ -302,10 +399,10 @@ def daily_metrics(day_start: datetime, day_end: datetime) -> list[dict]:
 def _timings(day_start, day_end) -> dict:
     """Average speed of answer and handle time per (queue, channel), in seconds."""
     sums: dict = defaultdict(lambda: [0.0, 0, 0.0, 0])
-    rows = Task.objects.filter(
+    answered_tasks = Task.objects.filter(
         created_at__gte=day_start, created_at__lt=day_end, answered_at__isnull=False
     ).values_list("queue__name", "channel", "created_at", "answered_at", "ended_at", "state")
-    for queue, channel, created, answered, ended, state in rows.iterator(chunk_size=2000):
+    for queue, channel, created, answered, ended, state in answered_tasks.iterator(2000):
         acc = sums[(queue, channel)]
         acc[0] += (answered - created).total_seconds()
         acc[1] += 1
