@@ -408,3 +408,29 @@ def test_concurrent_accepts_and_takes_never_assign_twice(live_db, personas):
         assert contact.handled_by_id == task.assigned_to_id
         # the winner finishes; the advocate is free for the next round
         Task.objects.filter(pk=task.pk).update(state="completed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chat_after_hours_hears_when_it_will_be_answered_and_can_say_urgent(live_db):
+    from lantern.contacts.models import Message
+    from lantern.privacy.fields import reveal
+
+    night = datetime(2026, 11, 17, 23, 30, tzinfo=NY)
+    conversation = contacts.do_open_chat(language="es", received_at=night)
+    routing.tick(night)
+    for thread in threading.enumerate():
+        if thread.name == "notice-after_hours":
+            thread.join(10)
+    [notice] = Message.objects.filter(conversation=conversation, direction="outbound")
+    assert "tres días hábiles" in reveal(notice.body) and "URGENTE" in reveal(notice.body)
+    assert notice.sent_by is None  # automatic
+    contacts.do_receive_message(
+        channel="chat", hotline_address="web", participant="", body="es urgente por favor",
+        contact=conversation.contact,
+    )  # fmt: skip
+    routing.tick(timezone_now())
+    task = task_of(conversation.contact)
+    assert task.urgency == "urgent" and task.queue.name == "urgent"  # open all night
+    # one notice only, however many ticks
+    routing.tick(timezone_now())
+    assert Message.objects.filter(conversation=conversation, direction="outbound").count() == 1

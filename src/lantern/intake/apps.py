@@ -8,8 +8,10 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from lantern.contacts import outbound
-        from lantern.intake import chat, mail, sms
+        from lantern.intake import chat, mail, notices, sms
+        from lantern.routing import notices as routing_notices
 
         outbound.register("sms", sms.send_queued)
         outbound.register("email", mail.send_queued)
         outbound.register("chat", chat.deliver)
+        routing_notices.register("after_hours", notices.after_hours)

@@ -29,7 +29,10 @@ def _load(path: str) -> dict:
 
 
 def text(channel: str, name: str, language: str = "en") -> str:
-    by_language = _load(_path())["texts"][channel][name]
+    """A text in the person's language (else English); ``texts.messages`` serves every text
+    channel without its own version."""
+    texts = _load(_path())["texts"]
+    by_language = (texts.get(channel) or {}).get(name) or texts["messages"][name]
     primary = (language or "en").split("-")[0].lower()
     return by_language.get(language) or by_language.get(primary) or by_language["en"]
 

@@ -28,7 +28,7 @@ from lantern.contacts import actions as contacts
 from lantern.contacts.exceptions import ContactValidationError
 from lantern.contacts.models import Contact
 from lantern.core import rows
-from lantern.routing import dispatcher, live, queries
+from lantern.routing import dispatcher, live, notices, queries
 from lantern.routing.choices import (
     OPEN_TASK_STATES,
     URGENCY_RANK,
@@ -46,6 +46,8 @@ from lantern.routing.workflow import Target
 log = logging.getLogger(__name__)
 ROUTING = "routing"  # the audit actor for what routing decides on its own
 MISSED_OFFERS_BEFORE_AWAY = 2
+# Channels that get the after-hours notice (a call hears it in the phone menu).
+AFTER_HOURS_CHANNELS = ("sms", "chat", "email")
 
 
 def _priority(urgency: str, queue: Queue) -> int:
@@ -130,6 +132,12 @@ def do_enqueue_contact(
                 },
             )
             live.changed()
+            if (
+                task.urgency == TaskUrgencyChoices.NON_URGENT
+                and task.channel in AFTER_HOURS_CHANNELS
+                and not queries.answering_now(task, now)
+            ):
+                notices.send_after_commit("after_hours", task.pk)
     except IntegrityError:  # another dispatcher routed it first
         return None
     return task

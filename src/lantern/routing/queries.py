@@ -242,6 +242,12 @@ def finished_assigned(*, limit: int = 500):
     return Task.objects.filter(state=TaskStateChoices.ASSIGNED, contact__status="logged")[:limit]
 
 
+def task_by_id(task_id) -> Task | None:
+    return Task.objects.select_related("contact", "contact__conversation").filter(
+        pk=task_id
+    ).first()
+
+
 def task_for_contact(contact) -> Task | None:
     return Task.objects.select_related("queue", "assigned_to").filter(contact=contact).first()
 
