@@ -37,6 +37,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/directory.py --services 20000 --queries 100
 	$(BIN)/python bench/intake.py --messages 2000
 	$(BIN)/python bench/intake.py --messages 2000 --kill
+	$(BIN)/python bench/routing.py
 
 clean:
 	rm -rf $(VENV) var/test-*
