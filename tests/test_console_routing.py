@@ -163,3 +163,42 @@ def test_a_supervisor_may_set_an_advocates_presence_not_an_advocate(personas):
     )
     assert status.presence == "available"
     assert AdvocateStatus.objects.get(user=personas["advocate"]).presence == "available"
+
+
+INLINE = {"closures-TOTAL_FORMS": "0", "closures-INITIAL_FORMS": "0",
+          "closures-MIN_NUM_FORMS": "0", "closures-MAX_NUM_FORMS": "1000"}  # fmt: skip
+
+
+def test_admins_edit_routing_and_bad_configuration_is_refused_with_a_reason(login):
+    from lantern.audit.models import AuditEvent
+    from lantern.routing.models import BusinessCalendar, RoutingWorkflow
+
+    admin = login("admin")
+    assert admin.get("/admin/routing/queue/").status_code == 200
+    assert login("supervisor").get("/admin/routing/queue/").status_code in (302, 403)
+    bad = admin.post(
+        "/admin/routing/businesscalendar/add/",
+        {"name": "mars", "label": "Mars", "time_zone": "Mars/Base",
+         "hours": '{"mon": ["09:00-17:00"]}', "holidays": "US", **INLINE},
+    )  # fmt: skip
+    assert bad.status_code == 200 and "not a known time zone" in bad.content.decode()
+    overlap = admin.post(
+        "/admin/routing/businesscalendar/add/",
+        {"name": "split", "label": "Split", "time_zone": "America/Chicago",
+         "hours": '{"mon": ["09:00-13:00", "12:00-17:00"]}', "holidays": "US", **INLINE},
+    )  # fmt: skip
+    assert "overlap" in overlap.content.decode()
+    no_way_out = admin.post(
+        "/admin/routing/routingworkflow/add/",
+        {"definition": '{"default": {"queue": "general"}}', "note": "", "active": "on"},
+    )
+    assert "closes outside its hours" in no_way_out.content.decode()
+    assert not BusinessCalendar.objects.filter(name__in=["mars", "split"]).exists()
+    assert RoutingWorkflow.objects.count() == 1
+    good = admin.post(
+        "/admin/routing/businesscalendar/add/",
+        {"name": "chicago", "label": "Chicago office", "time_zone": "America/Chicago",
+         "hours": '{"mon": ["09:00-13:00", "14:00-17:00"]}', "holidays": "US-IL", **INLINE},
+    )  # fmt: skip
+    assert good.status_code == 302
+    assert AuditEvent.objects.filter(object_type="routing.businesscalendar", action="create")

@@ -168,6 +168,20 @@ def seed_waiting() -> int:
     return len({text[0] for text in texts}) + 2  # the waiting contacts
 
 
+def seed_routing() -> None:
+    """The demo's second advocate speaks Spanish and has the interpreter line."""
+    from lantern.accounts.models import User
+    from lantern.routing.models import AdvocateStatus
+
+    for username, skills in (
+        ("advocate", ["lang:en"]),
+        ("advocate2", ["lang:en", "lang:es", "interpreter"]),
+    ):
+        user = User.objects.filter(username=username).first()
+        if user is not None:
+            AdvocateStatus.objects.update_or_create(user=user, defaults={"skills": skills})
+
+
 def seed_all(
     *, contacts: int = 400, directory: int = 0, random_seed: int | None = None, progress=print
 ) -> dict:
@@ -176,6 +190,7 @@ def seed_all(
     progress(f"Created {len(users)} demo users.")
     seed_contacts(contacts, rng, handlers=["advocate", "advocate2", "supervisor"])
     progress(f"Created {contacts} synthetic contacts over the past year.")
+    seed_routing()
     waiting = seed_waiting()
     progress(f"Left {waiting} synthetic contacts waiting in the inbox (texts, a chat, a web tip).")
     if directory > 0:
