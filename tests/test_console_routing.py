@@ -202,3 +202,23 @@ def test_admins_edit_routing_and_bad_configuration_is_refused_with_a_reason(logi
     )  # fmt: skip
     assert good.status_code == 302
     assert AuditEvent.objects.filter(object_type="routing.businesscalendar", action="create")
+
+
+def test_daily_figures_page_and_csv(login, personas):
+    routing.do_set_presence(personas["advocate"], "available", actor=personas["advocate"])
+    text("he hit me")
+    routing.tick()
+    advocate = personas["advocate"]
+    routing.do_accept_offer(queries.pending_offer_for(advocate), actor=advocate)
+    supervisor = login("supervisor")
+    page = supervisor.get("/console/routing/metrics/").content.decode()
+    assert "Urgent" in page and "SMS" in page
+    csv_text = supervisor.get("/console/routing/metrics/", {"format": "csv"}).content.decode()
+    header, row = csv_text.splitlines()[:2]
+    assert header.split(",") == [
+        "queue", "channel", "offered", "answered", "abandoned", "asa_seconds", "service_level",
+        "aht_seconds",
+    ]  # fmt: skip
+    assert row.startswith("urgent,sms,1,1,0,")
+    assert supervisor.get("/console/routing/metrics/", {"day": "yesterday"}).status_code == 400
+    assert login("advocate").get("/console/routing/metrics/").status_code == 403

@@ -3,11 +3,12 @@ board, surge mode, re-triage on a contact, and the staffing planner."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import csv
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -117,6 +118,42 @@ def _board_context(request) -> dict:
         "all_queues": Queue.objects.filter(active=True),
         "can_manage": rules.allows(request.user, "manage_routing"),
     }
+
+
+@login_required
+def metrics(request):
+    """One day's figures per queue and channel (the board shows today's), with a CSV download."""
+    _require(request.user, "view_routing_board")
+    tz = timezone.get_current_timezone()
+    try:
+        day = date.fromisoformat(request.GET.get("day") or str(timezone.localdate()))
+    except ValueError:
+        return render(
+            request, "console/routing_metrics.html",
+            {"error": "Give the day as YYYY-MM-DD.", "day": timezone.localdate()}, status=400,
+        )  # fmt: skip
+    start = datetime.combine(day, time.min, tz)
+    rows = queries.daily_metrics(start, start + timedelta(days=1))
+    if request.GET.get("format") == "csv":
+        return _metrics_csv(day, rows)
+    return render(request, "console/routing_metrics.html", {"day": day, "metrics": rows})
+
+
+METRIC_COLUMNS = (
+    ("queue__name", "queue"), ("channel", "channel"), ("offered", "offered"),
+    ("answered", "answered"), ("abandoned", "abandoned"), ("asa_seconds", "asa_seconds"),
+    ("service_level", "service_level"), ("aht_seconds", "aht_seconds"),
+)  # fmt: skip
+
+
+def _metrics_csv(day, rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="routing-{day}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([header for _, header in METRIC_COLUMNS])
+    for row in rows:
+        writer.writerow(["" if row[key] is None else row[key] for key, _ in METRIC_COLUMNS])
+    return response
 
 
 @login_required

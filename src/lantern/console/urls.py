@@ -75,6 +75,7 @@ urlpatterns = [
     path("routing/offers/<uuid:offer_id>/decline/", rv.offer_decline, name="offer_decline"),
     path("routing/board/", rv.board, name="board"),
     path("routing/board/live/", rv.board_partial, name="board_partial"),
+    path("routing/metrics/", rv.metrics, name="routing_metrics"),
     path("routing/queues/<int:queue_id>/divert/", rv.queue_divert, name="queue_divert"),
     path("routing/staffing/", rv.staffing, name="staffing"),
     path("contacts/<uuid:contact_id>/triage/", rv.retriage, name="retriage"),
