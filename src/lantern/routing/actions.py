@@ -426,41 +426,55 @@ def _route_new(now, report) -> None:
 
 
 def _retriage_waiting(now, report) -> None:
-    """A waiting chat or text that has said more since triage: triage again, raising only.
+    """A waiting chat or text that has said more since triage: triage what it said since,
+    raising only.
 
     A chat is routed when the visitor sends the pre-chat form, before a word is written; "he is
-    outside with a gun" written while waiting must move it to the front.
+    outside with a gun" written while waiting must move it to the front. Most new messages
+    change nothing: those tasks are stamped in one statement, not a transaction each.
     """
-    for task in queries.said_more_since_triage():
-        decision = triage(queries.signals_for(task.contact))
-        with transaction.atomic():
-            fresh = Task.objects.select_for_update().filter(pk=task.pk).first()
-            if fresh is None or fresh.state not in OPEN_TASK_STATES:
-                continue
-            # up to the newest message, even one stamped ahead of this clock
-            fresh.triaged_at = max(now, task.contact.conversation.last_message_at)
-            new = [r for r in decision.reasons if r not in fresh.reasons]
-            if URGENCY_RANK[decision.urgency] > URGENCY_RANK[fresh.urgency]:
-                before = fresh.urgency
-                fresh.urgency = decision.urgency
-                fresh.reasons = [*fresh.reasons, *new]
-                fresh.flags = sorted(set(fresh.flags) | set(decision.flags))
-                if not fresh.category:
-                    fresh.category = decision.category
-                route = queries.current_workflow().route(_facts(fresh))
-                fresh.route, fresh.step = route.name, 0
-                _place(fresh, route.targets[0], queries.queues_by_name(), now)
-                fresh.due_at = min(fresh.due_at, due_at(fresh.queue, now))
-                audit.record(
-                    ROUTING,
-                    Audit.UPDATE,
-                    fresh,
-                    changes={"urgency": [before, fresh.urgency], "queue": fresh.queue.name},
-                    reason="; ".join(r["detail"] for r in new),
-                )
-                report.decisions += 1
-                live.changed()
-            fresh.save()
+    unchanged = []
+    for words in queries.words_since_triage():
+        decision = triage(words.signals)
+        if URGENCY_RANK[decision.urgency] > URGENCY_RANK[words.urgency]:
+            _raise_urgency(words, decision, now, report)
+        elif words.last_message_at > now:  # stamped ahead of this clock: up to that message
+            Task.objects.filter(pk=words.task_id).update(triaged_at=words.last_message_at)
+        else:
+            unchanged.append(words.task_id)
+    if unchanged:
+        Task.objects.filter(pk__in=unchanged).update(triaged_at=now)
+
+
+def _raise_urgency(words, decision, now, report) -> None:
+    with transaction.atomic():
+        task = Task.objects.select_for_update().filter(pk=words.task_id).first()
+        if task is None or task.state not in OPEN_TASK_STATES:
+            return
+        task.triaged_at = max(now, words.last_message_at)
+        if URGENCY_RANK[decision.urgency] <= URGENCY_RANK[task.urgency]:
+            task.save(update_fields=["triaged_at"])
+            return
+        before = task.urgency
+        new = [r for r in decision.reasons if r not in task.reasons]
+        task.urgency = decision.urgency
+        task.reasons = [*task.reasons, *new]
+        task.flags = sorted(set(task.flags) | set(decision.flags))
+        task.category = task.category or decision.category
+        route = queries.current_workflow().route(_facts(task))
+        task.route, task.step = route.name, 0
+        _place(task, route.targets[0], queries.queues_by_name(), now)
+        task.due_at = min(task.due_at, due_at(task.queue, now))
+        task.save()
+        audit.record(
+            ROUTING,
+            Audit.UPDATE,
+            task,
+            changes={"urgency": [before, task.urgency], "queue": task.queue.name},
+            reason="; ".join(r["detail"] for r in new),
+        )
+        report.decisions += 1
+        live.changed()
 
 
 def _facts(task: Task) -> dict:

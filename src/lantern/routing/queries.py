@@ -216,16 +216,55 @@ def unrouted_contacts(now: datetime, *, limit: int = 200):
     )
 
 
-def said_more_since_triage(*, limit: int = 200):
-    """Waiting tasks whose conversation has a message newer than their triage."""
-    return (
+@dataclass
+class NewWords:
+    task_id: object
+    urgency: str
+    signals: Signals
+    last_message_at: datetime
+
+
+def words_since_triage(*, limit: int = 200) -> list[NewWords]:
+    """Waiting tasks (not yet a crisis) whose person wrote since triage, with what they wrote
+    since then: two queries for the whole batch."""
+    tasks = list(
         Task.objects.filter(
             state__in=OPEN_TASK_STATES,
             contact__conversation__last_message_at__gt=F("triaged_at"),
         )
         .exclude(urgency="crisis")
-        .select_related("contact", "contact__conversation")[:limit]
+        .order_by()
+        .values_list(
+            "pk", "urgency", "triaged_at", "contact_id", "channel", "contact__language",
+            "contact__language_hint", "contact__conversation__last_message_at",
+        )[:limit]
+    )  # fmt: skip
+    if not tasks:
+        return []
+    since = {row[3]: row[2] for row in tasks}
+    texts: dict = defaultdict(list)
+    messages = (
+        Message.objects.filter(
+            conversation__contact__in=list(since),
+            direction=MessageDirectionChoices.INBOUND,
+            created_at__gt=min(since.values()),
+        )
+        .order_by("created_at")
+        .values_list("conversation__contact", "created_at", "body")
     )
+    for contact_id, created_at, body in messages:
+        if created_at > since[contact_id]:
+            texts[contact_id].append(reveal(body) or "")
+    return [
+        NewWords(
+            task_id=pk,
+            urgency=urgency,
+            signals=Signals(channel=channel, language=language, language_hint=hint,
+                            text="\n".join(texts.get(contact_id, ()))),  # fmt: skip
+            last_message_at=last,
+        )
+        for pk, urgency, _, contact_id, channel, language, hint, last in tasks
+    ]
 
 
 def ended_while_waiting(*, limit: int = 500):
