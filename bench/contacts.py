@@ -20,12 +20,12 @@ Timings depend on the machine and on whatever else it is doing: compare figures 
 from __future__ import annotations
 
 import argparse
-import os
+import logging
 import random
-import sys
-import tempfile
 import time
 from datetime import timedelta
+
+import django_env
 
 parser = argparse.ArgumentParser(
     description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -37,20 +37,7 @@ parser.add_argument("--database-url", default="")
 parser.add_argument("--seed", type=int, default=7)
 args = parser.parse_args()
 
-os.environ["LANTERN_DATA_DIR"] = tempfile.mkdtemp(prefix="lantern-bench-")
-os.environ["LANTERN_ALLOWED_HOSTS"] = "testserver"
-if args.database_url:
-    os.environ["DATABASE_URL"] = args.database_url
-else:
-    os.environ.pop("DATABASE_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-
-import logging  # noqa: E402
-
-import django  # noqa: E402
-
-django.setup()
+django_env.setup(database_url=args.database_url)
 logging.getLogger("lantern.request").setLevel(logging.WARNING)
 logging.getLogger("django.request").setLevel(logging.ERROR)
 

@@ -29,12 +29,11 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import random
-import sys
-import tempfile
 import time
 from datetime import UTC, datetime
+
+import django_env
 
 parser = argparse.ArgumentParser(
     description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -50,17 +49,7 @@ parser.add_argument(
 )
 args = parser.parse_args()
 
-os.environ["LANTERN_DATA_DIR"] = args.data_dir or tempfile.mkdtemp(prefix="lantern-bench-")
-if args.database_url:
-    os.environ["DATABASE_URL"] = args.database_url
-else:
-    os.environ.pop("DATABASE_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-
-import django  # noqa: E402
-
-django.setup()
+django_env.setup(database_url=args.database_url, data_dir=args.data_dir)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import argparse
 import heapq
-import os
+import logging
 import random
 import statistics
-import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+import django_env
 
 parser = argparse.ArgumentParser(
     description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -45,20 +45,7 @@ parser.add_argument("--seed", type=int, default=11)
 parser.add_argument("--burst", type=int, default=500, help="texts arriving at once, at the end")
 args = parser.parse_args()
 
-os.environ["LANTERN_DATA_DIR"] = tempfile.mkdtemp(prefix="lantern-bench-")
-os.environ["LANTERN_ALLOWED_HOSTS"] = "testserver"
-if args.database_url:
-    os.environ["DATABASE_URL"] = args.database_url
-else:
-    os.environ.pop("DATABASE_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-
-import logging  # noqa: E402
-
-import django  # noqa: E402
-
-django.setup()
+django_env.setup(database_url=args.database_url)
 logging.disable(logging.WARNING)
 
 from django.core.management import call_command  # noqa: E402
