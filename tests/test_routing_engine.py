@@ -437,3 +437,14 @@ def test_a_chat_after_hours_hears_when_it_will_be_answered_and_can_say_urgent(li
     # one notice only, however many ticks
     routing.tick(timezone_now())
     assert Message.objects.filter(conversation=conversation, direction="outbound").count() == 1
+
+
+def test_a_web_tip_is_triaged_on_what_happened_not_on_the_forms_labels(team):
+    contacts.do_receive_tip(
+        {"what_happened": "Synthetic: a neighbour asks about the farm workers.",
+         "urgency": "not_urgent", "minors": "no", "language": "en"},
+        receipt_hash="synthetic-receipt-hash",
+    )  # fmt: skip
+    routing.tick(OPEN)
+    task = Task.objects.get()
+    assert task.urgency == "non_urgent" and "minor" not in task.flags  # "Not urgent", "Minors: No"

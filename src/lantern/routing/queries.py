@@ -129,7 +129,7 @@ FIRST_MESSAGES = 3
 def first_words(contacts) -> dict:
     """Contact id -> the first inbound messages of its conversation, for many contacts in one
     query (a burst of new contacts is triaged together)."""
-    ids = [c.pk for c in contacts if c.channel != "webform"]
+    ids = [c.pk for c in contacts]
     texts: dict = defaultdict(list)
     if ids:
         rows = (
@@ -146,12 +146,11 @@ def first_words(contacts) -> dict:
 
 
 def signals_for(contact: Contact, text: str | None = None) -> Signals:
-    """What triage reads: the channel's flag, the languages, and the contact's first words
-    (a tip's summary, or the first inbound messages of its conversation; ``text`` when the
-    caller read them already, see ``first_words``)."""
-    if contact.channel == "webform":
-        text = reveal(contact.summary) or ""
-    elif text is None:
+    """What triage reads: the channel's flag, the languages, and the contact's first words:
+    the first inbound messages of its conversation (a web tip's is its "what happened", not the
+    summary, whose form labels such as "Not urgent" would read as words); ``text`` when the
+    caller read them already, see ``first_words``."""
+    if text is None:
         text = first_words([contact]).get(contact.pk, "")
     return Signals(
         channel=contact.channel,

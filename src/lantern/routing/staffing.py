@@ -83,8 +83,10 @@ def plan(
     target: float,
     answer_within: float,
     max_occupancy: float = 1.0,
+    minimum: int = 1,
 ) -> dict[tuple[int, int], Cell]:
-    """Advocates needed per (ISO weekday, hour)."""
+    """Advocates needed per (ISO weekday, hour); never fewer than ``minimum`` (urgent work is
+    answered 24/7, so an hour without history still needs someone)."""
     workload: dict[tuple[int, int], list] = defaultdict(lambda: [0.0, 0.0])  # contacts, seconds
     for (weekday, hour, channel), contacts in by_hour.items():
         seconds = handle.get(channel, DEFAULT_HANDLE.get(channel, 900))
@@ -96,7 +98,7 @@ def plan(
         for hour in range(24):
             contacts, seconds = workload.get((weekday, hour), (0.0, 0.0))
             if contacts == 0:
-                cells[(weekday, hour)] = Cell(0.0, 0, 1.0, 0.0, 0.0)
+                cells[(weekday, hour)] = Cell(0.0, minimum, 1.0, 0.0, 0.0)
                 continue
             result = erlang.agents_needed(
                 contacts=contacts,
@@ -106,20 +108,34 @@ def plan(
                 target=target,
                 max_occupancy=max_occupancy,
             )
+            if result.agents < minimum:
+                result = erlang.erlang_c(
+                    contacts=contacts, period_seconds=3600, handle_seconds=seconds / contacts,
+                    agents=minimum, answer_within=answer_within,
+                )  # fmt: skip
             cells[(weekday, hour)] = Cell(
                 contacts, result.agents, result.service_level, result.asa_seconds, result.occupancy
             )
     return cells
 
 
-def weekly_plan(start: date, end: date, tz, *, target: float, answer_within: float,
-                max_occupancy: float = 1.0) -> dict[tuple[int, int], Cell]:  # fmt: skip
+def weekly_plan(
+    start: date,
+    end: date,
+    tz,
+    *,
+    target: float,
+    answer_within: float,
+    max_occupancy: float = 1.0,
+    minimum: int = 1,
+) -> dict[tuple[int, int], Cell]:
     return plan(
         volumes(start, end, tz),
         handle_times(start, end, tz),
         target=target,
         answer_within=answer_within,
         max_occupancy=max_occupancy,
+        minimum=minimum,
     )
 
 

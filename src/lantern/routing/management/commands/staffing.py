@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--max-occupancy", type=float, default=0.85, help="0-1, default 0.85")
         parser.add_argument("--simulate", action="store_true", help="simulate each weekday")
         parser.add_argument("--reserved", type=int, default=1, help="advocates kept for urgent")
+        parser.add_argument(
+            "--minimum", type=int, default=1, help="advocates in every hour, however quiet"
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **o):
@@ -35,14 +38,17 @@ class Command(BaseCommand):
                 raise ValueError("--to is before --from")
             if not 0 < o["max_occupancy"] <= 1:
                 raise ValueError("--max-occupancy is a share between 0 and 1, e.g. 0.85")
+            if o["minimum"] < 0:
+                raise ValueError("--minimum cannot be negative")
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         tz = timezone.get_current_timezone()
         by_hour = staffing.volumes(start, end, tz)
         handle = staffing.handle_times(start, end, tz)
         cells = staffing.plan(
-            by_hour, handle, target=share, answer_within=seconds, max_occupancy=o["max_occupancy"]
-        )
+            by_hour, handle, target=share, answer_within=seconds,
+            max_occupancy=o["max_occupancy"], minimum=o["minimum"],
+        )  # fmt: skip
         simulated = self._simulate(by_hour, handle, cells, o["reserved"]) if o["simulate"] else {}
         if o["json"]:
             self.stdout.write(
