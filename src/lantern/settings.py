@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "lantern.directory",
     "lantern.cases",
     "lantern.routing",
+    "lantern.protocols",
     "lantern.intake",
     "lantern.public",
     "lantern.console",

@@ -43,6 +43,8 @@ ACTIONS: dict[str, str | None] = {
     "view_routing_board": None,
     "manage_routing": None,
     "retriage_contact": "contacts.Contact",
+    "view_protocols": None,
+    "manage_protocols": None,
 }
 
 _ROLE_CONDITIONS = {f"is_{role.value}": role.value for role in UserRoleChoices}

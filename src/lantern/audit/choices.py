@@ -18,3 +18,4 @@ class AuditEventActionChoices(models.TextChoices):
     LOGOUT = "logout", _("Signed out")
     TOKEN_ISSUED = "token_issued", _("API token issued")
     KEYS_ROTATED = "keys_rotated", _("Encryption keys rotated")
+    REFUSED = "refused", _("Refused (nothing changed)")

@@ -10,3 +10,12 @@ class ReferralStatusChoices(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     UNREACHABLE = "unreachable", _("Unreachable")
+
+
+class CaseTraffickingTypeChoices(models.TextChoices):
+    """Type of trafficking (DESIGN.md; CTDC's isSexualExploit / isForcedLabour)."""
+
+    SEX = "sex", _("Sex trafficking")
+    LABOR = "labor", _("Labor trafficking")
+    SEX_AND_LABOR = "sex_and_labor", _("Sex and labor trafficking")
+    UNKNOWN = "unknown", _("Not known yet")
