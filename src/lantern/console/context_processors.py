@@ -18,6 +18,7 @@ def console(request):
                 "manage_directory",
                 "give_referral",
                 "view_routing_board",
+                "view_protocols",
                 "manage_routing",
             )
         }

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from lantern.console import directory_views as dv
+from lantern.console import protocol_views as pv
 from lantern.console import routing_views as rv
 from lantern.console import views
 from lantern.console.forms import LoginForm
@@ -69,6 +70,11 @@ urlpatterns = [
         name="directory_service_new",
     ),
     path("audit/", views.audit_list, name="audit_list"),
+    path("protocols/", pv.protocol_list, name="protocols"),
+    path("protocols/new/", pv.protocol_edit, name="protocol_new"),
+    path("protocols/<uuid:protocol_id>/", pv.protocol_detail, name="protocol_detail"),
+    path("protocols/<uuid:protocol_id>/edit/", pv.protocol_edit, name="protocol_edit"),
+    path("protocols/<uuid:protocol_id>/verify/", pv.protocol_verify, name="protocol_verify"),
     path("routing/bar/", rv.routing_bar, name="routing_bar"),
     path("routing/presence/", rv.presence, name="presence"),
     path("routing/offers/<uuid:offer_id>/accept/", rv.offer_accept, name="offer_accept"),

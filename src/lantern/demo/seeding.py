@@ -182,6 +182,40 @@ def seed_routing() -> None:
             AdvocateStatus.objects.update_or_create(user=user, defaults={"skills": skills})
 
 
+DEMO_PROTOCOLS = [
+    ({"name": "National (synthetic)", "level": "national"}, [
+        {"agency": "Synthetic federal duty desk", "phone": "+15555550190", "wait_minutes": 15,
+         "instructions": "Call the duty desk and give the tip report's reference."},
+        {"agency": "Synthetic FBI field office", "phone": "+15555550191",
+         "instructions": "If the duty desk does not answer in 15 minutes."},
+    ]),
+    ({"name": "Texas, minor in crisis (synthetic)", "level": "state", "state": "TX",
+      "crisis": True, "minor": True}, [
+        {"agency": "Synthetic Texas child abuse hotline", "phone": "+15555550192",
+         "instructions": "A minor in danger now: call at once, then the task force.",
+         "wait_minutes": 5},
+        {"agency": "Synthetic Houston task force", "phone": "+15555550193",
+         "instructions": "Give the location and what the caller saw."},
+    ]),
+    ({"name": "Texas (synthetic)", "level": "state", "state": "TX"}, [
+        {"agency": "Synthetic Houston task force", "phone": "+15555550193",
+         "instructions": "Email the tip report link; call if urgent."},
+    ]),
+]  # fmt: skip
+
+
+def seed_protocols() -> None:
+    """Synthetic response protocols: a national fallback and two for Texas."""
+    from lantern.accounts.models import User
+    from lantern.protocols.actions import do_save_protocol
+
+    manager = User.objects.filter(username="directory").first()
+    if manager is None:
+        return
+    for fields, steps in DEMO_PROTOCOLS:
+        do_save_protocol(fields, steps, actor=manager)
+
+
 def seed_all(
     *, contacts: int = 400, directory: int = 0, random_seed: int | None = None, progress=print
 ) -> dict:
@@ -191,6 +225,7 @@ def seed_all(
     seed_contacts(contacts, rng, handlers=["advocate", "advocate2", "supervisor"])
     progress(f"Created {contacts} synthetic contacts over the past year.")
     seed_routing()
+    seed_protocols()
     waiting = seed_waiting()
     progress(f"Left {waiting} synthetic contacts waiting in the inbox (texts, a chat, a web tip).")
     if directory > 0:
