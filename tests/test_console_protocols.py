@@ -47,9 +47,8 @@ def test_refusals_are_shown_on_the_form_and_nothing_is_saved(login):
     manager = login("directory")
     page = manager.post("/console/protocols/new/", form(state=""))
     assert page.status_code == 400 and "needs its state" in page.content.decode()
-    page = manager.post(
-        "/console/protocols/new/", form(step1_instructions="", step2_agency="", step2_instructions="")
-    )
+    no_instructions = form(step1_instructions="", step2_agency="", step2_instructions="")
+    page = manager.post("/console/protocols/new/", no_instructions)
     assert "say what to do at this step" in page.content.decode()
     manager.post("/console/protocols/new/", form())
     page = manager.post("/console/protocols/new/", form(name="Nevada minors again"))

@@ -43,6 +43,10 @@ ACTIONS: dict[str, str | None] = {
     "view_routing_board": None,
     "manage_routing": None,
     "retriage_contact": "contacts.Contact",
+    "create_case": None,
+    "view_case": None,
+    "edit_case": None,
+    "merge_cases": None,
     "view_protocols": None,
     "manage_protocols": None,
 }

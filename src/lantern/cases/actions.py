@@ -10,11 +10,31 @@ from django.db import IntegrityError, transaction
 from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
-from lantern.cases.choices import ReferralStatusChoices
-from lantern.cases.models import Referral
+from lantern.cases import statuses
+from lantern.cases.choices import (
+    ADULT_AGE_BANDS,
+    MINOR_AGE_BANDS,
+    CaseAgeBandChoices,
+    CaseCitizenshipChoices,
+    CaseControlMethodChoices,
+    CaseGenderChoices,
+    CasePartyRoleChoices,
+    CaseTraffickingTypeChoices,
+    ReferralStatusChoices,
+)
+from lantern.cases.models import (
+    Case,
+    CaseContact,
+    CaseNote,
+    CaseParty,
+    CaseStatusChange,
+    Referral,
+)
 from lantern.contacts import actions as contact_actions
+from lantern.contacts.choices import VenueChoices
 from lantern.contacts.models import Contact
 from lantern.core.errors import InvalidInput
+from lantern.core.geo import USStateChoices
 from lantern.directory.choices import ServiceStatusChoices
 from lantern.directory.models import Location, Service
 
@@ -131,3 +151,245 @@ def _valid_uuids(values):
         except ValueError:
             continue
     return out
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+class CaseError(InvalidInput):
+    """A change to a case that cannot be made as asked; ``errors`` says why."""
+
+
+def _require(actor, action: str) -> None:
+    if not rules.allows(actor, action):
+        raise PermissionDenied(f"the permission rules do not allow {action}")
+
+
+def _refuse(actor, case, errors: dict) -> CaseError:
+    """Audit a refused change (in its own transaction: the change itself changed nothing)."""
+    audit.record(
+        actor,
+        Audit.REFUSED,
+        object_type="cases.case",
+        object_id=str(case.pk) if case is not None else "",
+        changes={"errors": errors},
+    )
+    return CaseError(errors)
+
+
+def do_open_case(contact: Contact, *, actor, data: dict | None = None) -> Case:
+    """A new case from a contact: status as the statuses file starts it, the contact linked, the
+    place taken from the contact."""
+    _require(actor, "create_case")
+    if not rules.allows_object(actor, "view_contact", contact):
+        raise PermissionDenied("the permission rules do not let you open this contact")
+    case = Case(
+        status=statuses.current().initial,
+        state=contact.state,
+        county=contact.county,
+        city=contact.city,
+        postal_code=contact.postal_code,
+        created_by=actor,
+    )
+    errors = _apply_facts(case, data or {})
+    if errors:
+        raise _refuse(actor, None, errors)
+    with transaction.atomic():
+        case.save(force_insert=True)
+        CaseContact.objects.create(case=case, contact=contact, linked_by=actor)
+        CaseStatusChange.objects.create(case=case, new=case.status, changed_by=actor)
+        audit.record(
+            actor, Audit.CREATE, case, changes={"contact": str(contact.pk), "status": case.status}
+        )
+    return case
+
+
+def _apply_facts(case: Case, data: dict) -> dict:
+    errors = {}
+    if "trafficking_type" in data:
+        if data["trafficking_type"] not in CaseTraffickingTypeChoices.values:
+            errors["trafficking_type"] = "choose sex, labor, sex and labor, or not known"
+        case.trafficking_type = data["trafficking_type"]
+    if "venue" in data:
+        if data["venue"] not in VenueChoices.values:
+            errors["venue"] = "choose a venue or industry from the list"
+        case.venue = data["venue"]
+    if "control_methods" in data:
+        methods = data["control_methods"] or []
+        bad = [m for m in methods if m not in CaseControlMethodChoices.values]
+        if not isinstance(methods, list) or bad:
+            errors["control_methods"] = f"{bad[0] if bad else methods!r} is not a method of control"
+        case.control_methods = sorted(set(methods)) if not bad else methods
+    for name in ("county", "city", "postal_code"):
+        if name in data:
+            setattr(case, name, (data[name] or "").strip()[:100])
+    if "state" in data:
+        if data["state"] and data["state"] not in USStateChoices.values:
+            errors["state"] = "not a U.S. state or territory"
+        case.state = data["state"] or ""
+    if "summary" in data:
+        summary = (data["summary"] or "").strip()
+        if len(summary) > 20_000:
+            errors["summary"] = "is too long (at most 20,000 characters)"
+        case.summary = summary
+    if "follow_up_on" in data:
+        case.follow_up_on = data["follow_up_on"]
+    if "assigned_to" in data:
+        case.assigned_to = data["assigned_to"]
+    return errors
+
+
+def do_update_case(case: Case, data: dict, *, actor) -> Case:
+    """Change a case's facts (type, venue, methods of control, place, summary, assignment,
+    follow-up date). All or nothing; the summary's text is not written to the audit trail."""
+    _require(actor, "edit_case")
+    fresh = Case.objects.get(pk=case.pk)
+    audited = ("trafficking_type", "venue", "control_methods", "state", "county", "city",
+               "postal_code", "follow_up_on", "assigned_to_id")  # fmt: skip
+    before = {name: getattr(fresh, name) for name in audited}
+    errors = _apply_facts(fresh, data)
+    if errors:
+        raise _refuse(actor, case, errors)
+    with transaction.atomic():
+        fresh.save()
+        changes = {k: str(getattr(fresh, k)) for k in audited if getattr(fresh, k) != before[k]}
+        if "summary" in data:
+            changes["summary"] = "changed"
+        audit.record(actor, Audit.UPDATE, fresh, changes=changes)
+    return fresh
+
+
+def do_change_case_status(case: Case, new: str, *, actor, reason: str = "") -> Case:
+    """Move a case to ``new`` if the statuses file allows the move from where it is."""
+    _require(actor, "edit_case")
+    config = statuses.current()
+    with transaction.atomic():
+        fresh = Case.objects.select_for_update().get(pk=case.pk)
+        old = fresh.status
+        allowed = config.allowed(old, new)
+        if allowed:
+            fresh.status = new
+            fresh.save(update_fields=["status", "updated_at"])
+            CaseStatusChange.objects.create(
+                case=fresh, old=old, new=new, reason=reason.strip()[:300], changed_by=actor
+            )
+            audit.record(actor, Audit.UPDATE, fresh, changes={"status": [old, new]}, reason=reason)
+    if not allowed:
+        if new not in config.labels:
+            raise _refuse(actor, case, {"status": f"{new!r} is not a case status"})
+        raise _refuse(
+            actor, case, {"status": f"a case cannot move from {config.label(old)} to "
+                                    f"{config.label(new)}"}  # fmt: skip
+        )
+    return fresh
+
+
+def do_link_contact(case: Case, contact: Contact, *, actor) -> bool:
+    """Add a contact to a case; False if it was already there."""
+    _require(actor, "edit_case")
+    if not rules.allows_object(actor, "view_contact", contact):
+        raise PermissionDenied("the permission rules do not let you open this contact")
+    try:
+        with transaction.atomic():
+            CaseContact.objects.create(case=case, contact=contact, linked_by=actor)
+            audit.record(actor, Audit.UPDATE, case, changes={"linked": str(contact.pk)})
+    except IntegrityError:
+        return False
+    return True
+
+
+def do_unlink_contact(case: Case, contact: Contact, *, actor) -> None:
+    """Take a contact out of a case; a case keeps at least one contact."""
+    _require(actor, "edit_case")
+    with transaction.atomic():
+        links = CaseContact.objects.select_for_update().filter(case=case)
+        if not links.filter(contact=contact).exists():
+            return
+        if links.count() == 1:
+            refused = {"contact": "a case keeps at least one contact: link another one first"}
+        else:
+            refused = None
+            links.filter(contact=contact).delete()
+            audit.record(actor, Audit.UPDATE, case, changes={"unlinked": str(contact.pk)})
+    if refused:
+        raise _refuse(actor, case, refused)
+
+
+def do_set_parties(case: Case, parties: list[dict], *, actor) -> list[CaseParty]:
+    """Replace the case's potential victims and suspected traffickers (counted attributes)."""
+    _require(actor, "edit_case")
+    errors, rows = {}, []
+    for number, raw in enumerate(parties, 1):
+        where = f"parties.{number}"
+        row = CaseParty(
+            case=case,
+            role=raw.get("role", ""),
+            count=raw.get("count", 1),
+            age_band=raw.get("age_band") or CaseAgeBandChoices.UNKNOWN,
+            minor=raw.get("minor"),
+            gender=raw.get("gender") or CaseGenderChoices.UNKNOWN,
+            citizenship=raw.get("citizenship") or CaseCitizenshipChoices.UNKNOWN,
+            nationality=(raw.get("nationality") or "").upper()[:2],
+        )
+        if row.role not in CasePartyRoleChoices.values:
+            errors[f"{where}.role"] = "potential victims or suspected traffickers"
+        if not isinstance(row.count, int) or not 1 <= row.count <= 10_000:
+            errors[f"{where}.count"] = "how many people: a whole number from 1"
+        if row.age_band not in CaseAgeBandChoices.values:
+            errors[f"{where}.age_band"] = "choose an age band"
+        if row.gender not in CaseGenderChoices.values:
+            errors[f"{where}.gender"] = "choose a gender, or not known"
+        if row.citizenship not in CaseCitizenshipChoices.values:
+            errors[f"{where}.citizenship"] = "U.S. citizen, foreign national, or not known"
+        if row.minor is None and row.age_band in MINOR_AGE_BANDS:
+            row.minor = True
+        if row.minor is None and row.age_band in ADULT_AGE_BANDS:
+            row.minor = False
+        if (row.minor is True and row.age_band in ADULT_AGE_BANDS) or (
+            row.minor is False and row.age_band in MINOR_AGE_BANDS
+        ):
+            errors[f"{where}.minor"] = "does not fit the age band"
+        rows.append(row)
+    if errors:
+        raise _refuse(actor, case, errors)
+    with transaction.atomic():
+        CaseParty.objects.filter(case=case).delete()
+        CaseParty.objects.bulk_create(rows)
+        audit.record(
+            actor, Audit.UPDATE, case,
+            changes={"parties": [f"{r.count} {r.role} {r.age_band}" for r in rows]},
+        )  # fmt: skip
+    return rows
+
+
+def do_add_case_note(case: Case, body: str, *, actor) -> CaseNote:
+    _require(actor, "edit_case")
+    body = (body or "").strip()
+    if not body:
+        raise _refuse(actor, case, {"body": "write the note first"})
+    if len(body) > 20_000:
+        raise _refuse(actor, case, {"body": "is too long (at most 20,000 characters)"})
+    with transaction.atomic():
+        note = CaseNote.objects.create(case=case, body=body, author=actor)
+        audit.record(actor, Audit.CREATE, note, changes={"case": str(case.pk)})
+    return note
+
+
+def do_merge_cases(keep: Case, duplicate: Case, *, actor) -> Case:
+    """The same situation recorded twice: ``duplicate``'s contacts, notes and people join
+    ``keep``, and ``duplicate`` points at it (kept, so links to it still lead somewhere)."""
+    _require(actor, "merge_cases")
+    if keep.pk == duplicate.pk:
+        raise _refuse(actor, keep, {"duplicate": "a case cannot be merged into itself"})
+    if duplicate.merged_into_id or keep.merged_into_id:
+        raise _refuse(actor, duplicate, {"duplicate": "one of the cases is already merged"})
+    with transaction.atomic():
+        have = set(CaseContact.objects.filter(case=keep).values_list("contact", flat=True))
+        CaseContact.objects.filter(case=duplicate).exclude(contact__in=have).update(case=keep)
+        CaseNote.objects.filter(case=duplicate).update(case=keep)
+        CaseParty.objects.filter(case=duplicate).update(case=keep)
+        Case.objects.filter(pk=duplicate.pk).update(merged_into=keep)
+        audit.record(actor, Audit.UPDATE, keep, changes={"merged": str(duplicate.pk)})
+        audit.record(actor, Audit.UPDATE, duplicate, changes={"merged_into": str(keep.pk)})
+    duplicate.refresh_from_db()
+    return keep
