@@ -160,3 +160,23 @@ def test_the_choice_is_never_arbitrary_once_overlaps_are_refused(found, place, c
         return
     best = max(engine.specificity(p) for p in matching)
     assert [p for p in matching if engine.specificity(p) == best] == [chosen]
+
+
+def test_a_case_gets_the_protocol_its_facts_call_for(manager, personas, make_contact):
+    from lantern.cases import actions as case_actions
+
+    save(manager, "National")
+    save(manager, "Nevada", "state", state="NV")
+    save(manager, "Nevada minors", "state", state="NV", minor=True)
+    contact = make_contact(
+        location={"state": "NV", "city": "Reno", "county": "Washoe County", "postal_code": "89501"}
+    )
+    case = case_actions.do_open_case(contact, actor=personas["advocate"])
+    assert queries.protocol_for_case(case).name == "Nevada"
+    case_actions.do_set_parties(
+        case, [{"role": "potential_victim", "count": 2, "age_band": "9--17"}],
+        actor=personas["advocate"],
+    )  # fmt: skip
+    facts = queries.situation_for_case(case)
+    assert facts.minor is True and facts.crisis is None and facts.trafficking_type is None
+    assert queries.protocol_for_case(case).name == "Nevada minors"

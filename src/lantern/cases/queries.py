@@ -80,3 +80,102 @@ def access_referral_for_user(user, contact, referral_id) -> Referral:
     if not rules.allows_object(user, "view_contact", contact):
         raise Referral.DoesNotExist
     return Referral.objects.select_related("contact", "service").get(pk=pk, contact=contact)
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+def cases_for_user(user):
+    """The cases the user may open (merged duplicates left out), newest first."""
+    from lantern.cases.models import Case
+
+    if not rules.allows(user, "view_case"):
+        return Case.objects.none()
+    return Case.objects.filter(merged_into__isnull=True).select_related("assigned_to")
+
+
+def access_case_for_user(user, case_id):
+    """One case, or ``Case.DoesNotExist`` (missing and forbidden look the same)."""
+    from lantern.cases.models import Case
+
+    try:
+        case_uuid = uuid.UUID(str(case_id))
+    except ValueError:
+        raise Case.DoesNotExist from None
+    return cases_for_user(user).get(pk=case_uuid)
+
+
+@dataclass
+class CaseFilter:
+    status: str = ""
+    trafficking_type: str = ""
+    venue: str = ""
+    state: str = ""
+    assigned_to_me: bool = False
+    follow_up_due: bool = False
+
+    def apply(self, qs, user):
+        from django.utils import timezone
+
+        for name in ("status", "trafficking_type", "venue", "state"):
+            value = getattr(self, name)
+            if value:
+                qs = qs.filter(**{name: value})
+        if self.assigned_to_me:
+            qs = qs.filter(assigned_to=user)
+        if self.follow_up_due:
+            qs = qs.filter(follow_up_on__lte=timezone.localdate())
+        return qs
+
+
+@dataclass
+class TimelineEntry:
+    at: object
+    kind: str  # contact, note, status, referral
+    text: str
+    link: str = ""
+
+
+def case_timeline(user, case) -> list[TimelineEntry]:
+    """Contacts, notes, status changes and referrals of a case, oldest first. Reading the notes
+    is a read of personal data: it is audited, with the case as the reason."""
+    from django.urls import reverse
+
+    from lantern.cases import statuses
+
+    config = statuses.current()
+    entries = []
+    links = case.links.select_related("contact").order_by("linked_at")
+    for link in links:
+        contact = link.contact
+        entries.append(
+            TimelineEntry(
+                contact.received_at, "contact",
+                f"{contact.get_channel_display()} contact {contact.short_id}",
+                reverse("console:contact_detail", args=[contact.pk]),
+            )
+        )  # fmt: skip
+    for change in case.status_changes.select_related("changed_by"):
+        text = (
+            f"Status: {config.label(change.new)}"
+            + (f" (was {config.label(change.old)})" if change.old else "")
+            + f", by {change.changed_by.username}"
+            + (f": {change.reason}" if change.reason else "")
+        )
+        entries.append(TimelineEntry(change.changed_at, "status", text))
+    notes = list(case.notes.select_related("author"))
+    if notes:
+        audit.record_many(user, Audit.READ_PII, notes, reason="case timeline")
+    for note in notes:
+        entries.append(
+            TimelineEntry(note.created_at, "note", f"{note.author.username}: {reveal(note.body)}")
+        )
+    contact_ids = [link.contact_id for link in links]
+    for referral in Referral.objects.filter(contact__in=contact_ids).select_related("service"):
+        entries.append(
+            TimelineEntry(
+                referral.given_at, "referral",
+                f"Referral to {referral.service.name}: {referral.get_status_display().lower()}",
+            )
+        )  # fmt: skip
+    return sorted(entries, key=lambda e: e.at)

@@ -19,6 +19,8 @@ def console(request):
                 "give_referral",
                 "view_routing_board",
                 "view_protocols",
+                "view_case",
+                "create_case",
                 "manage_routing",
             )
         }

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from lantern.console import case_views as cv
 from lantern.console import directory_views as dv
 from lantern.console import protocol_views as pv
 from lantern.console import routing_views as rv
@@ -70,6 +71,11 @@ urlpatterns = [
         name="directory_service_new",
     ),
     path("audit/", views.audit_list, name="audit_list"),
+    path("cases/", cv.case_list, name="case_list"),
+    path("cases/<uuid:case_id>/", cv.case_detail, name="case_detail"),
+    path("cases/<uuid:case_id>/status/", cv.case_status, name="case_status"),
+    path("cases/<uuid:case_id>/notes/", cv.case_note, name="case_note"),
+    path("contacts/<uuid:contact_id>/case/", cv.case_from_contact, name="case_from_contact"),
     path("protocols/", pv.protocol_list, name="protocols"),
     path("protocols/new/", pv.protocol_edit, name="protocol_new"),
     path("protocols/<uuid:protocol_id>/", pv.protocol_detail, name="protocol_detail"),

@@ -42,3 +42,31 @@ def protocols_for_user(user):
     return Protocol.objects.select_related("verified_by").order_by(
         "level", "state", "county", "city", "name"
     )
+
+
+def situation_for_case(case) -> engine.Situation:
+    """What a case tells the protocols: crisis if any of its contacts was urgent; a minor or a
+    foreign national if any potential victim is one; consent only when every contact that was
+    asked said yes (any "no" is a no); the type of trafficking once it is known."""
+    from lantern.cases.choices import CaseCitizenshipChoices, CasePartyRoleChoices
+
+    contacts = [link.contact for link in case.links.select_related("contact")]
+    victims = list(case.parties.filter(role=CasePartyRoleChoices.POTENTIAL_VICTIM))
+    answers = {c.consent_to_share for c in contacts} - {None}
+    minors = {v.minor for v in victims} - {None}
+    citizenship = {v.citizenship for v in victims} - {CaseCitizenshipChoices.UNKNOWN}
+    return engine.Situation(
+        crisis=True if any(c.urgent for c in contacts) else None,
+        trafficking_type=None if case.trafficking_type == "unknown" else case.trafficking_type,
+        minor=True if True in minors else (False if minors == {False} else None),
+        consent=None if not answers else False not in answers,
+        foreign_national=(
+            True if CaseCitizenshipChoices.FOREIGN_NATIONAL in citizenship
+            else False if citizenship == {CaseCitizenshipChoices.US_CITIZEN} else None
+        ),
+    )  # fmt: skip
+
+
+def protocol_for_case(case):
+    place = engine.Place(state=case.state, county=case.county, city=case.city)
+    return protocol_for(place, situation_for_case(case))

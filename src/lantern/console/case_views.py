@@ -1,0 +1,115 @@
+"""Case screens: the list with filters, a case's page (facts, people, protocol, timeline, status
+and notes), and opening a case from a contact."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lantern.cases import actions, queries, statuses
+from lantern.cases.actions import CaseError
+from lantern.cases.choices import CaseTraffickingTypeChoices
+from lantern.cases.models import Case
+from lantern.console.views import _access, _require
+from lantern.contacts.choices import VenueChoices
+from lantern.core.geo import USStateChoices
+from lantern.protocols import queries as protocol_queries
+
+PAGE_SIZE = 50
+
+
+def _case(user, case_id) -> Case:
+    try:
+        return queries.access_case_for_user(user, case_id)
+    except Case.DoesNotExist:
+        raise Http404("No such case") from None
+
+
+@login_required
+def case_list(request):
+    _require(request.user, "view_case")
+    g = request.GET
+    config = statuses.current()
+    filters = queries.CaseFilter(
+        status=g.get("status", "") if g.get("status", "") in config.labels else "",
+        trafficking_type=g.get("trafficking_type", "")
+        if g.get("trafficking_type", "") in CaseTraffickingTypeChoices.values else "",
+        venue=g.get("venue", "") if g.get("venue", "") in VenueChoices.values else "",
+        state=g.get("state", "") if g.get("state", "") in USStateChoices.values else "",
+        assigned_to_me=g.get("mine") == "1",
+        follow_up_due=g.get("due") == "1",
+    )  # fmt: skip
+    qs = filters.apply(queries.cases_for_user(request.user), request.user)
+    page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
+    query = g.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "console/case_list.html",
+        {
+            "page": page, "query": query.urlencode(), "filters": filters,
+            "statuses": config.labels.items(), "types": CaseTraffickingTypeChoices.choices,
+            "venues": VenueChoices.choices, "states": USStateChoices.choices,
+        },
+    )  # fmt: skip
+
+
+@login_required
+def case_detail(request, case_id):
+    case = _case(request.user, case_id)
+    config = statuses.current()
+    return render(
+        request,
+        "console/case_detail.html",
+        {
+            "case": case,
+            "status_label": config.label(case.status),
+            "moves": [(s, config.label(s)) for s in sorted(config.moves.get(case.status, ()))],
+            "parties": case.parties.all(),
+            "timeline": queries.case_timeline(request.user, case),
+            "protocol": protocol_queries.protocol_for_case(case),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_from_contact(request, contact_id):
+    _require(request.user, "create_case")
+    contact = _access(request.user, contact_id)
+    try:
+        case = actions.do_open_case(contact, actor=request.user)
+    except CaseError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+        return redirect("console:contact_detail", contact_id=contact.pk)
+    messages.success(request, f"{case} opened from this contact.")
+    return redirect("console:case_detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_status(request, case_id):
+    case = _case(request.user, case_id)
+    try:
+        actions.do_change_case_status(
+            case, request.POST.get("status", ""), actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )  # fmt: skip
+    except CaseError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+    return redirect("console:case_detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_note(request, case_id):
+    case = _case(request.user, case_id)
+    try:
+        actions.do_add_case_note(case, request.POST.get("body", ""), actor=request.user)
+    except CaseError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+    return redirect("console:case_detail", case_id=case.pk)

@@ -1,0 +1,54 @@
+"""Case screens: open a case from a contact, its page with protocol and timeline, status moves,
+notes, and the filtered list."""
+
+from __future__ import annotations
+
+from lantern.audit.models import AuditEvent
+from lantern.cases import actions
+from lantern.cases.models import Case
+from lantern.protocols.actions import do_save_protocol
+
+NV = {"state": "NV", "city": "Reno", "county": "Washoe County", "postal_code": "89501"}
+
+
+def test_from_contact_to_case_page_with_protocol_timeline_status_and_notes(
+    login, personas, make_contact
+):
+    contact = make_contact(location=NV)
+    do_save_protocol(
+        {"name": "Nevada (synthetic)", "level": "state", "state": "NV"},
+        [{"agency": "Synthetic Nevada task force", "instructions": "Call the duty phone."}],
+        actor=personas["directory"],
+    )
+    advocate = login("advocate")
+    detail = advocate.get(f"/console/contacts/{contact.pk}/").content.decode()
+    assert "Create case from this contact" in detail
+    response = advocate.post(f"/console/contacts/{contact.pk}/case/")
+    case = Case.objects.get()
+    assert response.url == f"/console/cases/{case.pk}/"
+    page = advocate.get(response.url).content.decode()
+    assert "Nevada (synthetic)" in page and "Synthetic Nevada task force" in page
+    assert f"contact {contact.short_id}" in page
+    advocate.post(f"/console/cases/{case.pk}/status/", {"status": "in_review", "reason": "check"})
+    advocate.post(f"/console/cases/{case.pk}/notes/", {"body": "Synthetic: called back."})
+    page = advocate.get(f"/console/cases/{case.pk}/").content.decode()
+    assert "Status: In review by a case analyst (was Open)" in page
+    assert "Synthetic: called back." in page
+    assert AuditEvent.objects.filter(action="read_pii", object_type="cases.casenote").exists()
+    refused = advocate.post(
+        f"/console/cases/{case.pk}/status/", {"status": "nowhere"}, follow=True
+    ).content.decode()
+    assert "not a case status" in refused
+
+
+def test_the_case_list_filters_and_who_may_see_it(login, personas, make_contact):
+    advocate = personas["advocate"]
+    reno = actions.do_open_case(make_contact(location=NV), actor=advocate)
+    actions.do_update_case(reno, {"trafficking_type": "labor"}, actor=advocate)
+    actions.do_open_case(make_contact(), actor=advocate)  # Houston, from the factory
+    client = login("analyst")
+    assert client.get("/console/cases/").content.decode().count("data-case=") == 2
+    filtered = client.get("/console/cases/", {"state": "NV", "trafficking_type": "labor"})
+    assert filtered.content.decode().count("data-case=") == 1
+    assert login("directory").get("/console/cases/").status_code == 403
+    assert login("directory").get(f"/console/cases/{reno.pk}/").status_code == 404
