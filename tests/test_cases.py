@@ -134,3 +134,41 @@ def test_only_staff_roles_open_cases(contact, personas):
     with pytest.raises(PermissionDenied):
         actions.do_open_case(contact, actor=personas["directory"])
     assert not Case.objects.exists()
+
+
+def test_the_ctdc_export_has_one_row_per_victim_and_nothing_personal(case, personas, tmp_path):
+    import csv
+
+    from django.core.management import CommandError, call_command
+
+    from lantern.cases import ctdc
+
+    actions.do_update_case(
+        case,
+        {"trafficking_type": "labor", "venue": "agriculture", "control_methods": ["debt_bondage"],
+         "summary": "Synthetic: Maria Example's crew leader keeps the passports."},
+        actor=personas["analyst"],
+    )  # fmt: skip
+    actions.do_set_parties(
+        case,
+        [{"role": "potential_victim", "count": 2, "age_band": "9--17", "gender": "woman",
+          "citizenship": "foreign_national", "nationality": "GT"},
+         {"role": "suspected_trafficker", "count": 1, "age_band": "39--47"}],
+        actor=personas["analyst"],
+    )  # fmt: skip
+    out = tmp_path / "ctdc.csv"
+    call_command("export_cases", "--format", "ctdc", "--out", str(out))
+    text = out.read_text()
+    rows = list(csv.DictReader(text.splitlines()))
+    assert list(rows[0]) == ctdc.COLUMNS and len(rows) == 2  # the trafficker is not a row
+    row = rows[0]
+    assert (row["gender"], row["ageBroad"], row["majorityStatus"], row["citizenship"]) == (
+        "Woman", "9--17", "Minor", "GT",
+    )  # fmt: skip
+    assert row["isForcedLabour"] == "1" and row["isSexualExploit"] == "0"
+    assert row["meansOfControlDebtBondage"] == "1" and row["meansOfControlThreats"] == "0"
+    assert row["typeOfLabourAgriculture"] == "1"
+    assert "Maria" not in text and "Reno" not in text and "NV" not in text
+    assert AuditEvent.objects.filter(action="export", object_type="cases.case").exists()
+    with pytest.raises(CommandError, match="only one is ctdc"):
+        call_command("export_cases", "--format", "xlsx")
