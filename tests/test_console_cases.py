@@ -52,3 +52,32 @@ def test_the_case_list_filters_and_who_may_see_it(login, personas, make_contact)
     assert filtered.content.decode().count("data-case=") == 1
     assert login("directory").get("/console/cases/").status_code == 403
     assert login("directory").get(f"/console/cases/{reno.pk}/").status_code == 404
+
+
+def test_editing_a_case_saves_facts_and_people_together(login, personas, make_contact):
+    case = actions.do_open_case(make_contact(location=NV), actor=personas["advocate"])
+    client = login("analyst")
+    page = client.get(f"/console/cases/{case.pk}/edit/")
+    assert page.status_code == 200
+    form = {"trafficking_type": "labor", "venue": "agriculture",
+            "control_methods": ["debt_bondage", "withholds_documents"], "state": "NV",
+            "county": "Washoe County", "city": "Reno", "postal_code": "89501",
+            "summary": "Synthetic: crew leader keeps the passports.", "assigned_to": "",
+            "follow_up_on": "2026-12-01",
+            "party1_role": "potential_victim", "party1_count": "4", "party1_age_band": "21--23",
+            "party1_gender": "man", "party1_citizenship": "foreign_national",
+            "party1_nationality": "gt"}  # fmt: skip
+    bad = client.post(f"/console/cases/{case.pk}/edit/", {**form, "party1_age_band": "9--17",
+                      "party2_role": "suspected_trafficker", "party2_count": "0"})  # fmt: skip
+    assert bad.status_code == 400  # "how many" refuses 0 before the action sees it
+    case.refresh_from_db()
+    assert case.trafficking_type == "unknown" and not case.parties.exists()
+    response = client.post(f"/console/cases/{case.pk}/edit/", form)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.trafficking_type == "labor" and case.parties.get().count == 4
+    page = client.get(f"/console/cases/{case.pk}/").content.decode()
+    assert "4 potential victims" in page and "(GT)" in page
+    edit = client.get(f"/console/cases/{case.pk}/edit/").content.decode()
+    assert "crew leader keeps the passports" in edit
+    assert AuditEvent.objects.filter(action="read_pii", object_type="cases.case").exists()

@@ -244,19 +244,26 @@ def do_update_case(case: Case, data: dict, *, actor) -> Case:
     follow-up date). All or nothing; the summary's text is not written to the audit trail."""
     _require(actor, "edit_case")
     fresh = Case.objects.get(pk=case.pk)
-    audited = ("trafficking_type", "venue", "control_methods", "state", "county", "city",
-               "postal_code", "follow_up_on", "assigned_to_id")  # fmt: skip
-    before = {name: getattr(fresh, name) for name in audited}
+    before = {name: getattr(fresh, name) for name in AUDITED_FACTS}
     errors = _apply_facts(fresh, data)
     if errors:
         raise _refuse(actor, case, errors)
     with transaction.atomic():
         fresh.save()
-        changes = {k: str(getattr(fresh, k)) for k in audited if getattr(fresh, k) != before[k]}
-        if "summary" in data:
-            changes["summary"] = "changed"
-        audit.record(actor, Audit.UPDATE, fresh, changes=changes)
+        audit.record(actor, Audit.UPDATE, fresh, changes=_fact_changes(fresh, before, data))
     return fresh
+
+
+AUDITED_FACTS = ("trafficking_type", "venue", "control_methods", "state", "county", "city",
+                 "postal_code", "follow_up_on", "assigned_to_id")  # fmt: skip
+
+
+def _fact_changes(case: Case, before: dict, data: dict) -> dict:
+    """What changed, for the audit trail; the summary's text never goes there."""
+    changes = {k: str(getattr(case, k)) for k in AUDITED_FACTS if getattr(case, k) != before[k]}
+    if "summary" in data:
+        changes["summary"] = "changed"
+    return changes
 
 
 def do_change_case_status(case: Case, new: str, *, actor, reason: str = "") -> Case:
@@ -318,7 +325,46 @@ def do_unlink_contact(case: Case, contact: Contact, *, actor) -> None:
 def do_set_parties(case: Case, parties: list[dict], *, actor) -> list[CaseParty]:
     """Replace the case's potential victims and suspected traffickers (counted attributes)."""
     _require(actor, "edit_case")
-    errors, rows = {}, []
+    errors: dict = {}
+    rows = _parties(case, parties, errors)
+    if errors:
+        raise _refuse(actor, case, errors)
+    with transaction.atomic():
+        _replace_parties(case, rows)
+        audit.record(actor, Audit.UPDATE, case, changes={"parties": _describe(rows)})
+    return rows
+
+
+def do_edit_case(case: Case, facts: dict, parties: list[dict], *, actor) -> Case:
+    """The case form: its facts and its people, saved together or not at all."""
+    _require(actor, "edit_case")
+    fresh = Case.objects.get(pk=case.pk)
+    before = {name: getattr(fresh, name) for name in AUDITED_FACTS}
+    errors = _apply_facts(fresh, facts)
+    rows = _parties(fresh, parties, errors)
+    if errors:
+        raise _refuse(actor, case, errors)
+    with transaction.atomic():
+        fresh.save()
+        _replace_parties(fresh, rows)
+        changes = _fact_changes(fresh, before, facts)
+        changes["parties"] = _describe(rows)
+        audit.record(actor, Audit.UPDATE, fresh, changes=changes)
+    return fresh
+
+
+def _describe(rows) -> list[str]:
+    return [f"{r.count} {r.role} {r.age_band}" for r in rows]
+
+
+def _replace_parties(case: Case, rows: list[CaseParty]) -> None:
+    CaseParty.objects.filter(case=case).delete()
+    CaseParty.objects.bulk_create(rows)
+
+
+def _parties(case: Case, parties: list[dict], errors: dict) -> list[CaseParty]:
+    """Validated party rows (errors go into ``errors``)."""
+    rows = []
     for number, raw in enumerate(parties, 1):
         where = f"parties.{number}"
         row = CaseParty(
@@ -350,15 +396,6 @@ def do_set_parties(case: Case, parties: list[dict], *, actor) -> list[CaseParty]
         ):
             errors[f"{where}.minor"] = "does not fit the age band"
         rows.append(row)
-    if errors:
-        raise _refuse(actor, case, errors)
-    with transaction.atomic():
-        CaseParty.objects.filter(case=case).delete()
-        CaseParty.objects.bulk_create(rows)
-        audit.record(
-            actor, Audit.UPDATE, case,
-            changes={"parties": [f"{r.count} {r.role} {r.age_band}" for r in rows]},
-        )  # fmt: skip
     return rows
 
 

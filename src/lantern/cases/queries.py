@@ -128,6 +128,14 @@ class CaseFilter:
         return qs
 
 
+def case_summary(user, case) -> str:
+    """The case's summary in clear (a read of personal data, audited)."""
+    summary = reveal(case.summary) or ""
+    if summary:
+        audit.record(user, Audit.READ_PII, case, reason="case summary")
+    return summary
+
+
 @dataclass
 class TimelineEntry:
     at: object

@@ -10,10 +10,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lantern.accounts.models import User
 from lantern.cases import actions, queries, statuses
 from lantern.cases.actions import CaseError
 from lantern.cases.choices import CaseTraffickingTypeChoices
 from lantern.cases.models import Case
+from lantern.console.forms import CaseForm
 from lantern.console.views import _access, _require
 from lantern.contacts.choices import VenueChoices
 from lantern.core.geo import USStateChoices
@@ -74,6 +76,44 @@ def case_detail(request, case_id):
             "protocol": protocol_queries.protocol_for_case(case),
         },
     )
+
+
+@login_required
+def case_edit(request, case_id):
+    _require(request.user, "edit_case")
+    case = _case(request.user, case_id)
+    staff = User.objects.filter(is_active=True, role__in=CASE_STAFF).order_by("username")
+    form = CaseForm(
+        request.POST or None,
+        staff=staff,
+        initial=CaseForm.initial_from(case, queries.case_summary(request.user, case)),
+    )
+    if request.method == "POST" and form.is_valid():
+        facts, parties = form.to_data()
+        try:
+            actions.do_edit_case(case, facts, parties, actor=request.user)
+        except CaseError as exc:
+            for field, message in exc.errors.items():
+                name = _form_field(field)
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, f"{case} saved.")
+            return redirect("console:case_detail", case_id=case.pk)
+    return render(
+        request, "console/case_form.html", {"form": form, "case": case},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+CASE_STAFF = ("advocate", "case_analyst", "supervisor")
+
+
+def _form_field(error_field: str) -> str:
+    """The action's ``parties.2.count`` is the form's ``party2_count``."""
+    if error_field.startswith("parties."):
+        _, number, part = error_field.split(".")
+        return f"party{number}_{part}"
+    return error_field
 
 
 @login_required

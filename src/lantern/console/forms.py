@@ -212,3 +212,91 @@ class StaffingForm(forms.Form):
             if (data["end"] - data["start"]).days > 366:
                 raise forms.ValidationError("Plan from at most a year of history.")
         return data
+
+
+class CaseForm(forms.Form):
+    """A case's facts and its people (up to ``PARTY_ROWS`` groups); the rules are the action's."""
+
+    PARTY_ROWS = 6
+    PARTY_PARTS = ("role", "count", "age_band", "gender", "citizenship", "nationality")
+
+    trafficking_type = forms.ChoiceField(label="Type of trafficking")
+    venue = forms.ChoiceField(label="Venue or industry")
+    control_methods = forms.MultipleChoiceField(
+        label="Methods of control", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    state = forms.ChoiceField(choices=[("", "—"), *USStateChoices.choices], required=False)
+    county = forms.CharField(max_length=100, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    postal_code = forms.CharField(label="ZIP code", max_length=10, required=False)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    assigned_to = forms.ModelChoiceField(queryset=None, required=False, label="Assigned to")
+    follow_up_on = forms.DateField(
+        label="Follow up on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, staff=None, **kwargs):
+        from lantern.cases import choices as case_choices
+        from lantern.contacts.choices import VenueChoices
+
+        super().__init__(*args, **kwargs)
+        self.fields["trafficking_type"].choices = case_choices.CaseTraffickingTypeChoices.choices
+        self.fields["venue"].choices = VenueChoices.choices
+        self.fields["control_methods"].choices = case_choices.CaseControlMethodChoices.choices
+        self.fields["assigned_to"].queryset = staff
+        party_choices = {
+            "role": [("", "—"), *case_choices.CasePartyRoleChoices.choices],
+            "age_band": case_choices.CaseAgeBandChoices.choices,
+            "gender": case_choices.CaseGenderChoices.choices,
+            "citizenship": case_choices.CaseCitizenshipChoices.choices,
+        }
+        for n in range(1, self.PARTY_ROWS + 1):
+            for part in self.PARTY_PARTS:
+                name = f"party{n}_{part}"
+                if part in party_choices:
+                    self.fields[name] = forms.ChoiceField(
+                        label=part.replace("_", " ").capitalize(), choices=party_choices[part],
+                        required=False,
+                    )  # fmt: skip
+                elif part == "count":
+                    self.fields[name] = forms.IntegerField(
+                        label="How many", min_value=1, max_value=10_000, required=False
+                    )
+                else:
+                    self.fields[name] = forms.CharField(
+                        label="Nationality (2-letter code)", max_length=2, required=False
+                    )
+
+    @classmethod
+    def initial_from(cls, case, summary: str) -> dict:
+        initial = {
+            name: getattr(case, name)
+            for name in ("trafficking_type", "venue", "control_methods", "state", "county",
+                         "city", "postal_code", "follow_up_on")
+        }  # fmt: skip
+        initial.update(summary=summary, assigned_to=case.assigned_to_id)
+        for n, party in enumerate(case.parties.all(), 1):
+            for part in cls.PARTY_PARTS:
+                initial[f"party{n}_{part}"] = getattr(party, part)
+        return initial
+
+    def party_rows(self):
+        return [
+            [self[f"party{n}_{part}"] for part in self.PARTY_PARTS]
+            for n in range(1, self.PARTY_ROWS + 1)
+        ]
+
+    def to_data(self) -> tuple[dict, list[dict]]:
+        data = self.cleaned_data
+        facts = {
+            name: data[name]
+            for name in ("trafficking_type", "venue", "control_methods", "state", "county",
+                         "city", "postal_code", "summary", "follow_up_on", "assigned_to")
+        }  # fmt: skip
+        parties = []
+        for n in range(1, self.PARTY_ROWS + 1):
+            row = {part: data[f"party{n}_{part}"] for part in self.PARTY_PARTS}
+            if row["role"]:
+                row["count"] = row["count"] or 1
+                parties.append(row)
+        return facts, parties

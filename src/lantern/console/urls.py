@@ -73,6 +73,7 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("cases/", cv.case_list, name="case_list"),
     path("cases/<uuid:case_id>/", cv.case_detail, name="case_detail"),
+    path("cases/<uuid:case_id>/edit/", cv.case_edit, name="case_edit"),
     path("cases/<uuid:case_id>/status/", cv.case_status, name="case_status"),
     path("cases/<uuid:case_id>/notes/", cv.case_note, name="case_note"),
     path("contacts/<uuid:contact_id>/case/", cv.case_from_contact, name="case_from_contact"),
