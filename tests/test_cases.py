@@ -172,3 +172,31 @@ def test_the_ctdc_export_has_one_row_per_victim_and_nothing_personal(case, perso
     assert AuditEvent.objects.filter(action="export", object_type="cases.case").exists()
     with pytest.raises(CommandError, match="only one is ctdc"):
         call_command("export_cases", "--format", "xlsx")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+status_names = st.sampled_from(["open", "closed", "review", "x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    document=st.none()
+    | st.dictionaries(
+        st.sampled_from(["statuses", "moves", "version"]),
+        st.dictionaries(status_names, st.lists(status_names, max_size=3) | st.text(max_size=5)
+                        | st.none(), max_size=4) | st.integers(),
+        max_size=3,
+    )
+)  # fmt: skip
+def test_any_statuses_file_loads_or_is_refused_with_a_reason(document):
+    try:
+        parsed = statuses.parse(document)
+    except ImproperlyConfigured as exc:
+        assert str(exc)
+    else:
+        for status in parsed.labels:  # every status can be reached from the first
+            assert status == parsed.initial or any(
+                status in targets for targets in parsed.moves.values()
+            )

@@ -326,3 +326,30 @@ def test_urgent_work_may_end_in_a_closed_queue_only_when_caught_before():
     assert wf.default.targets[0].queue == "general"
     with pytest.raises(workflow.WorkflowError, match="closes outside its hours"):
         flow(filters=[])  # everything, crisis included, would end in the general queue
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 100) | st.floats(allow_nan=False)
+    | st.sampled_from(["crisis", "urgent", "non_urgent", "general", "crisis", "es", "sms", "x"]),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(
+        st.sampled_from(["filters", "default", "name", "when", "targets", "queue", "timeout",
+                         "skills", "urgency", "language", "offer_timeout", "escalate_at",
+                         "reserved_for_urgent", "mood"]),
+        inner, max_size=5,
+    ),
+    max_leaves=25,
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(document=json_values)
+def test_any_workflow_document_is_parsed_or_refused_with_a_reason(document):
+    """Whatever an admin saves, the parser answers with a workflow or a WorkflowError, never
+    another exception (which the admin would see as a server error)."""
+    try:
+        parsed = workflow.parse(document, QUEUES, always_open={"crisis", "urgent", "spanish"})
+    except workflow.WorkflowError as exc:
+        assert str(exc)
+    else:
+        assert parsed.default.targets[-1].timeout is None

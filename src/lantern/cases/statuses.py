@@ -36,10 +36,15 @@ def parse(document, source: str = "case statuses") -> Statuses:
     labels = {str(k): str(v) for k, v in document["statuses"].items()}
     if not labels:
         raise ImproperlyConfigured(f"{source}: give at least one status")
+    raw_moves = document.get("moves") or {}
+    if not isinstance(raw_moves, dict):
+        raise ImproperlyConfigured(f"{source}: 'moves' maps a status to the statuses it may go to")
     moves = {}
-    for status, targets in (document.get("moves") or {}).items():
+    for status, targets in raw_moves.items():
         if status not in labels:
             raise ImproperlyConfigured(f"{source}: moves from unknown status {status!r}")
+        if targets is not None and not isinstance(targets, list):
+            raise ImproperlyConfigured(f"{source}: {status} moves to a list of statuses")
         unknown = [t for t in targets or () if t not in labels]
         if unknown:
             raise ImproperlyConfigured(f"{source}: {status} moves to unknown status {unknown[0]!r}")
