@@ -93,9 +93,7 @@ def case_edit(request, case_id):
         try:
             actions.do_edit_case(case, facts, parties, actor=request.user)
         except CaseError as exc:
-            for field, message in exc.errors.items():
-                name = _form_field(field)
-                form.add_error(name if name in form.fields else None, message)
+            form.add_domain_errors(exc.errors)
         else:
             messages.success(request, f"{case} saved.")
             return redirect("console:case_detail", case_id=case.pk)
@@ -106,14 +104,6 @@ def case_edit(request, case_id):
 
 
 CASE_STAFF = ("advocate", "case_analyst", "supervisor")
-
-
-def _form_field(error_field: str) -> str:
-    """The action's ``parties.2.count`` is the form's ``party2_count``."""
-    if error_field.startswith("parties."):
-        _, number, part = error_field.split(".")
-        return f"party{number}_{part}"
-    return error_field
 
 
 @login_required

@@ -24,7 +24,27 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class ContactForm(forms.Form):
+class DomainErrors:
+    """Puts an action's errors (``InvalidInput.errors``) on the form's fields.
+
+    ``ERROR_FIELDS`` renames an action's key to a field; ``ROWS`` maps a repeated part
+    (``("steps", "step")``: the action's ``steps.2.instructions`` is the field
+    ``step2_instructions``). Anything without a field becomes a form error.
+    """
+
+    ERROR_FIELDS: dict[str, str] = {}
+    ROWS: tuple[str, str] | None = None
+
+    def add_domain_errors(self, errors: dict[str, str]) -> None:
+        for key, message in errors.items():
+            field = self.ERROR_FIELDS.get(key, key)
+            if self.ROWS and field.startswith(self.ROWS[0] + "."):
+                _, number, part = field.split(".")
+                field = f"{self.ROWS[1]}{number}_{part}"
+            self.add_error(field if field in self.fields else None, message)
+
+
+class ContactForm(DomainErrors, forms.Form):
     """The live-call form. Field names map to the API shape in ``to_data``."""
 
     channel = forms.ChoiceField(widget=forms.RadioSelect)
@@ -113,11 +133,6 @@ class ContactForm(forms.Form):
                 "email": d["caller_email"],
             }
         return data
-
-    def add_domain_errors(self, errors: dict[str, str]) -> None:
-        for key, message in errors.items():
-            field = self.ERROR_FIELDS.get(key, key)
-            self.add_error(field if field in self.fields else None, message)
 
     @classmethod
     def initial_from(cls, view) -> dict:
@@ -214,9 +229,10 @@ class StaffingForm(forms.Form):
         return data
 
 
-class CaseForm(forms.Form):
+class CaseForm(DomainErrors, forms.Form):
     """A case's facts and its people (up to ``PARTY_ROWS`` groups); the rules are the action's."""
 
+    ROWS = ("parties", "party")
     PARTY_ROWS = 6
     PARTY_PARTS = ("role", "count", "age_band", "gender", "citizenship", "nationality")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from lantern.cases.choices import CaseTraffickingTypeChoices
+from lantern.console.forms import DomainErrors
 from lantern.core.geo import USStateChoices
 from lantern.protocols.choices import ProtocolLevelChoices
 
@@ -30,7 +31,9 @@ def _as_choice(value) -> str:
     return {True: "yes", False: "no"}.get(value, "")
 
 
-class ProtocolForm(forms.Form):
+class ProtocolForm(DomainErrors, forms.Form):
+    ROWS = ("steps", "step")
+
     name = forms.CharField(max_length=200)
     level = forms.ChoiceField(choices=ProtocolLevelChoices.choices)
     state = forms.ChoiceField(choices=[("", "—"), *USStateChoices.choices], required=False)

@@ -66,9 +66,7 @@ def protocol_edit(request, protocol_id=None):
         try:
             saved = actions.do_save_protocol(fields, steps, actor=request.user, protocol=protocol)
         except ProtocolError as exc:
-            for field, message in exc.errors.items():
-                name = _form_field(field)
-                form.add_error(name if name in form.fields else None, message)
+            form.add_domain_errors(exc.errors)
         else:
             messages.success(request, f"Protocol {saved.name!r} saved.")
             return redirect("console:protocol_detail", protocol_id=saved.pk)
@@ -78,14 +76,6 @@ def protocol_edit(request, protocol_id=None):
         {"form": form, "protocol": protocol},
         status=400 if form.errors else 200,
     )
-
-
-def _form_field(error_field: str) -> str:
-    """The action's ``steps.2.instructions`` is the form's ``step2_instructions``."""
-    if error_field.startswith("steps."):
-        _, number, part = error_field.split(".")
-        return f"step{number}_{part}"
-    return error_field
 
 
 @login_required

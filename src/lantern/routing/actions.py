@@ -602,7 +602,7 @@ def _watch_targets(now, report, open_tasks) -> None:
             live.changed()
 
 
-def _qualifies(status: AdvocateStatus, skills: set[str], task: Task) -> bool:
+def _qualifies(skills: set[str], task: Task) -> bool:
     return set(task.skills) <= skills
 
 
@@ -669,7 +669,7 @@ def _offer(now, report) -> None:
             s
             for s in ready
             if s.user_id not in pending
-            and _qualifies(s, skills[s.user_id], task)
+            and _qualifies(skills[s.user_id], task)
             and _has_room(s, load.get(s.user_id, Counter()), task.channel)
         ]
         if task.urgency == TaskUrgencyChoices.NON_URGENT and flow.reserved_for_urgent:
@@ -719,7 +719,7 @@ def _preempt_for(task: Task, available, skills, load, now, report) -> None:
     skilled = {
         s.user_id
         for s in available
-        if _qualifies(s, skills[s.user_id], task)
+        if _qualifies(skills[s.user_id], task)
         and _has_room(s, load.get(s.user_id, Counter()), task.channel)
     }
     victim = (
