@@ -280,7 +280,8 @@ def do_change_case_status(case: Case, new: str, *, actor, reason: str = "") -> C
             CaseStatusChange.objects.create(
                 case=fresh, old=old, new=new, reason=reason.strip()[:300], changed_by=actor
             )
-            audit.record(actor, Audit.UPDATE, fresh, changes={"status": [old, new]}, reason=reason)
+            # the reason is free text (it may name someone): kept encrypted, not in the audit
+            audit.record(actor, Audit.UPDATE, fresh, changes={"status": [old, new]})
     if not allowed:
         if new not in config.labels:
             raise _refuse(actor, case, {"status": f"{new!r} is not a case status"})

@@ -181,7 +181,7 @@ class CaseStatusChange(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     old = models.CharField(max_length=32, blank=True)
     new = models.CharField(max_length=32)
-    reason = models.CharField(max_length=300, blank=True)
+    reason = EncryptedTextField(help_text="Free text staff type: encrypted like a note")
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -163,17 +163,20 @@ def case_timeline(user, case) -> list[TimelineEntry]:
                 reverse("console:contact_detail", args=[contact.pk]),
             )
         )  # fmt: skip
-    for change in case.status_changes.select_related("changed_by"):
+    changes = list(case.status_changes.select_related("changed_by"))
+    for change in changes:
+        why = reveal(change.reason) or ""
         text = (
             f"Status: {config.label(change.new)}"
             + (f" (was {config.label(change.old)})" if change.old else "")
             + f", by {change.changed_by.username}"
-            + (f": {change.reason}" if change.reason else "")
+            + (f": {why}" if why else "")
         )
         entries.append(TimelineEntry(change.changed_at, "status", text))
     notes = list(case.notes.select_related("author"))
-    if notes:
-        audit.record_many(user, Audit.READ_PII, notes, reason="case timeline")
+    read = notes + [change for change in changes if change.reason]
+    if read:
+        audit.record_many(user, Audit.READ_PII, read, reason="case timeline")
     for note in notes:
         entries.append(
             TimelineEntry(note.created_at, "note", f"{note.author.username}: {reveal(note.body)}")
