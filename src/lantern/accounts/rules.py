@@ -47,6 +47,10 @@ ACTIONS: dict[str, str | None] = {
     "view_case": None,
     "edit_case": None,
     "merge_cases": None,
+    "draft_report": None,
+    "review_report": None,
+    "approve_report": None,
+    "deliver_report": None,
     "view_protocols": None,
     "manage_protocols": None,
 }

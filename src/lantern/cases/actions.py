@@ -160,27 +160,28 @@ class CaseError(InvalidInput):
     """A change to a case that cannot be made as asked; ``errors`` says why."""
 
 
-def _require(actor, action: str) -> None:
+def require(actor, action: str) -> None:
     if not rules.allows(actor, action):
         raise PermissionDenied(f"the permission rules do not allow {action}")
 
 
-def _refuse(actor, case, errors: dict) -> CaseError:
-    """Audit a refused change (in its own transaction: the change itself changed nothing)."""
+def refuse(actor, obj, errors: dict, *, object_type="cases.case", error=CaseError):
+    """Audit a refused change (in its own transaction: the change itself changed nothing) and
+    return the error to raise. ``obj`` may be None when the refused change would have made it."""
     audit.record(
         actor,
         Audit.REFUSED,
-        object_type="cases.case",
-        object_id=str(case.pk) if case is not None else "",
+        object_type=object_type,
+        object_id=str(obj.pk) if obj is not None else "",
         changes={"errors": errors},
     )
-    return CaseError(errors)
+    return error(errors)
 
 
 def do_open_case(contact: Contact, *, actor, data: dict | None = None) -> Case:
     """A new case from a contact: status as the statuses file starts it, the contact linked, the
     place taken from the contact."""
-    _require(actor, "create_case")
+    require(actor, "create_case")
     if not rules.allows_object(actor, "view_contact", contact):
         raise PermissionDenied("the permission rules do not let you open this contact")
     case = Case(
@@ -193,7 +194,7 @@ def do_open_case(contact: Contact, *, actor, data: dict | None = None) -> Case:
     )
     errors = _apply_facts(case, data or {})
     if errors:
-        raise _refuse(actor, None, errors)
+        raise refuse(actor, None, errors)
     with transaction.atomic():
         case.save(force_insert=True)
         CaseContact.objects.create(case=case, contact=contact, linked_by=actor)
@@ -242,12 +243,12 @@ def _apply_facts(case: Case, data: dict) -> dict:
 def do_update_case(case: Case, data: dict, *, actor) -> Case:
     """Change a case's facts (type, venue, methods of control, place, summary, assignment,
     follow-up date). All or nothing; the summary's text is not written to the audit trail."""
-    _require(actor, "edit_case")
+    require(actor, "edit_case")
     fresh = Case.objects.get(pk=case.pk)
     before = {name: getattr(fresh, name) for name in AUDITED_FACTS}
     errors = _apply_facts(fresh, data)
     if errors:
-        raise _refuse(actor, case, errors)
+        raise refuse(actor, case, errors)
     with transaction.atomic():
         fresh.save()
         audit.record(actor, Audit.UPDATE, fresh, changes=_fact_changes(fresh, before, data))
@@ -268,7 +269,7 @@ def _fact_changes(case: Case, before: dict, data: dict) -> dict:
 
 def do_change_case_status(case: Case, new: str, *, actor, reason: str = "") -> Case:
     """Move a case to ``new`` if the statuses file allows the move from where it is."""
-    _require(actor, "edit_case")
+    require(actor, "edit_case")
     config = statuses.current()
     with transaction.atomic():
         fresh = Case.objects.select_for_update().get(pk=case.pk)
@@ -284,17 +285,20 @@ def do_change_case_status(case: Case, new: str, *, actor, reason: str = "") -> C
             audit.record(actor, Audit.UPDATE, fresh, changes={"status": [old, new]})
     if not allowed:
         if new not in config.labels:
-            raise _refuse(actor, case, {"status": f"{new!r} is not a case status"})
-        raise _refuse(
-            actor, case, {"status": f"a case cannot move from {config.label(old)} to "
-                                    f"{config.label(new)}"}  # fmt: skip
+            raise refuse(actor, case, {"status": f"{new!r} is not a case status"})
+        raise refuse(
+            actor,
+            case,
+            {
+                "status": f"a case cannot move from {config.label(old)} to {config.label(new)}"
+            },  # fmt: skip
         )
     return fresh
 
 
 def do_link_contact(case: Case, contact: Contact, *, actor) -> bool:
     """Add a contact to a case; False if it was already there."""
-    _require(actor, "edit_case")
+    require(actor, "edit_case")
     if not rules.allows_object(actor, "view_contact", contact):
         raise PermissionDenied("the permission rules do not let you open this contact")
     try:
@@ -308,7 +312,7 @@ def do_link_contact(case: Case, contact: Contact, *, actor) -> bool:
 
 def do_unlink_contact(case: Case, contact: Contact, *, actor) -> None:
     """Take a contact out of a case; a case keeps at least one contact."""
-    _require(actor, "edit_case")
+    require(actor, "edit_case")
     with transaction.atomic():
         links = CaseContact.objects.select_for_update().filter(case=case)
         if not links.filter(contact=contact).exists():
@@ -320,16 +324,16 @@ def do_unlink_contact(case: Case, contact: Contact, *, actor) -> None:
             links.filter(contact=contact).delete()
             audit.record(actor, Audit.UPDATE, case, changes={"unlinked": str(contact.pk)})
     if refused:
-        raise _refuse(actor, case, refused)
+        raise refuse(actor, case, refused)
 
 
 def do_set_parties(case: Case, parties: list[dict], *, actor) -> list[CaseParty]:
     """Replace the case's potential victims and suspected traffickers (counted attributes)."""
-    _require(actor, "edit_case")
+    require(actor, "edit_case")
     errors: dict = {}
     rows = _parties(case, parties, errors)
     if errors:
-        raise _refuse(actor, case, errors)
+        raise refuse(actor, case, errors)
     with transaction.atomic():
         _replace_parties(case, rows)
         audit.record(actor, Audit.UPDATE, case, changes={"parties": _describe(rows)})
@@ -338,13 +342,13 @@ def do_set_parties(case: Case, parties: list[dict], *, actor) -> list[CaseParty]
 
 def do_edit_case(case: Case, facts: dict, parties: list[dict], *, actor) -> Case:
     """The case form: its facts and its people, saved together or not at all."""
-    _require(actor, "edit_case")
+    require(actor, "edit_case")
     fresh = Case.objects.get(pk=case.pk)
     before = {name: getattr(fresh, name) for name in AUDITED_FACTS}
     errors = _apply_facts(fresh, facts)
     rows = _parties(fresh, parties, errors)
     if errors:
-        raise _refuse(actor, case, errors)
+        raise refuse(actor, case, errors)
     with transaction.atomic():
         fresh.save()
         _replace_parties(fresh, rows)
@@ -401,12 +405,12 @@ def _parties(case: Case, parties: list[dict], errors: dict) -> list[CaseParty]:
 
 
 def do_add_case_note(case: Case, body: str, *, actor) -> CaseNote:
-    _require(actor, "edit_case")
+    require(actor, "edit_case")
     body = (body or "").strip()
     if not body:
-        raise _refuse(actor, case, {"body": "write the note first"})
+        raise refuse(actor, case, {"body": "write the note first"})
     if len(body) > 20_000:
-        raise _refuse(actor, case, {"body": "is too long (at most 20,000 characters)"})
+        raise refuse(actor, case, {"body": "is too long (at most 20,000 characters)"})
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, body=body, author=actor)
         audit.record(actor, Audit.CREATE, note, changes={"case": str(case.pk)})
@@ -416,11 +420,11 @@ def do_add_case_note(case: Case, body: str, *, actor) -> CaseNote:
 def do_merge_cases(keep: Case, duplicate: Case, *, actor) -> Case:
     """The same situation recorded twice: ``duplicate``'s contacts, notes and people join
     ``keep``, and ``duplicate`` points at it (kept, so links to it still lead somewhere)."""
-    _require(actor, "merge_cases")
+    require(actor, "merge_cases")
     if keep.pk == duplicate.pk:
-        raise _refuse(actor, keep, {"duplicate": "a case cannot be merged into itself"})
+        raise refuse(actor, keep, {"duplicate": "a case cannot be merged into itself"})
     if duplicate.merged_into_id or keep.merged_into_id:
-        raise _refuse(actor, duplicate, {"duplicate": "one of the cases is already merged"})
+        raise refuse(actor, duplicate, {"duplicate": "one of the cases is already merged"})
     with transaction.atomic():
         have = set(CaseContact.objects.filter(case=keep).values_list("contact", flat=True))
         CaseContact.objects.filter(case=duplicate).exclude(contact__in=have).update(case=keep)

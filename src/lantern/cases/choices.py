@@ -81,3 +81,69 @@ class CaseCitizenshipChoices(models.TextChoices):
     US_CITIZEN = "us_citizen", _("U.S. citizen")
     FOREIGN_NATIONAL = "foreign_national", _("Foreign national")
     UNKNOWN = "unknown", _("Not known")
+
+
+# --- tip reports --------------------------------------------------------------------------------
+
+
+class TipReportStatusChoices(models.TextChoices):
+    """Where a tip report is on its way out (DESIGN.md: drafted, reviewed, approved, delivered)."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("Waiting for a case analyst's review")
+    AWAITING_APPROVAL = "awaiting_approval", _("Reviewed; waiting for a supervisor's approval")
+    APPROVED = "approved", _("Approved; not delivered yet")
+    DELIVERED = "delivered", _("Delivered")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by the agency")
+    CLOSED = "closed", _("Closed with an outcome")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class TipReportUrgencyChoices(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediate: someone is in danger now")
+    URGENT = "urgent", _("Urgent: act within a day")
+    ROUTINE = "routine", _("Routine")
+
+
+class TipReportConsentBasisChoices(models.TextChoices):
+    """Why the hotline may pass this on: the caller said yes, or a listed override applies."""
+
+    CONSENT = "consent", _("The caller consented")
+    OVERRIDE = "override", _("An override applies (needs a supervisor)")
+
+
+class TipReportConsentScopeChoices(models.TextChoices):
+    """What the caller agreed may be shared."""
+
+    FACTS_ONLY = "facts_only", _("The facts only, nothing that identifies the caller")
+    FACTS_AND_IDENTITY = "facts_and_identity", _("The facts and the personal details below")
+
+
+class TipReportEventKindChoices(models.TextChoices):
+    """One step of a report's history, shown on its page and on the case's timeline."""
+
+    DRAFTED = "drafted", _("Drafted")
+    EDITED = "edited", _("Edited")
+    SUBMITTED = "submitted", _("Sent for review")
+    REVIEWED = "reviewed", _("Reviewed and passed on for approval")
+    SENT_BACK = "sent_back", _("Sent back with comments")
+    APPROVED = "approved", _("Approved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    LINK_ISSUED = "link_issued", _("Secure link issued")
+    LINK_REVOKED = "link_revoked", _("Secure link revoked")
+    PDF_PREPARED = "pdf_prepared", _("PDF prepared for delivery")
+    PHONED = "phoned", _("Agency notified by phone")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by the agency")
+    OUTCOME = "outcome", _("Outcome recorded")
+
+
+class AgencyLinkAccessOutcomeChoices(models.TextChoices):
+    """What happened when someone used an agency link (every use is logged)."""
+
+    OPENED = "opened", _("Opened by its recipient")
+    VIEWED = "viewed", _("Viewed again by its recipient")
+    PDF = "pdf", _("PDF downloaded")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    EXPIRED = "expired", _("Refused: expired")
+    REVOKED = "revoked", _("Refused: revoked")
+    REUSED = "reused", _("Refused: already opened on another device")

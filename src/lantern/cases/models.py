@@ -3,12 +3,18 @@ from django.db import models
 from django.utils import timezone
 
 from lantern.cases.choices import (
+    AgencyLinkAccessOutcomeChoices,
     CaseAgeBandChoices,
     CaseCitizenshipChoices,
     CaseGenderChoices,
     CasePartyRoleChoices,
     CaseTraffickingTypeChoices,
     ReferralStatusChoices,
+    TipReportConsentBasisChoices,
+    TipReportConsentScopeChoices,
+    TipReportEventKindChoices,
+    TipReportStatusChoices,
+    TipReportUrgencyChoices,
 )
 from lantern.contacts.choices import VenueChoices
 from lantern.core.geo import USStateChoices
@@ -192,3 +198,176 @@ class CaseStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.old or '-'} -> {self.new}"
+
+
+class TipReport(models.Model):
+    """What leaves the hotline for one agency about one case.
+
+    The author drafts it; a case analyst reviews it; a supervisor approves it. Approval freezes
+    ``approved_content`` (JSON, encrypted) and its SHA-256 ``approved_digest``: the PDF and the
+    agency's link show that snapshot and nothing else, so the agency sees exactly what was
+    approved. Personal details go into the snapshot only when the consent basis allows them
+    (``cases.reports.content``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField(
+        max_length=24,
+        choices=TipReportStatusChoices.choices,
+        default=TipReportStatusChoices.DRAFT,
+        db_index=True,
+    )
+    agency = models.ForeignKey(
+        "directory.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The agency's entry in the directory (usually a step of the case's protocol)",
+    )  # fmt: skip
+    agency_name = models.CharField(
+        max_length=200, blank=True, help_text="For an agency that is not in the directory"
+    )
+    protocol = models.ForeignKey(
+        "protocols.Protocol", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    urgency = models.CharField(
+        max_length=16,
+        choices=TipReportUrgencyChoices.choices,
+        default=TipReportUrgencyChoices.ROUTINE,
+    )
+    facts = EncryptedTextField(help_text="What happened, where and when, as the agency reads it")
+    location_detail = EncryptedTextField(help_text="Address or description of the venue")
+    indicators = models.JSONField(default=list, blank=True, help_text="Methods of control")
+    personal_details = EncryptedTextField(
+        help_text="Names and ways to reach people: shared only when the consent basis allows"
+    )
+    consent_basis = models.CharField(
+        max_length=16, choices=TipReportConsentBasisChoices.choices, blank=True
+    )
+    consent_given_by = EncryptedTextField(help_text="Who consented, e.g. 'the caller'")
+    consent_given_at = models.DateTimeField(null=True, blank=True)
+    consent_scope = models.CharField(
+        max_length=24, choices=TipReportConsentScopeChoices.choices, blank=True
+    )
+    override_reason = models.CharField(
+        max_length=32, blank=True, help_text="A code from cases/data/reports.yaml"
+    )
+    override_state = models.CharField(max_length=2, blank=True)
+    override_explanation = EncryptedTextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_content = EncryptedTextField(help_text="The frozen JSON the agency sees")
+    approved_digest = models.CharField(max_length=64, blank=True)
+    outcome = EncryptedTextField()
+    follow_up_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="tipreport_status_idx")]
+
+    def __str__(self):
+        return f"Report {self.short_id}"
+
+    @property
+    def short_id(self) -> str:
+        return self.id.hex[-8:].upper()
+
+    @property
+    def recipient(self) -> str:
+        if self.agency_id:
+            return self.agency.name
+        return self.agency_name
+
+
+class TipReportEvent(models.Model):
+    """One step of a report: who did what, when, with their comment (encrypted)."""
+
+    report = models.ForeignKey(TipReport, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=TipReportEventKindChoices.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    actor_label = models.CharField(max_length=150, help_text="A user, or 'agency link'")
+    comment = EncryptedTextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.kind} on {self.report_id}"
+
+
+class AgencyLink(models.Model):
+    """A secure, expiring link to one approved report for one recipient.
+
+    Only the SHA-256 of the link's token is stored, so a database copy cannot open it. The
+    first browser that opens it claims it (a secret cookie, stored hashed); any other browser
+    is refused, as is any use after ``expires_at`` or after it is revoked. Every use is logged
+    in ``AgencyLinkAccess`` and audited.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    report = models.ForeignKey(TipReport, on_delete=models.PROTECT, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    recipient_name = models.CharField(max_length=200)
+    recipient_contact = EncryptedTextField(help_text="Where the link was sent (email, phone)")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    claim_hash = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"link to {self.report_id} for {self.recipient_name}"
+
+
+class AgencyLinkAccess(models.Model):
+    """One use of an agency link, refused or not. No address or browser is stored."""
+
+    link = models.ForeignKey(AgencyLink, on_delete=models.CASCADE, related_name="accesses")
+    outcome = models.CharField(max_length=16, choices=AgencyLinkAccessOutcomeChoices.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.outcome} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PhoneNotification(models.Model):
+    """An agency told by phone (Aselo's external notification): who at which agency, their
+    badge or staff id, and when."""
+
+    report = models.ForeignKey(TipReport, on_delete=models.PROTECT, related_name="phone_calls")
+    agency_name = models.CharField(max_length=200)
+    person = models.CharField(max_length=200, help_text="The officer or staff member spoken to")
+    badge_or_id = models.CharField(max_length=64, blank=True)
+    called_at = models.DateTimeField()
+    note = EncryptedTextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["called_at", "id"]
+
+    def __str__(self):
+        return f"{self.agency_name} ({self.person}) at {self.called_at:%Y-%m-%d %H:%M}"

@@ -3,13 +3,12 @@ by ``LANTERN_CASE_STATUSES_FILE``), checked when first read."""
 
 from __future__ import annotations
 
-import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from django.core.exceptions import ImproperlyConfigured
+
+from lantern.core import datafiles
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "statuses.yaml"
 
@@ -61,14 +60,5 @@ def parse(document, source: str = "case statuses") -> Statuses:
     return Statuses(labels=labels, moves=moves)
 
 
-@functools.cache
-def _load(path: str) -> Statuses:
-    try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ImproperlyConfigured(f"{path}: {exc}") from exc
-    return parse(document, path)
-
-
 def current() -> Statuses:
-    return _load(os.environ.get("LANTERN_CASE_STATUSES_FILE") or str(DEFAULT_FILE))
+    return datafiles.load("LANTERN_CASE_STATUSES_FILE", DEFAULT_FILE, parse)
