@@ -139,7 +139,7 @@ def case_summary(user, case) -> str:
 @dataclass
 class TimelineEntry:
     at: object
-    kind: str  # contact, note, status, referral
+    kind: str  # contact, note, status, referral, report
     text: str
     link: str = ""
 
@@ -187,6 +187,17 @@ def case_timeline(user, case) -> list[TimelineEntry]:
             TimelineEntry(
                 referral.given_at, "referral",
                 f"Referral to {referral.service.name}: {referral.get_status_display().lower()}",
+            )
+        )  # fmt: skip
+    from lantern.cases.models import TipReportEvent
+
+    events = TipReportEvent.objects.filter(report__case=case).select_related("report")
+    for event in events:
+        entries.append(
+            TimelineEntry(
+                event.at, "report",
+                f"{event.report}: {event.get_kind_display().lower()}, by {event.actor_label}",
+                reverse("console:report_detail", args=[event.report_id]),
             )
         )  # fmt: skip
     return sorted(entries, key=lambda e: e.at)

@@ -15,6 +15,7 @@ from lantern.cases import actions, queries, statuses
 from lantern.cases.actions import CaseError
 from lantern.cases.choices import CaseTraffickingTypeChoices
 from lantern.cases.models import Case
+from lantern.cases.reports import queries as report_queries
 from lantern.console.forms import CaseForm
 from lantern.console.views import _access, _require
 from lantern.contacts.choices import VenueChoices
@@ -74,6 +75,7 @@ def case_detail(request, case_id):
             "parties": case.parties.all(),
             "timeline": queries.case_timeline(request.user, case),
             "protocol": protocol_queries.protocol_for_case(case),
+            "reports": report_queries.reports_for_case(request.user, case),
         },
     )
 

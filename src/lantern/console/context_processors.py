@@ -22,6 +22,7 @@ def console(request):
                 "view_case",
                 "create_case",
                 "manage_routing",
+                "draft_report",
             )
         }
     }

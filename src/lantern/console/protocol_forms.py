@@ -81,10 +81,7 @@ class ProtocolForm(DomainErrors, forms.Form):
         return initial
 
     def step_rows(self):
-        return [
-            [self[f"step{n}_{part}"] for part in STEP_PARTS]
-            for n in range(1, STEPS + 1)
-        ]
+        return [[self[f"step{n}_{part}"] for part in STEP_PARTS] for n in range(1, STEPS + 1)]
 
     def to_data(self) -> tuple[dict, list[dict]]:
         data = dict(self.cleaned_data)

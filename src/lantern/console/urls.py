@@ -4,6 +4,7 @@ from django.urls import path
 from lantern.console import case_views as cv
 from lantern.console import directory_views as dv
 from lantern.console import protocol_views as pv
+from lantern.console import report_views as tv
 from lantern.console import routing_views as rv
 from lantern.console import views
 from lantern.console.forms import LoginForm
@@ -77,6 +78,27 @@ urlpatterns = [
     path("cases/<uuid:case_id>/status/", cv.case_status, name="case_status"),
     path("cases/<uuid:case_id>/notes/", cv.case_note, name="case_note"),
     path("contacts/<uuid:contact_id>/case/", cv.case_from_contact, name="case_from_contact"),
+    path("cases/<uuid:case_id>/reports/new/", tv.report_new, name="report_new"),
+    path("reports/", tv.report_list, name="report_list"),
+    path("reports/<uuid:report_id>/", tv.report_detail, name="report_detail"),
+    path("reports/<uuid:report_id>/edit/", tv.report_edit, name="report_edit"),
+    path("reports/<uuid:report_id>/submit/", tv.report_submit, name="report_submit"),
+    path("reports/<uuid:report_id>/decide/", tv.report_decide, name="report_decide"),
+    path("reports/<uuid:report_id>/withdraw/", tv.report_withdraw, name="report_withdraw"),
+    path("reports/<uuid:report_id>/link/", tv.report_link, name="report_link"),
+    path(
+        "reports/<uuid:report_id>/links/<uuid:link_id>/revoke/",
+        tv.report_link_revoke,
+        name="report_link_revoke",
+    ),
+    path("reports/<uuid:report_id>/pdf/", tv.report_pdf, name="report_pdf"),
+    path("reports/<uuid:report_id>/phone/", tv.report_phone, name="report_phone"),
+    path(
+        "reports/<uuid:report_id>/acknowledged/",
+        tv.report_acknowledged,
+        name="report_acknowledged",
+    ),
+    path("reports/<uuid:report_id>/outcome/", tv.report_outcome, name="report_outcome"),
     path("protocols/", pv.protocol_list, name="protocols"),
     path("protocols/new/", pv.protocol_edit, name="protocol_new"),
     path("protocols/<uuid:protocol_id>/", pv.protocol_detail, name="protocol_detail"),

@@ -97,3 +97,8 @@ def render(content: dict, digest: str) -> bytes:
         w.line("", "Some characters could not be printed in this PDF. The secure link shows "
                    "the full text.")  # fmt: skip
     return bytes(w.pdf.output())
+
+
+def content_disposition(report) -> str:
+    """The download header for a report's PDF (the console's and the agency's)."""
+    return f'attachment; filename="tip-report-{report.short_id}.pdf"'

@@ -6,6 +6,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
@@ -125,3 +127,38 @@ def links_for(report: TipReport) -> list[AgencyLink]:
 def agency_content(link: AgencyLink) -> dict:
     """What the holder of ``link`` is shown (after ``actions.open_agency_link`` let them in)."""
     return content.thaw(link.report)
+
+
+@dataclass
+class Waiting:
+    title: str
+    reports: list
+
+
+def waiting_for(user, limit: int = 50) -> list[Waiting]:
+    """The reports that wait for this user, by the step they can take; empty groups left out."""
+    mine = reports_for_user(user).filter(author=user)
+    others = reports_for_user(user).exclude(author=user)
+    groups = [Waiting("Your drafts and reports sent back to you", mine.filter(status=Status.DRAFT))]
+    if rules.allows(user, "review_report"):
+        groups.append(Waiting("Waiting for your review", others.filter(status=Status.IN_REVIEW)))
+    if rules.allows(user, "approve_report"):
+        groups.append(
+            Waiting("Waiting for your approval", others.filter(status=Status.AWAITING_APPROVAL))
+        )
+    if rules.allows(user, "deliver_report"):
+        groups.append(
+            Waiting("Approved, not delivered yet", reports_for_user(user).filter(
+                status=Status.APPROVED))
+        )  # fmt: skip
+        groups.append(
+            Waiting("Follow-ups with agencies due", reports_for_user(user).filter(
+                status__in=(Status.DELIVERED, Status.ACKNOWLEDGED, Status.CLOSED),
+                follow_up_on__lte=timezone.localdate()))
+        )  # fmt: skip
+    out = []
+    for group in groups:
+        rows = list(group.reports.order_by("created_at")[:limit])
+        if rows:
+            out.append(Waiting(group.title, rows))
+    return out

@@ -1,0 +1,304 @@
+"""Tip report screens: draft from a case (with the case's protocol beside the form), the
+report's page with its review, approval and delivery steps, and the lists of reports waiting
+for someone."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from lantern.cases.choices import TipReportStatusChoices as Status
+from lantern.cases.choices import TipReportUrgencyChoices
+from lantern.cases.models import AgencyLink, TipReport
+from lantern.cases.reports import actions, config, content, pdf, queries
+from lantern.cases.reports.actions import ReportError
+from lantern.console.case_views import _case
+from lantern.console.report_forms import (
+    LinkForm,
+    OutcomeForm,
+    PhoneForm,
+    ReportForm,
+    ReviewForm,
+)
+from lantern.console.views import _require
+from lantern.protocols import queries as protocol_queries
+
+
+def _report(user, report_id) -> TipReport:
+    try:
+        return queries.access_report_for_user(user, report_id)
+    except TipReport.DoesNotExist:
+        raise Http404("No such report") from None
+
+
+def _agencies(protocol) -> list:
+    if protocol is None:
+        return []
+    return [step.service for step in protocol.steps.all() if step.service_id]
+
+
+def _first_draft(case, protocol) -> dict:
+    """A new report starts from the case: its indicators, the protocol's first agency, an
+    urgency from the situation, and the consent a contact recorded."""
+    situation = protocol_queries.situation_for_case(case)
+    agencies = _agencies(protocol)
+    initial = {
+        "indicators": case.control_methods,
+        "urgency": TipReportUrgencyChoices.IMMEDIATE if situation.crisis
+        else TipReportUrgencyChoices.URGENT,
+        "agency": str(agencies[0].pk) if agencies else "other",
+        "protocol": protocol,
+    }  # fmt: skip
+    if situation.consent:
+        contact = next(
+            (link.contact for link in case.links.select_related("contact")
+             if link.contact.consent_to_share), None,
+        )  # fmt: skip
+        if contact is not None:
+            initial.update(consent_basis="consent", consent_given_by="the caller",
+                           consent_given_at=contact.received_at)  # fmt: skip
+    return initial
+
+
+@login_required
+def report_new(request, case_id):
+    _require(request.user, "draft_report")
+    case = _case(request.user, case_id)
+    protocol = protocol_queries.protocol_for_case(case)
+    form = ReportForm(request.POST or None, agencies=_agencies(protocol),
+                      initial=_first_draft(case, protocol))  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = actions.do_draft_report(
+                case, {**form.to_data(), "protocol": protocol}, actor=request.user
+            )
+        except ReportError as exc:
+            form.add_domain_errors(exc.errors)
+        else:
+            messages.success(request, f"{report} saved as a draft.")
+            return redirect("console:report_detail", report_id=report.pk)
+    return render(
+        request, "console/report_form.html",
+        {"form": form, "case": case, "protocol": protocol, "report": None},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+def report_edit(request, report_id):
+    _require(request.user, "draft_report")
+    report = _report(request.user, report_id)
+    if not queries.steps_for(request.user, report).edit:
+        messages.error(request, "Only the author edits a draft; this report is not a draft.")
+        return redirect("console:report_detail", report_id=report.pk)
+    protocol = report.protocol or protocol_queries.protocol_for_case(report.case)
+    agencies = _agencies(protocol)
+    if report.agency_id and report.agency not in agencies:
+        agencies.insert(0, report.agency)
+    text = queries.report_text(request.user, report) or {}
+    form = ReportForm(request.POST or None, agencies=agencies,
+                      initial=ReportForm.initial_from(report, text))  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_edit_report(report, form.to_data(), actor=request.user)
+        except ReportError as exc:
+            form.add_domain_errors(exc.errors)
+        else:
+            messages.success(request, f"{report} saved.")
+            return redirect("console:report_detail", report_id=report.pk)
+    return render(
+        request, "console/report_form.html",
+        {"form": form, "case": report.case, "protocol": protocol, "report": report},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+def _detail(request, report, *, new_link=None, status=200):
+    user = request.user
+    steps = queries.steps_for(user, report)
+    preview = queries.agency_preview(user, report)
+    return render(
+        request,
+        "console/report_detail.html",
+        {
+            "report": report,
+            "case": report.case,
+            "steps": steps,
+            "text": queries.report_text(user, report),
+            "preview": preview,
+            "shares_personal": content.shares_personal_details(report),
+            "missing": actions.missing_for_submission(report) if steps.submit else {},
+            "history": queries.report_history(user, report),
+            "links": queries.links_for(report) if steps.deliver or steps.outcome else [],
+            "calls": report.phone_calls.all(),
+            "new_link": new_link,
+            "link_form": LinkForm(initial={"hours": config.current().link_hours}),
+            "phone_form": PhoneForm(initial={"agency_name": report.recipient}),
+            "outcome_form": OutcomeForm(),
+            "overriding": report.consent_basis == "override",
+        },
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+def report_detail(request, report_id):
+    return _detail(request, _report(request.user, report_id))
+
+
+def _step(request, report, call):
+    """Run one workflow step; its refusal becomes a message on the report's page."""
+    try:
+        call()
+    except ReportError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+    return redirect("console:report_detail", report_id=report.pk)
+
+
+@login_required
+@require_POST
+def report_submit(request, report_id):
+    report = _report(request.user, report_id)
+    return _step(request, report, lambda: actions.do_submit_report(report, actor=request.user))
+
+
+@login_required
+@require_POST
+def report_decide(request, report_id):
+    """The reviewer's or the approver's decision, whichever step the report is at."""
+    report = _report(request.user, report_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose to approve or to send back.")
+        return redirect("console:report_detail", report_id=report.pk)
+    d = form.cleaned_data
+    approve = d["decision"] == "approve"
+    if report.status == Status.AWAITING_APPROVAL:
+
+        def call():
+            return actions.do_approve_report(
+                report, actor=request.user, approve=approve, comment=d["comment"],
+                confirm_override=d["confirm_override"],
+            )  # fmt: skip
+    else:
+
+        def call():
+            return actions.do_review_report(
+                report, actor=request.user, approve=approve, comment=d["comment"]
+            )
+
+    return _step(request, report, call)
+
+
+@login_required
+@require_POST
+def report_withdraw(request, report_id):
+    report = _report(request.user, report_id)
+    reason = request.POST.get("reason", "")
+    return _step(
+        request, report, lambda: actions.do_withdraw_report(report, actor=request.user,
+                                                            reason=reason)
+    )  # fmt: skip
+
+
+@never_cache
+@login_required
+@require_POST
+def report_link(request, report_id):
+    """Issue the agency's link. The page that answers is the only place its address is ever
+    shown (nothing keeps the token), so it is rendered here rather than after a redirect."""
+    report = _report(request.user, report_id)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Name the recipient and how many hours the link lasts.")
+        return redirect("console:report_detail", report_id=report.pk)
+    try:
+        _, token = actions.do_issue_agency_link(report, actor=request.user, **form.cleaned_data)
+    except ReportError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+        return redirect("console:report_detail", report_id=report.pk)
+    url = request.build_absolute_uri(reverse("public:agency_report", args=[token]))
+    report.refresh_from_db()
+    return _detail(request, report, new_link=url)
+
+
+@login_required
+@require_POST
+def report_link_revoke(request, report_id, link_id):
+    report = _report(request.user, report_id)
+    link = AgencyLink.objects.filter(pk=link_id, report=report).first()
+    if link is None:
+        raise Http404("No such link")
+    return _step(request, report, lambda: actions.do_revoke_agency_link(link, actor=request.user))
+
+
+@login_required
+@require_POST
+def report_pdf(request, report_id):
+    report = _report(request.user, report_id)
+    try:
+        document = actions.do_prepare_pdf(report, actor=request.user)
+    except ReportError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+        return redirect("console:report_detail", report_id=report.pk)
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = pdf.content_disposition(report)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def report_phone(request, report_id):
+    report = _report(request.user, report_id)
+    form = PhoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Name the agency and the person you spoke to.")
+        return redirect("console:report_detail", report_id=report.pk)
+    return _step(
+        request, report,
+        lambda: actions.do_record_phone_notification(report, actor=request.user,
+                                                     **form.cleaned_data),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_acknowledged(request, report_id):
+    report = _report(request.user, report_id)
+    note = request.POST.get("note", "")
+    return _step(
+        request, report,
+        lambda: actions.do_record_acknowledgement(report, actor=request.user, note=note),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_outcome(request, report_id):
+    report = _report(request.user, report_id)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say what the agency did or said.")
+        return redirect("console:report_detail", report_id=report.pk)
+    return _step(
+        request, report,
+        lambda: actions.do_record_outcome(report, actor=request.user, **form.cleaned_data),
+    )  # fmt: skip
+
+
+@login_required
+def report_list(request):
+    """Reports waiting for this user: their drafts and sent-back reports, what they review,
+    approve or deliver."""
+    _require(request.user, "view_case")
+    return render(
+        request, "console/report_list.html",
+        {"groups": queries.waiting_for(request.user)},
+    )  # fmt: skip
