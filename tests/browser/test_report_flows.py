@@ -1,0 +1,110 @@
+"""The whole path of a tip report in the browser: contact -> case -> report drafted -> reviewed
+-> approved -> the agency opens its link (and a forwarded copy of the link shows nothing)."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PASSWORD, sign_in
+
+FACTS = "Synthetic: three workers at the Example Orchard say the foreman holds their passports."
+
+
+def as_user(browser, live, username):
+    context = browser.new_context(base_url=live.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, username)
+    return context, page
+
+
+def test_a_report_goes_from_a_contact_to_the_agency(browser, live, page):
+    live.run("createuser", "report-analyst", "--role", "case_analyst", "--password-stdin",
+             stdin=PASSWORD + "\n")  # fmt: skip
+    contact = live.api_post(
+        "/contacts",
+        {"channel": "other", "call_types": ["tip"],  # not a channel other tests count
+         "location": {"state": "WA", "city": "Yakima", "county": "Yakima County",
+                      "postal_code": "98901"}},
+    )  # fmt: skip
+
+    # the advocate opens a case and drafts the report
+    sign_in(page, "advocate")
+    page.goto(f"/console/contacts/{contact['id']}/")
+    page.get_by_role("button", name="Create case from this contact").click()
+    page.wait_for_url(re.compile(r"/console/cases/[0-9a-f-]+/$"))
+    page.get_by_role("link", name="Draft a tip report").click()
+    expect(page.locator("#protocol-panel")).to_be_visible()
+    page.get_by_label("Another agency").check()
+    page.get_by_label("Other agency's name").fill("Synthetic Yakima County Task Force")
+    page.get_by_label("Urgent: act within a day").check()
+    page.get_by_label("What the agency needs to know").fill(FACTS)
+    page.get_by_label("Withholds documents").check()
+    page.get_by_label("The caller consented").check()
+    page.get_by_label("Who consented").fill("the caller, one of the workers")
+    page.get_by_label("When").fill("2026-11-20T10:30")
+    page.get_by_label("What they agreed may be shared").select_option("facts_only")
+    page.get_by_label("Personal details").fill("Synthetic Caller Quillon, +1 509 555 0133")
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_url(re.compile(r"/console/reports/[0-9a-f-]+/$"))
+    report_url = page.url
+    expect(page.locator("#personal-left-out")).to_be_visible()
+    expect(page.locator(".agency-copy")).not_to_contain_text("Quillon")
+    page.get_by_role("button", name="Send for review").click()
+    expect(page.locator("#report-status")).to_have_text("Waiting for a case analyst's review")
+    expect(page.locator("#decision")).to_have_count(0)  # the author cannot decide on it
+
+    # the case analyst reviews it
+    context, analyst = as_user(browser, live, "report-analyst")
+    try:
+        analyst.get_by_role("link", name="Reports").click()
+        analyst.locator("table a", has_text="Report").first.click()
+        expect(analyst.locator(".agency-copy")).to_contain_text("Example Orchard")
+        analyst.get_by_label("Comment").fill("Facts are clear.")
+        analyst.get_by_role("button", name="Pass on for approval").click()
+        expect(analyst.locator("#report-status")).to_contain_text("waiting for a supervisor")
+    finally:
+        context.close()
+
+    # the supervisor approves and issues the agency's link
+    context, supervisor = as_user(browser, live, "supervisor")
+    try:
+        supervisor.goto(report_url)
+        supervisor.get_by_role("button", name="Approve").click()
+        expect(supervisor.locator("#report-status")).to_have_text("Approved; not delivered yet")
+        supervisor.get_by_label("Recipient").fill("Det. Example")
+        supervisor.get_by_label("Where you send it").fill("det.example@example.org")
+        supervisor.get_by_role("button", name="Create the secure link").click()
+        agency_url = supervisor.locator("#agency-link-url").inner_text().strip()
+        expect(supervisor.locator("#report-status")).to_have_text("Delivered")
+    finally:
+        context.close()
+
+    # the agency opens it, reads exactly what was approved, and acknowledges it
+    agency_context = browser.new_context()
+    try:
+        agency = agency_context.new_page()
+        agency.goto(agency_url)
+        agency.get_by_role("button", name="Open the report").click()
+        copy = agency.locator(".agency-copy")
+        expect(copy).to_contain_text("Example Orchard")
+        expect(copy).to_contain_text("Withholds documents")
+        expect(copy).not_to_contain_text("Quillon")
+        agency.get_by_label("Your name and badge or staff id").fill("Det. Example, badge 0000")
+        agency.get_by_role("button", name="Acknowledge").click()
+        expect(agency.locator("#acknowledged")).to_be_visible()
+    finally:
+        agency_context.close()
+
+    # the same link, forwarded to someone else, shows nothing
+    forwarded = browser.new_context()
+    try:
+        other = forwarded.new_page()
+        other.goto(agency_url)
+        expect(other.locator("#refusal")).to_contain_text("another device")
+        expect(other.locator("body")).not_to_contain_text("Example Orchard")
+    finally:
+        forwarded.close()
+
+    page.goto(report_url)
+    expect(page.locator("#report-status")).to_have_text("Acknowledged by the agency")
