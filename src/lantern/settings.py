@@ -152,6 +152,8 @@ AUTHENTICATION_BACKENDS = ["lantern.accounts.backends.LockoutModelBackend"]
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "console:login"
+# days after a referral is given before its follow-up ("did you reach them?") falls due
+LANTERN_REFERRAL_FOLLOW_UP_DAYS = int(os.environ.get("LANTERN_REFERRAL_FOLLOW_UP_DAYS", "3"))
 LANTERN_LOCKOUT_THRESHOLD = int(os.environ.get("LANTERN_LOCKOUT_THRESHOLD", "5"))
 LANTERN_LOCKOUT_MINUTES = int(os.environ.get("LANTERN_LOCKOUT_MINUTES", "15"))
 # The HSDS API (/hsds/) without signing in; confidential locations are never shown either way.

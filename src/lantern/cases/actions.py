@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from lantern.accounts import rules
 from lantern.audit import actions as audit
@@ -14,6 +17,8 @@ from lantern.cases import statuses
 from lantern.cases.choices import (
     ADULT_AGE_BANDS,
     MINOR_AGE_BANDS,
+    REFERRAL_MOVES,
+    REFERRAL_OPEN,
     CaseAgeBandChoices,
     CaseCitizenshipChoices,
     CaseControlMethodChoices,
@@ -29,6 +34,7 @@ from lantern.cases.models import (
     CaseParty,
     CaseStatusChange,
     Referral,
+    ReferralUpdate,
 )
 from lantern.contacts import actions as contact_actions
 from lantern.contacts.choices import VenueChoices
@@ -77,8 +83,10 @@ def do_give_referral(
     try:
         with transaction.atomic():
             referral = Referral.objects.create(
-                contact=contact, service=service, location=location, note=note, given_by=actor
-            )
+                contact=contact, service=service, location=location, note=note, given_by=actor,
+                follow_up_on=timezone.localdate()
+                + timedelta(days=settings.LANTERN_REFERRAL_FOLLOW_UP_DAYS),
+            )  # fmt: skip
             audit.record(
                 actor,
                 Audit.CREATE,
@@ -115,6 +123,43 @@ def do_remove_referral(referral: Referral, *, actor, reason: str = "given by mis
             reason=reason,
         )
         referral.delete()
+
+
+def do_update_referral(
+    referral: Referral, status: str, *, actor, note: str = "", follow_up_on=None
+) -> Referral:
+    """Move a referral round its closed loop (``REFERRAL_MOVES``). While it is still open
+    (given, contacted, unreachable) it keeps a follow-up date: the one given, else the default
+    number of days from today; an outcome (accepted, declined) clears it."""
+    _require_referral_rights(actor, referral.contact)
+    note = (note or "").strip()
+    with transaction.atomic():
+        fresh = Referral.objects.select_for_update().get(pk=referral.pk)
+        old = fresh.status
+        errors = {}
+        if status not in ReferralStatusChoices.values:
+            errors["status"] = f"{status!r} is not a referral status"
+        elif status not in REFERRAL_MOVES.get(old, ()):
+            errors["status"] = (
+                f"a referral cannot go from {ReferralStatusChoices(old).label.lower()} to "
+                f"{ReferralStatusChoices(status).label.lower()}"
+            )
+        elif len(note) > 5_000:
+            errors["note"] = "is too long (at most 5000 characters)"
+        if not errors:
+            fresh.status = status
+            if status in REFERRAL_OPEN:
+                fresh.follow_up_on = follow_up_on or timezone.localdate() + timedelta(
+                    days=settings.LANTERN_REFERRAL_FOLLOW_UP_DAYS
+                )
+            else:
+                fresh.follow_up_on = None
+            fresh.save(update_fields=["status", "follow_up_on", "updated_at"])
+            ReferralUpdate.objects.create(referral=fresh, old=old, new=status, note=note, by=actor)
+            audit.record(actor, Audit.UPDATE, fresh, changes={"status": [old, status]})
+    if errors:
+        raise refuse(actor, referral, errors, object_type="cases.referral", error=InvalidInput)
+    return fresh
 
 
 def do_create_contact_with_referrals(data: dict, service_ids, *, actor) -> Contact:

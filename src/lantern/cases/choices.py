@@ -12,6 +12,18 @@ class ReferralStatusChoices(models.TextChoices):
     UNREACHABLE = "unreachable", _("Unreachable")
 
 
+# The closed loop: where a referral may go from each status. Accepted and declined are outcomes;
+# an outcome can still be corrected (the caller was accepted after all).
+REFERRAL_MOVES = {
+    "given": {"contacted", "accepted", "declined", "unreachable"},
+    "contacted": {"accepted", "declined", "unreachable"},
+    "unreachable": {"contacted", "accepted", "declined"},
+    "accepted": {"declined"},
+    "declined": {"accepted"},
+}
+REFERRAL_OPEN = ("given", "contacted", "unreachable")
+
+
 class CaseTraffickingTypeChoices(models.TextChoices):
     """Type of trafficking (DESIGN.md; CTDC's isSexualExploit / isForcedLabour)."""
 

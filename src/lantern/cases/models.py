@@ -47,10 +47,17 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_given"
     )
     given_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    follow_up_on = models.DateField(
+        null=True, blank=True, help_text="When to check whether the caller reached the service"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["given_at"]
+        indexes = [
+            models.Index(fields=["given_by", "follow_up_on"], name="referral_followup_idx"),
+            models.Index(fields=["service", "status"], name="referral_service_status_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["contact", "service"], name="cases_referral_once_per_contact"
@@ -59,6 +66,23 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"referral to {self.service_id} on {self.contact_id}"
+
+
+class ReferralUpdate(models.Model):
+    """One step of a referral's closed loop: the caller reached the service, was accepted, ..."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="updates")
+    old = models.CharField(max_length=16, choices=ReferralStatusChoices.choices)
+    new = models.CharField(max_length=16, choices=ReferralStatusChoices.choices)
+    note = EncryptedTextField(help_text="What the caller or the service said")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.old} -> {self.new}"
 
 
 class Case(models.Model):

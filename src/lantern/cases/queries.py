@@ -201,3 +201,90 @@ def case_timeline(user, case) -> list[TimelineEntry]:
             )
         )  # fmt: skip
     return sorted(entries, key=lambda e: e.at)
+
+
+# --- closed-loop referrals and follow-ups ------------------------------------------------------
+
+
+def referrals_for_case(user, case) -> list:
+    """The referrals given on the case's contacts, oldest first, with their updates."""
+    if not rules.allows(user, "view_case"):
+        return []
+    contact_ids = case.links.values_list("contact_id", flat=True)
+    return list(
+        Referral.objects.filter(contact__in=contact_ids)
+        .select_related("service__organization", "given_by")
+        .prefetch_related("updates__by")
+        .order_by("given_at", "pk")
+    )
+
+
+@dataclass
+class Acceptance:
+    """How a service answers the hotline's referrals (counts, and the share accepted of those
+    whose outcome is known)."""
+
+    given: int
+    accepted: int
+    declined: int
+    unreachable: int
+    open: int
+
+    @property
+    def rate(self) -> float | None:
+        known = self.accepted + self.declined
+        return self.accepted / known if known else None
+
+
+def acceptance_for_service(service) -> Acceptance:
+    """One grouped count over the service's referrals (an index on service and status)."""
+    from django.db.models import Count
+
+    counts = dict(
+        Referral.objects.filter(service=service)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    S = ReferralStatusChoices
+    return Acceptance(
+        given=sum(counts.values()),
+        accepted=counts.get(S.ACCEPTED, 0),
+        declined=counts.get(S.DECLINED, 0),
+        unreachable=counts.get(S.UNREACHABLE, 0),
+        open=counts.get(S.GIVEN, 0) + counts.get(S.CONTACTED, 0),
+    )
+
+
+@dataclass
+class FollowUps:
+    """What is due today for one person: the home screen's reminders."""
+
+    referrals: list
+    cases: list
+    reports: list
+
+    def __bool__(self) -> bool:
+        return bool(self.referrals or self.cases or self.reports)
+
+
+def follow_ups_due(user, limit: int = 20) -> FollowUps:
+    """Referrals this user gave that are still open and due, cases assigned to them with a
+    follow-up date today or earlier, and reports waiting for their step."""
+    from django.utils import timezone
+
+    from lantern.cases.choices import REFERRAL_OPEN
+    from lantern.cases.reports import queries as report_queries
+
+    today = timezone.localdate()
+    referrals = (
+        Referral.objects.filter(given_by=user, status__in=REFERRAL_OPEN, follow_up_on__lte=today)
+        .select_related("service", "contact")
+        .order_by("follow_up_on", "given_at")[:limit]
+    )
+    cases = cases_for_user(user).filter(assigned_to=user, follow_up_on__lte=today)
+    return FollowUps(
+        referrals=list(referrals),
+        cases=list(cases.order_by("follow_up_on")[:limit]),
+        reports=report_queries.waiting_for(user, limit=limit),
+    )

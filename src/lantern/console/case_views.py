@@ -76,6 +76,7 @@ def case_detail(request, case_id):
             "timeline": queries.case_timeline(request.user, case),
             "protocol": protocol_queries.protocol_for_case(case),
             "reports": report_queries.reports_for_case(request.user, case),
+            "referrals": queries.referrals_for_case(request.user, case),
         },
     )
 

@@ -1,4 +1,5 @@
 from lantern.accounts import rules
+from lantern.cases.choices import ReferralStatusChoices
 
 
 def console(request):
@@ -6,6 +7,7 @@ def console(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
+        "referral_statuses": ReferralStatusChoices.choices,
         "can": {
             action: rules.allows(user, action)
             for action in (
@@ -24,5 +26,5 @@ def console(request):
                 "manage_routing",
                 "draft_report",
             )
-        }
+        },
     }

@@ -132,7 +132,11 @@ def service_detail(request, service_id):
         detail = queries.service_detail(request.user, service_id)
     except Service.DoesNotExist:
         raise Http404("No such service") from None
-    ctx = {"d": detail, "service": detail.service}
+    ctx = {
+        "d": detail,
+        "service": detail.service,
+        "acceptance": case_queries.acceptance_for_service(detail.service),
+    }
     contact_id = request.GET.get("contact")
     if contact_id and detail.can_refer:
         contact = _contact(request.user, contact_id)
@@ -346,4 +350,27 @@ def referral_remove(request, contact_id, referral_id):
         return _referrals_response(request, contact, error=" ".join(exc.errors.values()))
     if not _is_htmx(request):
         messages.success(request, f"Referral to {referral.service.name} removed.")
+    return _referrals_response(request, contact)
+
+
+@login_required
+@require_POST
+def referral_update(request, contact_id, referral_id):
+    """The closed loop: record that the caller reached the service, was accepted, declined,
+    or could not get through. Answers on the page it came from (the contact's or the case's)."""
+    _require(request.user, "give_referral")
+    contact = _contact(request.user, contact_id)
+    try:
+        referral = case_queries.access_referral_for_user(request.user, contact, referral_id)
+    except Referral.DoesNotExist:
+        raise Http404("No such referral") from None
+    try:
+        case_actions.do_update_referral(
+            referral, request.POST.get("status", ""), actor=request.user,
+            note=request.POST.get("note", ""),
+        )  # fmt: skip
+    except InvalidInput as exc:
+        return _referrals_response(request, contact, error=" ".join(exc.errors.values()))
+    if not _is_htmx(request):
+        messages.success(request, f"Referral to {referral.service.name} updated.")
     return _referrals_response(request, contact)

@@ -41,6 +41,11 @@ urlpatterns = [
         dv.referral_remove,
         name="referral_remove",
     ),
+    path(
+        "contacts/<uuid:contact_id>/referrals/<uuid:referral_id>/status/",
+        dv.referral_update,
+        name="referral_update",
+    ),
     path("directory/", dv.directory, name="directory"),
     path("directory/search/", dv.directory_search, name="directory_search"),
     path("directory/due/", dv.due_list, name="directory_due"),

@@ -57,6 +57,7 @@ def home(request):
     if rules.allows(request.user, "view_contact"):
         ctx["today"] = queries.contact_counts_today(request.user)
         ctx["recent"] = queries.contacts_for_user(request.user).filter(handled_by=request.user)[:8]
+    ctx["due"] = case_queries.follow_ups_due(request.user)
     return render(request, "console/home.html", ctx)
 
 
