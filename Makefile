@@ -38,6 +38,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/intake.py --messages 2000
 	$(BIN)/python bench/intake.py --messages 2000 --kill
 	$(BIN)/python bench/routing.py
+	$(BIN)/python bench/cases.py
 
 clean:
 	rm -rf $(VENV) var/test-*

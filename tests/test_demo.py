@@ -1,31 +1,31 @@
-"""Demo data: the seeding must work whatever the random draw."""
+"""``lantern seed_demo``: every role, contacts, and cases with referrals and tip reports at every
+stage, all made through the actions and all obviously synthetic."""
 
-import random
+from __future__ import annotations
 
-from django.utils import timezone
+from io import StringIO
 
-from lantern.contacts.models import Contact
-from lantern.demo.seeding import seed_contacts
+from django.core.management import call_command
 
-
-class _RecentLongCalls(random.Random):
-    """Draws the most recent receive time and the longest call every time."""
-
-    def randint(self, a, b):
-        return a if b > 1000 else b
+from lantern.audit.models import AuditEvent
+from lantern.cases.models import Case, Referral, TipReport
+from lantern.privacy.fields import reveal
 
 
-def test_contacts_received_minutes_ago_do_not_end_in_the_future(personas):
-    seed_contacts(3, _RecentLongCalls(1), handlers=["advocate"])
-    assert Contact.objects.count() == 3
-    assert not Contact.objects.filter(ended_at__gt=timezone.now()).exists()
-
-
-def test_the_demo_leaves_contacts_waiting_in_the_inbox(db):
-    from lantern.demo.seeding import seed_waiting
-
-    assert seed_waiting() == 4
-    waiting = Contact.objects.filter(status="open")
-    assert sorted(waiting.values_list("channel", flat=True)) == ["chat", "sms", "sms", "webform"]
-    assert waiting.get(channel="chat").urgent
-    assert waiting.filter(channel="sms", language_hint="es").exists()
+def test_seed_demo_fills_every_part_with_synthetic_data(db):
+    out = StringIO()
+    call_command("seed_demo", "--contacts", "250", "--directory", "40", "--seed", "3", stdout=out)
+    assert "Demo sign-ins" in out.getvalue()
+    assert Case.objects.count() >= 10
+    statuses = set(TipReport.objects.values_list("status", flat=True))
+    assert {"draft", "in_review", "awaiting_approval", "approved", "delivered",
+            "acknowledged"} <= statuses  # fmt: skip
+    assert Referral.objects.exclude(status="given").exists()
+    for case in Case.objects.all():
+        assert reveal(case.summary).startswith("Synthetic")
+    assert AuditEvent.objects.filter(object_type="cases.tipreport").exists()
+    # a second run on a database that has users adds nothing
+    before = Case.objects.count()
+    again = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=again)
+    assert "not added" in again.getvalue() and Case.objects.count() == before

@@ -15,6 +15,7 @@ from lantern.contacts.actions import do_create_contact
 from lantern.contacts.choices import NON_DATA_CALL_TYPES, ContactCallTypeChoices
 from lantern.contacts.definitions import active_form
 from lantern.core.geo import USStateChoices
+from lantern.demo.case_seeding import seed_cases
 from lantern.demo.directory_seeding import seed_directory
 
 DEMO_USERS = [
@@ -230,4 +231,6 @@ def seed_all(
     progress(f"Left {waiting} synthetic contacts waiting in the inbox (texts, a chat, a web tip).")
     if directory > 0:
         seed_directory(directory, random_seed=random_seed, progress=progress)
+    made = seed_cases(rng)
+    progress(f"Opened {made} synthetic cases, with referrals and tip reports at every stage.")
     return {"users": users}
