@@ -81,3 +81,32 @@ def test_editing_a_case_saves_facts_and_people_together(login, personas, make_co
     edit = client.get(f"/console/cases/{case.pk}/edit/").content.decode()
     assert "crew leader keeps the passports" in edit
     assert AuditEvent.objects.filter(action="read_pii", object_type="cases.case").exists()
+
+
+def test_staff_add_and_take_out_contacts_and_merge_duplicates(personas, make_contact, login):
+    from lantern.cases.models import Case, CaseContact
+
+    first, second = make_contact(), make_contact()
+    keep = actions.do_open_case(first, actor=personas["advocate"])
+    duplicate = actions.do_open_case(second, actor=personas["advocate"])
+    client = login("analyst")
+    base = f"/console/cases/{keep.pk}"
+    page = client.post(f"{base}/contacts/", {"contact": "not an id"}, follow=True)
+    assert "No contact you can open" in page.content.decode()
+    client.post(f"{base}/contacts/", {"contact": f"http://x/console/contacts/{second.pk}/"})
+    assert CaseContact.objects.filter(case=keep).count() == 2
+    client.post(f"{base}/contacts/{second.pk}/unlink/")
+    assert CaseContact.objects.filter(case=keep).count() == 1
+    refused = client.post(f"{base}/contacts/{first.pk}/unlink/", follow=True).content.decode()
+    assert "at least one contact" in refused
+    # an advocate may not merge; an analyst merges by the short id the console shows
+    assert (
+        login("advocate").post(f"{base}/merge/", {"duplicate": duplicate.short_id}).status_code
+        == 403
+    )
+    client.post(f"{base}/merge/", {"duplicate": f"Case {duplicate.short_id}"})
+    assert Case.objects.get(pk=duplicate.pk).merged_into_id == keep.pk
+    assert set(CaseContact.objects.filter(case=keep).values_list("contact", flat=True)) == {
+        first.pk,
+        second.pk,
+    }

@@ -105,6 +105,17 @@ def access_case_for_user(user, case_id):
     return cases_for_user(user).get(pk=case_uuid)
 
 
+def case_by_reference(user, text: str):
+    """The case staff named by its id or short id, or None (also when not allowed)."""
+    from lantern.core.ids import reference_filter
+
+    where = reference_filter(text)
+    if where is None:
+        return None
+    found = list(cases_for_user(user).filter(where)[:2])
+    return found[0] if len(found) == 1 else None
+
+
 @dataclass
 class CaseFilter:
     status: str = ""
@@ -124,7 +135,10 @@ class CaseFilter:
         if self.assigned_to_me:
             qs = qs.filter(assigned_to=user)
         if self.follow_up_due:
-            qs = qs.filter(follow_up_on__lte=timezone.localdate())
+            # the most overdue first: that is the order they need doing in
+            qs = qs.filter(follow_up_on__lte=timezone.localdate()).order_by(
+                "follow_up_on", "-created_at"
+            )
         return qs
 
 

@@ -18,6 +18,7 @@ from lantern.cases.models import Case
 from lantern.cases.reports import queries as report_queries
 from lantern.console.forms import CaseForm
 from lantern.console.views import _access, _require
+from lantern.contacts import queries as contact_queries
 from lantern.contacts.choices import VenueChoices
 from lantern.core.geo import USStateChoices
 from lantern.protocols import queries as protocol_queries
@@ -77,6 +78,7 @@ def case_detail(request, case_id):
             "protocol": protocol_queries.protocol_for_case(case),
             "reports": report_queries.reports_for_case(request.user, case),
             "referrals": queries.referrals_for_case(request.user, case),
+            "links": case.links.select_related("contact").order_by("linked_at"),
         },
     )
 
@@ -145,4 +147,51 @@ def case_note(request, case_id):
         actions.do_add_case_note(case, request.POST.get("body", ""), actor=request.user)
     except CaseError as exc:
         messages.error(request, " ".join(exc.errors.values()))
+    return redirect("console:case_detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_link(request, case_id):
+    """Add a contact to the case, named by its address or id (pasted from its page)."""
+    case = _case(request.user, case_id)
+    contact = contact_queries.contact_by_reference(request.user, request.POST.get("contact", ""))
+    if contact is None:
+        messages.error(request, "No contact you can open has that address or id. Copy it from "
+                                "the contact's page.")  # fmt: skip
+    elif actions.do_link_contact(case, contact, actor=request.user):
+        messages.success(request, f"Contact {contact.short_id} added to {case}.")
+    else:
+        messages.error(request, f"Contact {contact.short_id} is already in {case}.")
+    return redirect("console:case_detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_unlink(request, case_id, contact_id):
+    case = _case(request.user, case_id)
+    contact = _access(request.user, contact_id)
+    try:
+        actions.do_unlink_contact(case, contact, actor=request.user)
+    except CaseError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+    return redirect("console:case_detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_merge(request, case_id):
+    """Merge a duplicate, named by its short id, into this case."""
+    _require(request.user, "merge_cases")
+    case = _case(request.user, case_id)
+    duplicate = queries.case_by_reference(request.user, request.POST.get("duplicate", ""))
+    if duplicate is None:
+        messages.error(request, "No open case has that id. Give the duplicate's 8-character id.")
+        return redirect("console:case_detail", case_id=case.pk)
+    try:
+        actions.do_merge_cases(case, duplicate, actor=request.user)
+    except CaseError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+    else:
+        messages.success(request, f"{duplicate} merged into {case}.")
     return redirect("console:case_detail", case_id=case.pk)

@@ -25,6 +25,7 @@ def console(request):
                 "create_case",
                 "manage_routing",
                 "draft_report",
+                "merge_cases",
             )
         },
     }

@@ -82,6 +82,13 @@ urlpatterns = [
     path("cases/<uuid:case_id>/edit/", cv.case_edit, name="case_edit"),
     path("cases/<uuid:case_id>/status/", cv.case_status, name="case_status"),
     path("cases/<uuid:case_id>/notes/", cv.case_note, name="case_note"),
+    path("cases/<uuid:case_id>/contacts/", cv.case_link, name="case_link"),
+    path(
+        "cases/<uuid:case_id>/contacts/<uuid:contact_id>/unlink/",
+        cv.case_unlink,
+        name="case_unlink",
+    ),
+    path("cases/<uuid:case_id>/merge/", cv.case_merge, name="case_merge"),
     path("contacts/<uuid:contact_id>/case/", cv.case_from_contact, name="case_from_contact"),
     path("cases/<uuid:case_id>/reports/new/", tv.report_new, name="report_new"),
     path("reports/", tv.report_list, name="report_list"),

@@ -41,6 +41,20 @@ def access_contact_for_user(user, contact_id, action: str = "view_contact") -> C
     return contacts_for_user(user, action).get(pk=pk)
 
 
+def contact_by_reference(user, text: str, action: str = "view_contact"):
+    """The contact staff named by its id or its page's address, or None (also when not allowed).
+
+    Not by the short id: a contact's is the start of its time-ordered id, which contacts that
+    arrive in the same minute share."""
+    from lantern.core.ids import reference_filter
+
+    where = reference_filter(text, short=False)
+    if where is None:
+        return None
+    found = list(contacts_for_user(user, action).filter(where)[:2])
+    return found[0] if len(found) == 1 else None
+
+
 @dataclass
 class ContactFilter:
     """The filters shared by the console list and ``GET /api/v1/contacts``."""

@@ -6,6 +6,7 @@ while ids stay unguessable (74 random bits) and safe to create on any server.
 """
 
 import os
+import re
 import time
 import uuid
 
@@ -19,3 +20,23 @@ def uuid7() -> uuid.UUID:
     value |= 0b10 << 62  # variant
     value |= rand & ((1 << 62) - 1)  # rand_b, 62 bits
     return uuid.UUID(int=value)
+
+
+_UUID_IN_TEXT = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
+                           r"[0-9a-fA-F]{12}")  # fmt: skip
+_SHORT = re.compile(r"^[0-9a-fA-F]{8}$")
+
+
+def reference_filter(text: str, *, short: bool = True):
+    """What staff type to name a record, as a filter on its primary key: a whole id (or a
+    console address containing one), or, with ``short``, the 8-character short id the console
+    shows for a case ("Case 1A2B3C4D": the id's last 8 hex digits); None if it is neither."""
+    from django.db.models import Q
+
+    text = (text or "").strip()
+    if match := _UUID_IN_TEXT.search(text):
+        return Q(pk=uuid.UUID(match.group(0)))
+    last = text.split()[-1] if text else ""
+    if short and _SHORT.match(last):
+        return Q(id__endswith=last.lower())
+    return None
