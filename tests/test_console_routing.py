@@ -96,6 +96,10 @@ def test_retriage_from_the_contact_page(login, personas):
     assert task.urgency == "crisis" and task.reasons[-1]["by"] == "supervisor"
     detail = supervisor.get(f"/console/contacts/{contact.pk}/").content.decode()
     assert "called back, in danger now" in detail and "Crisis" in detail
+    # the admin may open the contact but not its personal details: not the typed reason either
+    assert (
+        "called back" not in login("admin").get(f"/console/contacts/{contact.pk}/").content.decode()
+    )
 
 
 def test_the_staffing_heat_map(login, make_contact):

@@ -17,8 +17,9 @@ from django.db import connection
 from lantern.audit.models import AuditEvent
 from lantern.contacts import actions as contacts
 from lantern.contacts.exceptions import ContactValidationError
+from lantern.privacy.fields import reveal
 from lantern.routing import actions as routing
-from lantern.routing import queries
+from lantern.routing import defaults, queries
 from lantern.routing.exceptions import OfferUnavailable, RoutingError
 from lantern.routing.models import (
     AdvocateStatus,
@@ -95,13 +96,16 @@ def test_triage_reasons_are_stored_and_an_advocate_change_is_audited(team):
     )
     task.refresh_from_db()
     assert task.urgency == "crisis" and task.queue.name == "crisis"
-    assert task.reasons[-1] == {
-        "source": "advocate", "by": "advocate", "detail": "caller is outside the house now",
-    }  # fmt: skip
+    # the advocate's own words may name someone: encrypted, kept out of reasons and the audit
+    assert task.reasons[-1] == {"source": "advocate", "by": "advocate", "detail": "changed by hand"}
+    assert reveal(task.retriage_notes) == "advocate: caller is outside the house now"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT retriage_notes, reasons FROM routing_task")
+        assert "outside the house" not in str(cursor.fetchall())
     event = AuditEvent.objects.filter(object_type="routing.task", action="update").get()
     assert event.actor_label == "advocate"
     assert event.changes["urgency"] == ["urgent", "crisis"]
-    assert event.reason == "caller is outside the house now"
+    assert "outside" not in event.reason + str(event.changes)
 
 
 def test_spanish_goes_to_a_spanish_speaker_then_to_the_interpreter_line(team):
@@ -448,3 +452,35 @@ def test_a_web_tip_is_triaged_on_what_happened_not_on_the_forms_labels(team):
     routing.tick(OPEN)
     task = Task.objects.get()
     assert task.urgency == "non_urgent" and "minor" not in task.flags  # "Not urgent", "Minors: No"
+
+
+def test_upgrade_moves_typed_triage_reasons_out_of_the_clear(live_db, personas):
+    """Migration 0003: reasons typed before it (kept in clear) move to the encrypted notes."""
+    from django.core.management import call_command
+    from django.db.migrations.executor import MigrationExecutor
+
+    contact = contacts.do_create_contact(
+        {"channel": "phone", "call_types": ["tip"]}, actor=personas["advocate"]
+    )
+    before = [("routing", "0002_default_routing")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    names = ("BusinessCalendar", "Queue", "RoutingWorkflow")
+    models = [apps.get_model("routing", name) for name in names]
+    defaults.load(*models)  # an earlier transactional test may have flushed them
+    queue = models[1].objects.get(name="general")
+    apps.get_model("routing", "Task").objects.create(
+        contact_id=contact.pk, channel="phone", urgency="urgent", queue=queue, route="default",
+        due_at=contact.received_at + timedelta(hours=1),
+        reasons=[{"source": "rule", "rule": "documents", "detail": "took documents"},
+                 {"source": "advocate", "by": "advocate", "detail": "Synthetic Maria is hiding"}],
+    )  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([("routing", "0003_encrypted_retriage_notes")])
+    call_command("migrate", verbosity=0)  # the rest, so the next test finds a whole schema
+    task = Task.objects.get()
+    assert task.reasons[1]["detail"] == "changed by hand" and "Maria" not in str(task.reasons)
+    assert task.reasons[0]["detail"] == "took documents"
+    assert reveal(task.retriage_notes) == "advocate: Synthetic Maria is hiding"

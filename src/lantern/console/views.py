@@ -165,6 +165,7 @@ def contact_detail(request, contact_id):
     ctx["referrals"] = case_queries.referrals_for_contact(request.user, contact)
     ctx["can_refer"] = rules.allows(request.user, "give_referral")
     ctx["task"] = routing_queries.task_for_contact(contact)
+    ctx["retriage_notes"] = routing_queries.retriage_notes(request.user, ctx["task"])
     ctx["can_retriage"] = rules.allows_object(request.user, "retriage_contact", contact)
     ctx["urgencies"] = TaskUrgencyChoices.choices
     return render(request, "console/contact_detail.html", ctx)

@@ -28,6 +28,7 @@ from lantern.contacts import actions as contacts
 from lantern.contacts.exceptions import ContactValidationError
 from lantern.contacts.models import Contact
 from lantern.core import rows
+from lantern.privacy.fields import reveal
 from lantern.routing import dispatcher, live, notices, queries
 from lantern.routing.choices import (
     OPEN_TASK_STATES,
@@ -154,6 +155,9 @@ def do_route_contact(contact: Contact, *, now: datetime | None = None) -> Task:
     return task
 
 
+RETRIAGE_DETAIL = "changed by hand"
+
+
 def do_retriage(task: Task, *, urgency: str, category: str = "", reason: str, actor) -> Task:
     """An advocate corrects triage. A waiting contact is routed again for the new urgency."""
     if not rules.allows_object(actor, "retriage_contact", task.contact):
@@ -168,10 +172,14 @@ def do_retriage(task: Task, *, urgency: str, category: str = "", reason: str, ac
         before = {"urgency": task.urgency, "category": task.category, "queue": task.queue.name}
         task.urgency = urgency
         task.category = category or task.category
+        # the reasons are read by the routing bar and the board: the person's own words go to
+        # the encrypted notes instead, since they may name or describe someone
         task.reasons = [
             *task.reasons,
-            {"source": "advocate", "by": actor.get_username(), "detail": reason.strip()},
+            {"source": "advocate", "by": actor.get_username(), "detail": RETRIAGE_DETAIL},
         ]
+        earlier = reveal(task.retriage_notes) or ""
+        task.retriage_notes = f"{earlier}\n{actor.get_username()}: {reason.strip()}".strip()
         if task.state in OPEN_TASK_STATES:
             route = queries.current_workflow().route(_facts(task))
             task.route, task.step = route.name, 0
@@ -185,7 +193,7 @@ def do_retriage(task: Task, *, urgency: str, category: str = "", reason: str, ac
             Audit.UPDATE,
             task,
             changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
-            reason=reason.strip(),
+            reason=RETRIAGE_DETAIL,
         )
         live.changed()
     return task

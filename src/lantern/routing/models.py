@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from lantern.contacts.choices import ContactChannelChoices
 from lantern.core.ids import uuid7
+from lantern.privacy.fields import EncryptedTextField
 from lantern.routing import calendars, workflow
 from lantern.routing.choices import (
     AdvocatePresenceChoices,
@@ -231,6 +232,9 @@ class Task(models.Model):
     category = models.CharField(max_length=32, blank=True)
     flags = models.JSONField(default=list, blank=True)
     reasons = models.JSONField(default=list, blank=True, help_text="Why triage decided so")
+    retriage_notes = EncryptedTextField(
+        help_text="Staff's own words on why they changed triage: they may name someone"
+    )
     state = models.CharField(
         max_length=16, choices=TaskStateChoices.choices, default=TaskStateChoices.WAITING
     )

@@ -290,6 +290,22 @@ def task_for_contact(contact) -> Task | None:
     return Task.objects.select_related("queue", "assigned_to").filter(contact=contact).first()
 
 
+def retriage_notes(user, task: Task | None) -> str:
+    """Why staff changed a contact's triage, in their words, for those who may see the
+    contact's personal details (a read of personal data, audited); "" otherwise."""
+    from lantern.accounts import rules
+    from lantern.audit import actions as audit
+    from lantern.audit.choices import AuditEventActionChoices as Audit
+    from lantern.privacy.fields import reveal
+
+    if task is None or not task.retriage_notes:
+        return ""
+    if not rules.allows_object(user, "view_contact_pii", task.contact):
+        return ""
+    audit.record(user, Audit.READ_PII, task, reason="triage notes")
+    return reveal(task.retriage_notes) or ""
+
+
 def pending_offer_for(user):
     return (
         Offer.objects.filter(advocate=user, state=OfferStateChoices.PENDING)
