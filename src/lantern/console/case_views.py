@@ -49,6 +49,12 @@ def case_list(request):
     )  # fmt: skip
     qs = filters.apply(queries.cases_for_user(request.user), request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
+    # Django's get_<field>_display rebuilds the whole choices mapping, translating every label,
+    # on each call: two per row cost more than the query (bench/cases.py). Look them up once.
+    types, venues = dict(CaseTraffickingTypeChoices.choices), dict(VenueChoices.choices)
+    for case in page:
+        case.type_label, case.venue_label = types[case.trafficking_type], venues[case.venue]
+        case.status_label = config.label(case.status)
     query = g.copy()
     query.pop("page", None)
     return render(
