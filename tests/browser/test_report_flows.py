@@ -1,6 +1,7 @@
 """The whole path of a tip report in the browser: contact -> case -> report drafted -> reviewed
 -> approved -> the agency opens its link (and a forwarded copy of the link shows nothing)."""
 
+import json
 import re
 
 from playwright.sync_api import expect
@@ -108,3 +109,49 @@ def test_a_report_goes_from_a_contact_to_the_agency(browser, live, page):
 
     page.goto(report_url)
     expect(page.locator("#report-status")).to_have_text("Acknowledged by the agency")
+
+
+REFERRAL_SETUP = r"""
+import json, sys
+from django.utils import timezone
+from lantern.accounts.models import User
+from lantern.cases import actions as cases
+from lantern.cases.models import Referral
+from lantern.contacts.models import Contact
+from lantern.directory import actions
+org = actions.do_create_organization(
+    {"name": "Synthetic Loop Alliance", "description": "Synthetic test data.",
+     "organization_type": "anti_trafficking"}, actor=None)
+service = actions.do_create_service(org, {
+    "name": "Synthetic Loop Legal Clinic", "description": "Synthetic browser test service.",
+    "service_types": ["legal-services"], "languages": ["en"],
+    "phones": [{"number": "509-555-0144"}],
+    "locations": [{"address_1": "1 Synthetic St", "city": "Yakima", "state": "WA",
+                   "postal_code": "98901"}]}, actor=None)
+contact = Contact.objects.get(pk=sys.argv[-1])
+referral = cases.do_give_referral(contact, service, actor=User.objects.get(username="advocate"))
+Referral.objects.filter(pk=referral.pk).update(follow_up_on=timezone.localdate())
+print(json.dumps({"service": str(service.pk)}))
+"""
+
+
+def test_a_due_referral_follow_up_is_closed_from_the_home_screen(live, page):
+    contact = live.api_post("/contacts", {"channel": "other", "call_types": ["referral"]})
+    setup = REFERRAL_SETUP.replace("sys.argv[-1]", repr(contact["id"]))
+    ids = json.loads(live.run("shell", "-c", setup).strip().splitlines()[-1])
+    sign_in(page, "advocate")
+    reminders = page.locator("#follow-ups")
+    expect(reminders).to_contain_text("Synthetic Loop Legal Clinic")
+    reminders.get_by_role("link", name=re.compile("Contact")).first.click()
+    page.get_by_label("Outcome of the referral to Synthetic Loop Legal Clinic").select_option(
+        "accepted"
+    )
+    page.get_by_label("Note on the referral to Synthetic Loop Legal Clinic").fill(
+        "Synthetic: intake booked."
+    )
+    page.get_by_role("button", name="Update").click()
+    expect(page.locator("#referrals-given")).to_contain_text("Accepted")
+    page.goto("/console/")
+    expect(page.locator("body")).not_to_contain_text("Synthetic Loop Legal Clinic")
+    page.goto(f"/console/directory/services/{ids['service']}/")
+    expect(page.locator("#referral-acceptance")).to_contain_text("100% accepted")
