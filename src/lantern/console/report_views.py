@@ -253,19 +253,22 @@ def report_pdf(request, report_id):
     return response
 
 
+def _form_step(request, report, form_class, invalid: str, action):
+    """A step that takes a small form: ``action(report, actor=..., **cleaned_data)``."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect("console:report_detail", report_id=report.pk)
+    return _step(request, report,
+                 lambda: action(report, actor=request.user, **form.cleaned_data))  # fmt: skip
+
+
 @login_required
 @require_POST
 def report_phone(request, report_id):
     report = _report(request.user, report_id)
-    form = PhoneForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Name the agency and the person you spoke to.")
-        return redirect("console:report_detail", report_id=report.pk)
-    return _step(
-        request, report,
-        lambda: actions.do_record_phone_notification(report, actor=request.user,
-                                                     **form.cleaned_data),
-    )  # fmt: skip
+    return _form_step(request, report, PhoneForm, "Name the agency and the person you spoke to.",
+                      actions.do_record_phone_notification)  # fmt: skip
 
 
 @login_required
@@ -283,14 +286,8 @@ def report_acknowledged(request, report_id):
 @require_POST
 def report_outcome(request, report_id):
     report = _report(request.user, report_id)
-    form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say what the agency did or said.")
-        return redirect("console:report_detail", report_id=report.pk)
-    return _step(
-        request, report,
-        lambda: actions.do_record_outcome(report, actor=request.user, **form.cleaned_data),
-    )  # fmt: skip
+    return _form_step(request, report, OutcomeForm, "Say what the agency did or said.",
+                      actions.do_record_outcome)  # fmt: skip
 
 
 @login_required
