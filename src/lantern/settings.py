@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "lantern.cases",
     "lantern.routing",
     "lantern.protocols",
+    "lantern.stats",
     "lantern.intake",
     "lantern.public",
     "lantern.console",

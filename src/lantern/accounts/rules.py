@@ -51,6 +51,9 @@ ACTIONS: dict[str, str | None] = {
     "review_report": None,
     "approve_report": None,
     "deliver_report": None,
+    "view_stats": None,
+    "prepare_stats": None,
+    "approve_stats": None,
     "view_protocols": None,
     "manage_protocols": None,
 }
