@@ -242,5 +242,7 @@ LOGGING = {
         # its warnings name the peer too: the SMTP receiver keeps only errors.
         "mail.log": {"level": "ERROR"},
         "mail.debug": {"level": "ERROR"},
+        # fpdf2's font subsetting reports every table it prunes at INFO
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -1,69 +1,18 @@
-"""The approved report as a PDF (fpdf2), printed from the frozen content and nothing else.
+"""The approved report as a PDF, printed from the frozen content and nothing else.
 
-A Unicode font is used when one is found (``LANTERN_PDF_FONT``, else DejaVu Sans where Debian
-puts it), so reports in any script print whole. Without one, the PDF falls back to Helvetica,
-which has Latin-1 only: other characters print as "?" and the PDF says so, pointing at the
-secure link, which always shows the full text.
+Fonts as ``lantern.core.pdf`` finds them: without a Unicode font, characters outside Latin-1
+print as "?" and the PDF says so, pointing at the secure link, which always shows the full
+text.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from fpdf import FPDF
-
-_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
-_MARGIN = 18
-
-
-def _font_path() -> str | None:
-    for candidate in (os.environ.get("LANTERN_PDF_FONT", ""), *_CANDIDATES):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
-
-class _Writer:
-    def __init__(self):
-        self.pdf = FPDF(format="Letter")
-        self.pdf.set_auto_page_break(auto=True, margin=_MARGIN)
-        self.pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
-        self.pdf.set_creator("Lantern")
-        font = _font_path()
-        if font:
-            self.pdf.add_font("body", "", font)
-            self.family, self.unicode = "body", True
-        else:
-            self.family, self.unicode = "helvetica", False
-        self.lossy = False
-        self.pdf.add_page()
-
-    def text(self, value: str) -> str:
-        value = str(value)
-        if self.unicode:
-            return value
-        safe = value.encode("latin-1", "replace").decode("latin-1")
-        self.lossy = self.lossy or safe != value
-        return safe
-
-    def heading(self, value: str, size: int = 13) -> None:
-        self.pdf.set_font(self.family, size=size)
-        self.pdf.ln(3)
-        self.pdf.multi_cell(0, size * 0.5, self.text(value), new_x="LMARGIN", new_y="NEXT")
-        self.pdf.ln(1)
-
-    def line(self, label: str, value) -> None:
-        if value in ("", None, []):
-            return
-        self.pdf.set_font(self.family, size=10)
-        text = f"{label}: {value}" if label else str(value)
-        self.pdf.multi_cell(0, 5, self.text(text), new_x="LMARGIN", new_y="NEXT")
+from lantern.core.pdf import Document
 
 
 def render(content: dict, digest: str) -> bytes:
     """The PDF of ``content`` (``cases.reports.content.build``'s shape)."""
-    w = _Writer()
+    w = Document("Tip report")
     w.heading("Tip report from the hotline - confidential", 16)
     w.line("Report", content["report"])
     w.line("Hotline case", content["hotline_case"])
@@ -96,7 +45,7 @@ def render(content: dict, digest: str) -> bytes:
     if w.lossy:
         w.line("", "Some characters could not be printed in this PDF. The secure link shows "
                    "the full text.")  # fmt: skip
-    return bytes(w.pdf.output())
+    return w.output()
 
 
 def content_disposition(report) -> str:
