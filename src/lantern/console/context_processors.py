@@ -26,6 +26,8 @@ def console(request):
                 "manage_routing",
                 "draft_report",
                 "merge_cases",
+                "view_stats",
+                "prepare_stats",
             )
         },
     }

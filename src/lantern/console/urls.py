@@ -6,6 +6,7 @@ from lantern.console import directory_views as dv
 from lantern.console import protocol_views as pv
 from lantern.console import report_views as tv
 from lantern.console import routing_views as rv
+from lantern.console import stats_views as sv
 from lantern.console import views
 from lantern.console.forms import LoginForm
 
@@ -116,6 +117,12 @@ urlpatterns = [
     path("protocols/<uuid:protocol_id>/", pv.protocol_detail, name="protocol_detail"),
     path("protocols/<uuid:protocol_id>/edit/", pv.protocol_edit, name="protocol_edit"),
     path("protocols/<uuid:protocol_id>/verify/", pv.protocol_verify, name="protocol_verify"),
+    path("stats/", sv.stats_home, name="stats_home"),
+    path("stats/prepare/", sv.stats_prepare, name="stats_prepare"),
+    path("stats/operations/", sv.operations, name="stats_operations"),
+    path("stats/releases/<uuid:release_id>/", sv.stats_release, name="stats_release"),
+    path("stats/releases/<uuid:release_id>/approve/", sv.stats_approve, name="stats_approve"),
+    path("stats/releases/<uuid:release_id>/withdraw/", sv.stats_withdraw, name="stats_withdraw"),
     path("routing/bar/", rv.routing_bar, name="routing_bar"),
     path("routing/presence/", rv.presence, name="presence"),
     path("routing/offers/<uuid:offer_id>/accept/", rv.offer_accept, name="offer_accept"),

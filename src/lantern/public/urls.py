@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantern.public import agency, views
+from lantern.public import agency, statistics, views
 
 app_name = "public"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("chat/", views.chat, name="chat"),
     path("chat/room/", views.chat_room, name="chat_room"),
     path("chat/leave/", views.chat_leave, name="chat_leave"),
+    path("statistics/", statistics.statistics, name="statistics"),
+    path("statistics/<int:year>/<str:name>", statistics.statistics_file, name="statistics_file"),
     path("agency/<str:token>/", agency.agency_report, name="agency_report"),
     path("agency/<str:token>/pdf/", agency.agency_pdf, name="agency_pdf"),
     path("agency/<str:token>/acknowledge/", agency.agency_acknowledge, name="agency_acknowledge"),

@@ -79,3 +79,9 @@ def percent(share):
     if share is None:
         return "–"
     return f"{share * 100:.1f}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ counts|get_item:channel }}``: a dict's value for a key held in a variable."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,149 @@
+"""Statistics in the console: releases (prepare, look at the audit and the tables, approve,
+withdraw) and the operational dashboard with its CSV."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lantern.accounts import rules
+from lantern.console.views import _require
+from lantern.stats import actions, charts, publishing, queries
+from lantern.stats.choices import ReleaseModeChoices
+from lantern.stats.models import Release
+
+
+def _any(user, *names):
+    if not any(rules.allows(user, name) for name in names):
+        raise PermissionDenied
+
+
+def _release(release_id) -> Release:
+    release = Release.objects.filter(pk=release_id).first()
+    if release is None:
+        raise Http404("No such release")
+    return release
+
+
+@login_required
+def stats_home(request):
+    _any(request.user, "view_stats", "prepare_stats", "approve_stats")
+    year = timezone.localdate().year
+    spent, _ = queries.budget(year)
+    return render(request, "console/stats_home.html", {
+        "releases": queries.releases()[:50], "modes": ReleaseModeChoices.choices,
+        "years": list(range(year, year - 6, -1)), "spent": spent,
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def stats_prepare(request):
+    _require(request.user, "prepare_stats")
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, "Choose a year.")
+        return redirect("console:stats_home")
+    try:
+        release = actions.do_prepare_release(
+            year, actor=request.user, mode=request.POST.get("mode", "suppression")
+        )
+    except actions.StatsError as exc:
+        messages.error(request, "Not prepared: " + "; ".join(exc.problems[:5]))
+        return redirect("console:stats_home")
+    messages.success(request, f"The {year} release is prepared. Check it, then approve it.")
+    return redirect("console:stats_release", release_id=release.pk)
+
+
+@login_required
+def stats_release(request, release_id):
+    _any(request.user, "view_stats", "prepare_stats", "approve_stats")
+    release = _release(release_id)
+    context = publishing.chart_context(release)
+    context["can_approve"] = rules.allows(request.user, "approve_stats")
+    return render(request, "console/stats_release.html", context)
+
+
+@login_required
+@require_POST
+def stats_approve(request, release_id):
+    release = _release(release_id)
+    try:
+        actions.do_approve_release(release, actor=request.user)
+    except actions.StatsError as exc:
+        messages.error(request, " ".join(exc.problems))
+    else:
+        messages.success(request, f"The {release.year} statistics are public.")
+    return redirect("console:stats_release", release_id=release.pk)
+
+
+@login_required
+@require_POST
+def stats_withdraw(request, release_id):
+    release = _release(release_id)
+    actions.do_withdraw_release(release, actor=request.user)
+    messages.success(request, "Withdrawn: the public site no longer shows it.")
+    return redirect("console:stats_release", release_id=release.pk)
+
+
+def _range(request) -> tuple[date, date, str]:
+    today = timezone.localdate()
+    try:
+        end = date.fromisoformat(request.GET.get("end") or str(today))
+        start = date.fromisoformat(request.GET.get("start") or str(end - timedelta(days=6)))
+    except ValueError:
+        return today - timedelta(days=6), today, "Give dates as YYYY-MM-DD."
+    if start > end:
+        return end, end, "The start is after the end."
+    if (end - start).days > 366:
+        return end - timedelta(days=366), end, "At most a year at a time."
+    return start, end, ""
+
+
+@login_required
+def operations(request):
+    _require(request.user, "view_stats")
+    start, end, error = _range(request)
+    ops = queries.operations(start, end)
+    if request.GET.get("format") == "csv" and not error:
+        return _operations_csv(ops)
+    daily = [(d.strftime("%a %m-%d"), sum(c.values())) for d, c in ops.by_day]
+    return render(request, "console/stats_operations.html", {
+        "ops": ops, "error": error,
+        "daily_chart": charts.bars("Contacts by day", daily, unit="contacts", below=0),
+        "hourly_chart": charts.bars("Contacts by hour of the day",
+                                    [(f"{h:02d}:00", n) for h, n in enumerate(ops.by_hour)],
+                                    unit="contacts", below=0),
+        "venue_chart": charts.bars("Top venues and industries of new cases", ops.top_venues,
+                                   unit="cases", below=0),
+        "referral_chart": charts.bars("Referrals given, by outcome", ops.referral_outcomes,
+                                      unit="referrals", below=0),
+    }, status=400 if error else 200)  # fmt: skip
+
+
+def _operations_csv(ops) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="operations-{ops.start}-to-{ops.end}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["day", *(value for value, _ in ops.channels), "contacts"])
+    for day, counts in ops.by_day:
+        writer.writerow([day.isoformat(), *(counts.get(v, 0) for v, _ in ops.channels),
+                         sum(counts.values())])  # fmt: skip
+    writer.writerow([])
+    writer.writerow(["queue", "channel", "offered", "answered", "abandoned", "asa_seconds",
+                     "service_level"])  # fmt: skip
+    for q in ops.queues:
+        writer.writerow([q["queue__name"], q["channel"], q["offered"], q["answered"],
+                         q["abandoned"], q["asa_seconds"], q["service_level"]])  # fmt: skip
+    return response
