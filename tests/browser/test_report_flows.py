@@ -155,3 +155,40 @@ def test_a_due_referral_follow_up_is_closed_from_the_home_screen(live, page):
     expect(page.locator("body")).not_to_contain_text("Synthetic Loop Legal Clinic")
     page.goto(f"/console/directory/services/{ids['service']}/")
     expect(page.locator("#referral-acceptance")).to_contain_text("100% accepted")
+
+
+STATS_SETUP = r"""
+from lantern.accounts.models import User
+from lantern.stats import actions
+release = actions.do_prepare_release(__YEAR__, actor="browser test")
+actions.do_approve_release(release, actor=User.objects.get(username="supervisor"))
+print(release.pk)
+"""
+
+
+def test_the_public_statistics_page_renders_a_release(live, page):
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    for _ in range(6):
+        live.api_post(
+            "/contacts",
+            {"channel": "other", "call_types": ["general_info"],
+             "location": {"state": "OR", "city": "Salem", "postal_code": "97301"}},
+        )  # fmt: skip
+    live.run("shell", "-c", STATS_SETUP.replace("__YEAR__", str(year)))
+    page.goto("/statistics/")
+    expect(page.get_by_role("heading", name=f"Hotline statistics {year}")).to_be_visible()
+    expect(page.locator("svg.map")).to_have_count(2)
+    chart = page.locator("#table-contacts_by_channel svg.chart")
+    expect(chart).to_be_visible()
+    assert chart.bounding_box()["height"] > 20
+    page.locator("#table-contacts_by_channel summary").click()
+    expect(page.locator("#table-contacts_by_channel table")).to_contain_text("Oregon")
+    with page.expect_download() as download:
+        page.locator("#table-contacts_by_channel").get_by_role(
+            "link", name="Download as CSV"
+        ).click()
+    path = download.value.path()
+    assert open(path, encoding="utf-8").readline().startswith("state,state_name,channel")
+    expect(page.locator("body")).not_to_contain_text("Salem")
