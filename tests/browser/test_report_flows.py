@@ -3,6 +3,7 @@
 
 import json
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -190,5 +191,6 @@ def test_the_public_statistics_page_renders_a_release(live, page):
             "link", name="Download as CSV"
         ).click()
     path = download.value.path()
-    assert open(path, encoding="utf-8").readline().startswith("state,state_name,channel")
+    header = Path(path).read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("state,state_name,channel")
     expect(page.locator("body")).not_to_contain_text("Salem")
