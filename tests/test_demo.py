@@ -10,6 +10,7 @@ from django.core.management import call_command
 from lantern.audit.models import AuditEvent
 from lantern.cases.models import Case, Referral, TipReport
 from lantern.privacy.fields import reveal
+from lantern.stats.models import Release
 
 
 def test_seed_demo_fills_every_part_with_synthetic_data(db):
@@ -24,6 +25,7 @@ def test_seed_demo_fills_every_part_with_synthetic_data(db):
     for case in Case.objects.all():
         assert reveal(case.summary).startswith("Synthetic")
     assert AuditEvent.objects.filter(object_type="cases.tipreport").exists()
+    assert Release.objects.filter(status="published").count() == 1
     # a second run on a database that has users adds nothing
     before = Case.objects.count()
     again = StringIO()

@@ -233,4 +233,22 @@ def seed_all(
         seed_directory(directory, random_seed=random_seed, progress=progress)
     made = seed_cases(rng)
     progress(f"Opened {made} synthetic cases, with referrals and tip reports at every stage.")
+    if seed_statistics():
+        progress("Published this year's statistics (protected and audited) at /statistics/.")
     return {"users": users}
+
+
+def seed_statistics() -> bool:
+    """This year's release, prepared and approved, so the public statistics page has one."""
+    from lantern.accounts.models import User
+    from lantern.stats import actions
+
+    supervisor = User.objects.filter(username="supervisor").first()
+    if supervisor is None:
+        return False
+    try:
+        release = actions.do_prepare_release(timezone.localdate().year, actor="seed_demo")
+    except actions.StatsError:
+        return False
+    actions.do_approve_release(release, actor=supervisor)
+    return True
