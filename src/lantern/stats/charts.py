@@ -74,7 +74,7 @@ _HATCH = (
 
 def bars(title: str, items: list[tuple[str, int | None]], *, unit: str, below: int) -> str:
     """``items``: (label, count or None when suppressed), drawn in the order given."""
-    width, label_w, bar_w, row_h = 640, 230, 330, 22
+    width, label_w, bar_w, row_h = 660, 230, 270, 22
     top = max([v for _, v in items if v is not None], default=0) or 1
     height = row_h * len(items) + 10
     parts = [

@@ -105,9 +105,8 @@ def chart_context(release) -> dict:
     ):
         table = next((t for t in release.tables if t["key"] == key), None)
         if table:
-            maps.append(
-                charts.tile_map(title, by_state(table), unit=table["unit"].replace("_", " "))
-            )
+            unit = table["unit"].replace("_", " ")
+            maps.append((title, charts.tile_map(title, by_state(table), unit=unit)))
     return {"release": release, "tables": tables, "maps": maps}
 
 
