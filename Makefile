@@ -39,6 +39,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/intake.py --messages 2000 --kill
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/cases.py
+	$(BIN)/python bench/stats.py --data-dir var/bench-stats
 
 clean:
 	rm -rf $(VENV) var/test-*
