@@ -92,7 +92,7 @@ def test_staff_add_and_take_out_contacts_and_merge_duplicates(personas, make_con
     client = login("analyst")
     base = f"/console/cases/{keep.pk}"
     page = client.post(f"{base}/contacts/", {"contact": "not an id"}, follow=True)
-    assert "No contact you can open" in page.content.decode()
+    assert "No single contact you can open" in page.content.decode()
     client.post(f"{base}/contacts/", {"contact": f"http://x/console/contacts/{second.pk}/"})
     assert CaseContact.objects.filter(case=keep).count() == 2
     client.post(f"{base}/contacts/{second.pk}/unlink/")
@@ -106,7 +106,41 @@ def test_staff_add_and_take_out_contacts_and_merge_duplicates(personas, make_con
     )
     client.post(f"{base}/merge/", {"duplicate": f"Case {duplicate.short_id}"})
     assert Case.objects.get(pk=duplicate.pk).merged_into_id == keep.pk
+    # the duplicate's old address leads to the case it was merged into
+    moved = client.get(f"/console/cases/{duplicate.pk}/", follow=True)
+    assert moved.redirect_chain == [(f"{base}/", 302)]
+    assert f"That case was merged into {keep}." in moved.content.decode()
     assert set(CaseContact.objects.filter(case=keep).values_list("contact", flat=True)) == {
         first.pk,
         second.pk,
     }
+
+
+def test_a_contact_is_added_by_the_short_id_the_console_shows_unless_two_share_it(
+    personas, make_contact, login, monkeypatch
+):
+    """Contact short ids are the random end of the id, not its time-ordered start (which every
+    contact of the same minute shares); a short id that matches two contacts is refused."""
+    import uuid
+
+    from lantern.cases.models import CaseContact
+    from lantern.contacts.models import Contact
+    from lantern.core.ids import uuid7
+
+    first, second = make_contact(), make_contact()
+    assert first.short_id != second.short_id and first.short_id == first.id.hex[-8:].upper()
+    case = actions.do_open_case(first, actor=personas["advocate"])
+    client = login("analyst")
+    page = client.post(f"/console/cases/{case.pk}/contacts/", {"contact": second.short_id},
+                       follow=True).content.decode()  # fmt: skip
+    assert f"Contact {second.short_id} added" in page
+    # a third contact whose id ends like the second's: the same short id
+    twin = uuid.UUID(hex=uuid7().hex[:-8] + second.id.hex[-8:])
+    monkeypatch.setattr(Contact._meta.get_field("id"), "_get_default", lambda: twin)
+    third = make_contact()
+    assert third.pk == twin and third.short_id == second.short_id
+    CaseContact.objects.filter(case=case, contact=second).delete()
+    page = client.post(f"/console/cases/{case.pk}/contacts/", {"contact": second.short_id.lower()},
+                       follow=True).content.decode()  # fmt: skip
+    assert "No single contact you can open" in page
+    assert CaseContact.objects.filter(case=case).count() == 1

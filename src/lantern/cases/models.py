@@ -18,7 +18,7 @@ from lantern.cases.choices import (
 )
 from lantern.contacts.choices import VenueChoices
 from lantern.core.geo import USStateChoices
-from lantern.core.ids import uuid7
+from lantern.core.ids import short_id, uuid7
 from lantern.privacy.fields import EncryptedTextField
 
 
@@ -152,7 +152,7 @@ class Case(models.Model):
 
     @property
     def short_id(self) -> str:
-        return self.id.hex[-8:].upper()
+        return short_id(self.id)
 
 
 class CaseContact(models.Model):
@@ -318,7 +318,7 @@ class TipReport(models.Model):
 
     @property
     def short_id(self) -> str:
-        return self.id.hex[-8:].upper()
+        return short_id(self.id)
 
     @property
     def recipient(self) -> str:

@@ -105,6 +105,26 @@ def access_case_for_user(user, case_id):
     return cases_for_user(user).get(pk=case_uuid)
 
 
+def merged_case_for_user(user, case_id):
+    """The case a merged duplicate lives on in (following merges of merges), or None: a
+    bookmark or an old link to a duplicate still leads somewhere."""
+    from lantern.cases.models import Case
+
+    if not rules.allows(user, "view_case"):
+        return None
+    try:
+        pk = uuid.UUID(str(case_id))
+    except ValueError:
+        return None
+    for _ in range(20):  # merges never form a loop; the bound is a guard, not a limit
+        pk = Case.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
+        if pk is None:
+            return None
+        if (case := cases_for_user(user).filter(pk=pk).first()) is not None:
+            return case
+    return None
+
+
 def case_by_reference(user, text: str):
     """The case staff named by its id or short id, or None (also when not allowed)."""
     from lantern.core.ids import reference_filter

@@ -70,7 +70,13 @@ def case_list(request):
 
 @login_required
 def case_detail(request, case_id):
-    case = _case(request.user, case_id)
+    try:
+        case = queries.access_case_for_user(request.user, case_id)
+    except Case.DoesNotExist:
+        if (kept := queries.merged_case_for_user(request.user, case_id)) is None:
+            raise Http404("No such case") from None
+        messages.info(request, f"That case was merged into {kept}.")
+        return redirect("console:case_detail", case_id=kept.pk)
     config = statuses.current()
     return render(
         request,
@@ -159,12 +165,12 @@ def case_note(request, case_id):
 @login_required
 @require_POST
 def case_link(request, case_id):
-    """Add a contact to the case, named by its address or id (pasted from its page)."""
+    """Add a contact to the case, named by its short id, its address or its id."""
     case = _case(request.user, case_id)
     contact = contact_queries.contact_by_reference(request.user, request.POST.get("contact", ""))
     if contact is None:
-        messages.error(request, "No contact you can open has that address or id. Copy it from "
-                                "the contact's page.")  # fmt: skip
+        messages.error(request, "No single contact you can open has that short id, address or "
+                                "id. Copy its address from the contact's page.")  # fmt: skip
     elif actions.do_link_contact(case, contact, actor=request.user):
         messages.success(request, f"Contact {contact.short_id} added to {case}.")
     else:

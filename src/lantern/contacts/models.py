@@ -14,7 +14,7 @@ from lantern.contacts.choices import (
     MessageStatusChoices,
 )
 from lantern.core.geo import USStateChoices
-from lantern.core.ids import uuid7
+from lantern.core.ids import short_id, uuid7
 from lantern.privacy.fields import EncryptedTextField
 
 
@@ -125,7 +125,7 @@ class Contact(models.Model):
 
     @property
     def short_id(self) -> str:
-        return str(self.pk)[:8]
+        return short_id(self.pk)
 
     @property
     def call_type_values(self) -> list[str]:
@@ -201,7 +201,7 @@ class Conversation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_channel_display()} conversation {str(self.pk)[:8]}"
+        return f"{self.get_channel_display()} conversation {short_id(self.pk)}"
 
 
 class Message(models.Model):
@@ -235,7 +235,7 @@ class Message(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_direction_display()} message {str(self.pk)[:8]}"
+        return f"{self.get_direction_display()} message {short_id(self.pk)}"
 
 
 class Attachment(models.Model):
@@ -253,4 +253,4 @@ class Attachment(models.Model):
         ordering = ["message", "id"]
 
     def __str__(self):
-        return f"attachment {str(self.pk)[:8]} ({self.size} bytes)"
+        return f"attachment {short_id(self.pk)} ({self.size} bytes)"

@@ -42,13 +42,11 @@ def access_contact_for_user(user, contact_id, action: str = "view_contact") -> C
 
 
 def contact_by_reference(user, text: str, action: str = "view_contact"):
-    """The contact staff named by its id or its page's address, or None (also when not allowed).
-
-    Not by the short id: a contact's is the start of its time-ordered id, which contacts that
-    arrive in the same minute share."""
+    """The contact staff named by its id, its page's address or its short id, or None (also
+    when not allowed, or when a short id matches more than one)."""
     from lantern.core.ids import reference_filter
 
-    where = reference_filter(text, short=False)
+    where = reference_filter(text)
     if where is None:
         return None
     found = list(contacts_for_user(user, action).filter(where)[:2])

@@ -22,6 +22,13 @@ def uuid7() -> uuid.UUID:
     return uuid.UUID(int=value)
 
 
+def short_id(value: uuid.UUID) -> str:
+    """The 8 characters the console shows for a record ("Case 1A2B3C4D"): the id's last 8 hex
+    digits, which are random. The first 8 are the time, shared by records made within the same
+    minute."""
+    return value.hex[-8:].upper()
+
+
 _UUID_IN_TEXT = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
                            r"[0-9a-fA-F]{12}")  # fmt: skip
 _SHORT = re.compile(r"^[0-9a-fA-F]{8}$")
@@ -29,8 +36,9 @@ _SHORT = re.compile(r"^[0-9a-fA-F]{8}$")
 
 def reference_filter(text: str, *, short: bool = True):
     """What staff type to name a record, as a filter on its primary key: a whole id (or a
-    console address containing one), or, with ``short``, the 8-character short id the console
-    shows for a case ("Case 1A2B3C4D": the id's last 8 hex digits); None if it is neither."""
+    console address containing one), or, with ``short``, the 8-character ``short_id`` the console
+    shows; None if it is neither. A short id names one record among millions only most of the
+    time: callers take the match only when it is the only one."""
     from django.db.models import Q
 
     text = (text or "").strip()
