@@ -213,3 +213,46 @@ def test_the_operational_dashboard(year_of_contacts, login):
     assert csv_text.splitlines()[0].startswith("day,") and f"{YEAR}-03-10" in csv_text
     assert client.get("/console/stats/operations/?start=soon").status_code == 400
     assert login("advocate").get("/console/stats/operations/").status_code == 403
+
+
+def test_staff_read_any_table_by_period_from_the_latest_snapshots(year_of_contacts, login,
+                                                                    personas):  # fmt: skip
+    from lantern.contacts.actions import do_create_contact
+
+    actions.do_prepare_release(YEAR, actor=personas["supervisor"])
+    assert Snapshot.objects.filter(period="month").count() == 12 * 15  # stored while preparing
+    out = io.StringIO()
+    call_command("snapshot_stats", "--year", str(YEAR), stdout=out)
+    assert f"Stored {12 * 15 + 4 * 15 + 15} snapshots of {YEAR}" in out.getvalue()
+    with pytest.raises(CommandError, match="not a year"):
+        call_command("snapshot_stats", "--year", "1999")
+
+    client = login("supervisor")
+    base = f"/console/stats/tables/?table=contacts_by_channel&year={YEAR}"
+    page = client.get(base + "&period=month")
+    lines = {label: total for label, _, total in page.context["table"].lines}
+    assert len(lines) == 12 and lines[f"{YEAR}-03"] == 44 and lines[f"{YEAR}-01"] == 0
+    assert client.get(base + "&period=quarter").context["table"].lines[0][2] == 44
+    vermont = client.get(base + "&period=month&state=VT").context["table"]
+    assert {label: total for label, _, total in vermont.lines}[f"{YEAR}-03"] == 2
+
+    # a contact logged late shows once March is counted again, from the newest snapshot
+    do_create_contact(contact_data(channel="sms", location={"state": "VT"},
+                                   received_at=timezone.make_aware(datetime(YEAR, 3, 20, 9))),
+                      actor=personas["advocate"])  # fmt: skip
+    assert client.post("/console/stats/tables/snapshot/", {"year": YEAR}).status_code == 302
+    vermont = client.get(base + "&period=month&state=VT").context["table"]
+    march = next(line for line in vermont.lines if line[0] == f"{YEAR}-03")
+    assert march[1] == {"phone": 2, "sms": 1} and march[2] == 3
+
+    csv_lines = client.get(base + "&period=year&format=csv").content.decode().splitlines()
+    assert csv_lines[0] == "period,state,column,column_label,contacts"
+    assert f"{YEAR},US,total,Total,45" in csv_lines
+    several = client.get(f"/console/stats/tables/?table=cases_by_control_method&year={YEAR}")
+    assert "rows have no total" in several.content.decode()
+    assert "<th>Total</th>" not in several.content.decode()
+    refused = client.get("/console/stats/tables/?table=everything&state=ZZ")
+    assert refused.status_code == 400 and "not a pre-defined table" in refused.content.decode()
+    assert login("advocate").get(base).status_code == 403
+    assert login("advocate").post("/console/stats/tables/snapshot/",
+                                  {"year": YEAR}).status_code == 403  # fmt: skip

@@ -1,5 +1,5 @@
 """Statistics in the console: releases (prepare, look at the audit and the tables, approve,
-withdraw) and the operational dashboard with its CSV."""
+withdraw), the operational dashboard, and every table by period, each with its CSV."""
 
 from __future__ import annotations
 
@@ -11,14 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
 from lantern.console.views import _require
+from lantern.core.geo import USStateChoices
 from lantern.stats import actions, charts, publishing, queries
-from lantern.stats.choices import ReleaseModeChoices
+from lantern.stats.choices import ReleaseModeChoices, SnapshotPeriodChoices
 from lantern.stats.models import Release
+from lantern.stats.tables import TABLES
 
 
 def _any(user, *names):
@@ -146,4 +149,69 @@ def _operations_csv(ops) -> HttpResponse:
     for q in ops.queues:
         writer.writerow([q["queue__name"], q["channel"], q["offered"], q["answered"],
                          q["abandoned"], q["asa_seconds"], q["service_level"]])  # fmt: skip
+    return response
+
+
+@login_required
+def period_tables(request):
+    """Staff read any pre-defined table by month, quarter or year, for the country or one
+    state, from the latest snapshots: raw counts, like the dashboard, never published."""
+    _require(request.user, "view_stats")
+    g, this_year = request.GET, timezone.localdate().year
+    key = g.get("table") or "contacts_by_channel"
+    period = g.get("period") or SnapshotPeriodChoices.MONTH
+    state = g.get("state", "")
+    try:
+        year = int(g.get("year") or this_year)
+    except ValueError:
+        year = 0
+    problems = []
+    if key not in TABLES:
+        problems.append(f"{key!r} is not a pre-defined table.")
+    if period not in SnapshotPeriodChoices.values:
+        problems.append("Choose month, quarter or year.")
+    if not 2000 <= year <= this_year:
+        problems.append("Choose a year the hotline can report on.")
+    if state and state not in USStateChoices.values:
+        problems.append(f"{state!r} is not a state or territory.")
+    table = None if problems else queries.period_table(key, year, period, state)
+    if table is not None and g.get("format") == "csv":
+        return _period_csv(table)
+    return render(request, "console/stats_tables.html", {
+        "table": table, "problems": problems, "key": key, "period": period, "year": year,
+        "state": state, "tables": [(k, t.title) for k, t in TABLES.items()],
+        "periods": SnapshotPeriodChoices.choices, "states": USStateChoices.choices,
+        "years": list(range(this_year, this_year - 6, -1)),
+    }, status=400 if problems else 200)  # fmt: skip
+
+
+@login_required
+@require_POST
+def snapshot_now(request):
+    _require(request.user, "prepare_stats")
+    try:
+        year = int(request.POST.get("year", ""))
+        made = actions.do_build_snapshots(year, actor=request.user)
+    except ValueError:
+        messages.error(request, "Choose a year.")
+    except actions.StatsError as exc:
+        messages.error(request, " ".join(exc.problems))
+    else:
+        messages.success(request, f"Counted {year} again: {made} snapshots stored.")
+    return redirect(f"{reverse('console:stats_tables')}?year={request.POST.get('year', '')}")
+
+
+def _period_csv(table) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    where = table.state or "US"
+    response["Content-Disposition"] = (
+        f'attachment; filename="{table.key}-{table.year}-{table.period}-{where}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["period", "state", "column", "column_label", table.unit])
+    for label, counts, total in table.lines:
+        for value, name in table.columns:
+            writer.writerow([label, where, value, name, counts.get(value, 0)])
+        if total is not None:
+            writer.writerow([label, where, "total", "Total", total])
     return response

@@ -89,11 +89,7 @@ def compute_year(year: int, keys=None, options=None) -> dict[str, dict[str, list
     return out
 
 
-def do_build_snapshots(year: int, *, actor=None) -> int:
-    """Store every table's counts for each month, quarter and the year of ``year``."""
-    _require(actor, "prepare_stats")
-    computed = compute_year(year)
-    now = timezone.now()
+def _snapshots(year: int, computed: dict, now) -> list[Snapshot]:
     made = []
     for key, periods in computed.items():
         for label, rows in periods.items():
@@ -105,6 +101,17 @@ def do_build_snapshots(year: int, *, actor=None) -> int:
                 period, start = Period.YEAR, date(year, 1, 1)
             made.append(Snapshot(table=key, period=period, period_start=start, rows=rows,
                                  computed_at=now))  # fmt: skip
+    return made
+
+
+def do_build_snapshots(year: int, *, actor=None) -> int:
+    """Store every table's counts for each month, quarter and the year of ``year``, as of now.
+    Earlier snapshots stay: a month's counts can be compared with what they were before late
+    logging changed them."""
+    _require(actor, "prepare_stats")
+    if not 2000 <= year <= timezone.localdate().year:
+        raise _refuse(actor, [f"{year} is not a year the hotline can report on"])
+    made = _snapshots(year, compute_year(year), timezone.now())
     with transaction.atomic():
         Snapshot.objects.bulk_create(made)
         audit.record(actor, Audit.CREATE, object_type="stats.snapshot",
@@ -142,7 +149,8 @@ def _publishable(table: TableSpec, t: disclosure.Table, *, small_below: int = 0)
     result = {
         "key": table.key, "title": table.title, "unit": table.unit,
         "row": table.row or "nation", "column": table.column, "partition": t.partition,
-        "columns": [{"value": c, "label": labels.column(table.column, c)} for c in t.cols],
+        "columns": [{"value": c, "label": labels.column(table.column, c, grouped=True)}
+                    for c in t.cols],
         "rows": [line(r) for r in t.rows],
     }  # fmt: skip
     if t.partition and len(t.rows) > 1:
@@ -242,6 +250,8 @@ def do_prepare_release(year: int, *, actor=None, mode: str = Mode.SUPPRESSION, k
     else:
         release.epsilon = _budget_check(year_rows, settings, actor, year)
     with transaction.atomic():
+        # the months and quarters were counted anyway: staff read them as snapshots
+        Snapshot.objects.bulk_create(_snapshots(year, computed, timezone.now()))
         release.save(force_insert=True)
         if mode == Mode.DIFFERENTIAL_PRIVACY:
             release.tables, release.audit = _noised(year_rows, settings, year, release)

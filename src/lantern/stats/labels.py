@@ -61,9 +61,12 @@ def _columns() -> dict[str, dict[str, str]]:
     }
 
 
-def column(kind: str, value: str) -> str:
+def column(kind: str, value: str, *, grouped: bool = False) -> str:
+    """A column's label. In a release (``grouped``), "other" also holds the categories too rare
+    to show alone; in staff's raw tables it is only what was recorded as "other"."""
     if value == "other":
-        return "Other (fewer than the threshold each)"
+        base = str(_columns().get(kind, {}).get("other", "Other"))
+        return f"{base} (with categories too rare to show alone)" if grouped else base
     if kind == "language":
         return _language(value)
     return _columns().get(kind, {}).get(value, value.replace("_", " ").capitalize())

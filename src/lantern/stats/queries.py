@@ -136,3 +136,52 @@ def operations(start: date, end: date) -> Operations:
         top_venues=[(str(venues.get(r["venue"], r["venue"])), r["n"]) for r in top],
         referral_outcomes=[(str(outcomes.get(r["status"], r["status"])), r["n"]) for r in referred],
     )
+
+
+@dataclass
+class PeriodTable:
+    """One pre-defined table by month, quarter or year, from the latest snapshots: raw counts
+    for staff, never published as they are."""
+
+    key: str
+    title: str
+    unit: str
+    year: int
+    period: str
+    state: str  # "" for the whole country
+    columns: list[tuple[str, str]]  # (value, label)
+    lines: list[tuple[str, dict, int | None]]  # (period, {column: count}, total if a partition)
+    computed_at: datetime | None
+
+
+def period_table(key: str, year: int, period: str, state: str = "") -> PeriodTable:
+    """The latest snapshot of each period of ``year`` for table ``key`` (a ``TableSpec`` key;
+    ``tables.UnknownTable`` otherwise), summed over the states, or for one state."""
+    from lantern.stats import labels
+    from lantern.stats.choices import SnapshotPeriodChoices
+    from lantern.stats.models import Snapshot
+    from lantern.stats.tables import spec
+
+    table = spec(key)
+    latest: dict = {}
+    for snap in Snapshot.objects.filter(table=key, period=period, period_start__year=year).order_by(
+        "period_start", "-computed_at"
+    ):
+        latest.setdefault(snap.period_start, snap)
+    lines, seen = [], set()
+    for start, snap in sorted(latest.items()):
+        counts: dict = {}
+        for row, col, n in snap.rows:
+            if not state or row == state:
+                counts[col] = counts.get(col, 0) + n
+                seen.add(col)
+        label = {
+            SnapshotPeriodChoices.MONTH: f"{start:%Y-%m}",
+            SnapshotPeriodChoices.QUARTER: f"{start.year} Q{(start.month - 1) // 3 + 1}",
+        }.get(period, str(start.year))
+        lines.append((label, counts, sum(counts.values()) if table.partition else None))
+    columns = [(c, labels.column(table.column, c)) for c in sorted(seen)]
+    computed = max((s.computed_at for s in latest.values()), default=None)
+    return PeriodTable(key=key, title=table.title, unit=table.unit, year=year, period=period,
+                       state=state, columns=columns, lines=lines,
+                       computed_at=computed)  # fmt: skip
