@@ -251,6 +251,8 @@ def test_staff_read_any_table_by_period_from_the_latest_snapshots(year_of_contac
     several = client.get(f"/console/stats/tables/?table=cases_by_control_method&year={YEAR}")
     assert "rows have no total" in several.content.decode()
     assert "<th>Total</th>" not in several.content.decode()
+    national = client.get("/console/stats/tables/?table=contacts_by_language&state=VT")
+    assert national.status_code == 400 and "whole country only" in national.content.decode()
     refused = client.get("/console/stats/tables/?table=everything&state=ZZ")
     assert refused.status_code == 400 and "not a pre-defined table" in refused.content.decode()
     assert login("advocate").get(base).status_code == 403

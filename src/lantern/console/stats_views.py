@@ -174,6 +174,8 @@ def period_tables(request):
         problems.append("Choose a year the hotline can report on.")
     if state and state not in USStateChoices.values:
         problems.append(f"{state!r} is not a state or territory.")
+    elif state and key in TABLES and not TABLES[key].by_state:
+        problems.append("This table counts the whole country only: choose the whole country.")
     table = None if problems else queries.period_table(key, year, period, state)
     if table is not None and g.get("format") == "csv":
         return _period_csv(table)
