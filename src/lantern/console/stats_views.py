@@ -51,10 +51,7 @@ def stats_home(request):
 @require_POST
 def stats_prepare(request):
     _require(request.user, "prepare_stats")
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
-        messages.error(request, "Choose a year.")
+    if (year := _posted_year(request)) is None:
         return redirect("console:stats_home")
     try:
         release = actions.do_prepare_release(
@@ -170,7 +167,7 @@ def period_tables(request):
         problems.append(f"{key!r} is not a pre-defined table.")
     if period not in SnapshotPeriodChoices.values:
         problems.append("Choose month, quarter or year.")
-    if not 2000 <= year <= this_year:
+    if not queries.reportable_year(year):
         problems.append("Choose a year the hotline can report on.")
     if state and state not in USStateChoices.values:
         problems.append(f"{state!r} is not a state or territory.")
@@ -191,16 +188,25 @@ def period_tables(request):
 @require_POST
 def snapshot_now(request):
     _require(request.user, "prepare_stats")
+    tables = reverse("console:stats_tables")
+    if (year := _posted_year(request)) is None:
+        return redirect(tables)
     try:
-        year = int(request.POST.get("year", ""))
         made = actions.do_build_snapshots(year, actor=request.user)
-    except ValueError:
-        messages.error(request, "Choose a year.")
     except actions.StatsError as exc:
         messages.error(request, " ".join(exc.problems))
     else:
         messages.success(request, f"Counted {year} again: {made} snapshots stored.")
-    return redirect(f"{reverse('console:stats_tables')}?year={request.POST.get('year', '')}")
+    return redirect(f"{tables}?year={year}")
+
+
+def _posted_year(request) -> int | None:
+    """The year a form posted, or None with "Choose a year." shown."""
+    try:
+        return int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, "Choose a year.")
+        return None
 
 
 def _period_csv(table) -> HttpResponse:

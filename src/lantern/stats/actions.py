@@ -18,7 +18,7 @@ from django.utils import timezone
 from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
-from lantern.stats import config, disclosure, labels, privacy
+from lantern.stats import config, disclosure, labels, privacy, queries
 from lantern.stats.choices import ReleaseModeChoices as Mode
 from lantern.stats.choices import ReleaseStatusChoices as Status
 from lantern.stats.choices import SnapshotPeriodChoices as Period
@@ -109,7 +109,7 @@ def do_build_snapshots(year: int, *, actor=None) -> int:
     Earlier snapshots stay: a month's counts can be compared with what they were before late
     logging changed them."""
     _require(actor, "prepare_stats")
-    if not 2000 <= year <= timezone.localdate().year:
+    if not queries.reportable_year(year):
         raise _refuse(actor, [f"{year} is not a year the hotline can report on"])
     made = _snapshots(year, compute_year(year), timezone.now())
     with transaction.atomic():
@@ -232,7 +232,7 @@ def do_prepare_release(year: int, *, actor=None, mode: str = Mode.SUPPRESSION, k
     unknown = [k for k in keys or () if k not in TABLES]
     if unknown:
         raise _refuse(actor, [f"{unknown[0]!r} is not a pre-defined table"])
-    if not 2000 <= year <= timezone.localdate().year:
+    if not queries.reportable_year(year):
         raise _refuse(actor, [f"{year} is not a year the hotline can report on"])
     keys = list(keys or TABLES)
     computed = compute_year(year, keys, {"max_victims_per_case": settings.max_victims_per_case})

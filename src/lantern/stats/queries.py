@@ -6,12 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from lantern.stats.choices import ReleaseStatusChoices
 from lantern.stats.models import BudgetSpend, Release
+
+
+def reportable_year(year: int) -> bool:
+    """A year statistics can be counted for: from 2000 to this one."""
+    return 2000 <= year <= timezone.localdate().year
 
 
 def published(year: int | None = None) -> Release | None:
@@ -163,11 +168,19 @@ def period_table(key: str, year: int, period: str, state: str = "") -> PeriodTab
     from lantern.stats.tables import spec
 
     table = spec(key)
-    latest: dict = {}
-    for snap in Snapshot.objects.filter(table=key, period=period, period_start__year=year).order_by(
-        "period_start", "-computed_at"
-    ):
-        latest.setdefault(snap.period_start, snap)
+    # only the newest snapshot of each period is read: nightly runs keep hundreds of older ones
+    newest = Snapshot.objects.filter(
+        table=key, period=period, period_start=OuterRef("period_start")
+    ).order_by("-computed_at")
+    latest = {
+        snap.period_start: snap
+        for snap in Snapshot.objects.filter(
+            table=key,
+            period=period,
+            period_start__year=year,
+            pk=Subquery(newest.values("pk")[:1]),
+        )  # fmt: skip
+    }
     lines, seen = [], set()
     for start, snap in sorted(latest.items()):
         counts: dict = {}
