@@ -53,8 +53,12 @@ from django.core.management import call_command  # noqa: E402
 from lantern.accounts.actions import do_create_user  # noqa: E402
 from lantern.contacts import actions as contacts  # noqa: E402
 from lantern.routing import actions as routing  # noqa: E402
+from lantern.routing import (  # noqa: E402
+    engine,  # noqa: E402
+    simulation,
+    triage,
+)
 from lantern.routing import queries as routing_queries  # noqa: E402
-from lantern.routing import simulation, triage  # noqa: E402
 from lantern.routing.models import AdvocateStatus, Task  # noqa: E402
 
 NY = ZoneInfo("America/New_York")
@@ -133,7 +137,7 @@ class Day:
 
     def tick(self, second):
         started = time.perf_counter()
-        report = routing.tick(self.moment(second))
+        report = engine.tick(self.moment(second))
         elapsed = time.perf_counter() - started
         self.tick_seconds += elapsed
         self.ticks.append(elapsed)
@@ -338,7 +342,7 @@ def burst_of(count: int, people) -> dict:
     before = set(Task.objects.values_list("pk", flat=True))
     started = time.perf_counter()
     while True:
-        report = routing.tick(now)
+        report = engine.tick(now)
         ticks += 1
         decisions += report.decisions
         if not report.decisions:
@@ -360,7 +364,7 @@ def idle_tick_ms() -> float:
     now = DAY + timedelta(days=5)  # the day's contacts are past routing's horizon
     started = time.perf_counter()
     for _ in range(500):
-        routing.tick(now)
+        engine.tick(now)
     return (time.perf_counter() - started) / 500 * 1000
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lantern.contacts import actions as contacts
 from lantern.routing import actions as routing
-from lantern.routing import queries
+from lantern.routing import engine, queries
 from lantern.routing.models import AdvocateStatus, Queue, Task
 
 
@@ -27,7 +27,7 @@ def test_the_board_is_for_supervisors(login):
     assert login("advocate").get("/console/routing/board/").status_code == 403
     assert login("directory").get("/console/routing/board/live/").status_code == 403
     text("he hit me")
-    routing.tick()
+    engine.tick()
     page = login("supervisor").get("/console/routing/board/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -40,7 +40,7 @@ def test_presence_offer_and_accept_through_the_bar(login, personas):
     advocate = login("advocate")
     assert advocate.post("/console/routing/presence/", {"presence": "available"}).status_code == 302
     contact = text("he hit me")
-    routing.tick()
+    engine.tick()
     bar = advocate.get("/console/routing/bar/").content.decode()
     assert "Urgent sms" in bar.replace("SMS", "sms") and "violence" in bar
     offer = queries.pending_offer_for(personas["advocate"])
@@ -59,7 +59,7 @@ def test_bad_presence_and_decline(login, personas):
     assert "not a presence" in page.content.decode()
     advocate.post("/console/routing/presence/", {"presence": "available"})
     text("he hit me")
-    routing.tick()
+    engine.tick()
     offer = queries.pending_offer_for(personas["advocate"])
     advocate.post(f"/console/routing/offers/{offer.pk}/decline/")
     offer.refresh_from_db()
@@ -82,7 +82,7 @@ def test_surge_mode_from_the_board(login):
 
 def test_retriage_from_the_contact_page(login, personas):
     contact = text("Do you have training materials?")
-    routing.tick()
+    engine.tick()
     supervisor = login("supervisor")
     page = supervisor.post(
         f"/console/contacts/{contact.pk}/triage/", {"urgency": "crisis", "reason": ""}, follow=True
@@ -211,7 +211,7 @@ def test_admins_edit_routing_and_bad_configuration_is_refused_with_a_reason(logi
 def test_daily_figures_page_and_csv(login, personas):
     routing.do_set_presence(personas["advocate"], "available", actor=personas["advocate"])
     text("he hit me")
-    routing.tick()
+    engine.tick()
     advocate = personas["advocate"]
     routing.do_accept_offer(queries.pending_offer_for(advocate), actor=advocate)
     supervisor = login("supervisor")

@@ -19,7 +19,7 @@ from lantern.contacts import actions as contacts
 from lantern.contacts.exceptions import ContactValidationError
 from lantern.privacy.fields import reveal
 from lantern.routing import actions as routing
-from lantern.routing import defaults, queries
+from lantern.routing import defaults, engine, queries
 from lantern.routing.exceptions import OfferUnavailable, RoutingError
 from lantern.routing.models import (
     AdvocateStatus,
@@ -75,7 +75,7 @@ def test_a_crisis_is_offered_before_older_non_urgent_contacts(team):
     older = text("Do you have training materials?", at=OPEN - timedelta(minutes=5))
     crisis = text("please help he is going to kill me")
     available(team["advocate"])
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     assert task_of(crisis).queue.name == "crisis" and task_of(crisis).urgency == "crisis"
     assert task_of(older).queue.name == "general"
     offer = offer_to(team["advocate"])
@@ -85,7 +85,7 @@ def test_a_crisis_is_offered_before_older_non_urgent_contacts(team):
 
 def test_triage_reasons_are_stored_and_an_advocate_change_is_audited(team):
     contact = text("my boss took my passport")
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     task = task_of(contact)
     assert task.urgency == "urgent" and task.queue.name == "urgent"
     assert task.reasons[0]["rule"] == "documents" and "passport" in task.reasons[0]["detail"]
@@ -111,25 +111,25 @@ def test_triage_reasons_are_stored_and_an_advocate_change_is_audited(team):
 def test_spanish_goes_to_a_spanish_speaker_then_to_the_interpreter_line(team):
     contact = text("Hola, necesito información sobre visas", language_hint="es")
     english_only = available(team["advocate"], at=OPEN - timedelta(hours=2))  # idle longest
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     task = task_of(contact)
     assert task.language == "es" and task.route == "spanish" and task.skills == ["lang:es"]
     assert offer_to(english_only.user) is None  # no Spanish: not offered, however idle
     # 60 s later nobody speaking Spanish has come: any advocate with an interpreter line
-    routing.tick(OPEN + timedelta(seconds=61))
+    engine.tick(OPEN + timedelta(seconds=61))
     task.refresh_from_db()
     assert task.step == 1 and task.skills == ["interpreter"]
     interpreter = available(team["advocate2"], skills=["interpreter"])
-    routing.tick(OPEN + timedelta(seconds=62))
+    engine.tick(OPEN + timedelta(seconds=62))
     assert offer_to(interpreter.user).task_id == task.pk
 
 
 def test_the_longest_idle_skilled_advocate_gets_the_offer(team):
     available(team["advocate"], at=OPEN - timedelta(minutes=3))
     available(team["advocate2"], at=OPEN - timedelta(minutes=20))
-    routing.tick(OPEN)  # nothing waiting yet
+    engine.tick(OPEN)  # nothing waiting yet
     contact = text("he hit me and I'm scared")
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     assert offer_to(team["advocate2"]).task.contact_id == contact.pk
     assert offer_to(team["advocate"]) is None
 
@@ -137,7 +137,7 @@ def test_the_longest_idle_skilled_advocate_gets_the_offer(team):
 def test_accept_assigns_the_contact_and_a_second_accept_gets_a_clear_answer(team):
     contact = text("he hit me")
     available(team["advocate"])
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     offer = offer_to(team["advocate"])
     task = routing.do_accept_offer(offer, actor=team["advocate"], now=OPEN + timedelta(seconds=5))
     assert task.state == "assigned" and task.assigned_to == team["advocate"]
@@ -155,14 +155,14 @@ def test_decline_and_timeout_re_offer_to_someone_else(team):
     first = available(team["advocate"], at=OPEN - timedelta(minutes=10))
     second = available(team["advocate2"], at=OPEN - timedelta(minutes=1))
     contact = text("he hit me")
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     routing.do_decline_offer(offer_to(first.user), actor=first.user)
-    routing.tick(OPEN + timedelta(seconds=1))
+    engine.tick(OPEN + timedelta(seconds=1))
     offer = offer_to(second.user)
     assert offer.task.contact_id == contact.pk
     # the second advocate does not answer: after the offer timeout it goes back (to the first,
     # who passed on it but is the only one left)
-    routing.tick(OPEN + timedelta(seconds=40))
+    engine.tick(OPEN + timedelta(seconds=40))
     offer.refresh_from_db()
     assert offer.state == "expired"
     assert offer_to(first.user).task.contact_id == contact.pk
@@ -171,10 +171,10 @@ def test_decline_and_timeout_re_offer_to_someone_else(team):
 def test_an_advocate_who_misses_two_offers_is_set_away(team):
     available(team["advocate"])
     text("he hit me")
-    routing.tick(OPEN)
-    routing.tick(OPEN + timedelta(seconds=31))  # missed one; offered again
+    engine.tick(OPEN)
+    engine.tick(OPEN + timedelta(seconds=31))  # missed one; offered again
     assert offer_to(team["advocate"]) is not None
-    routing.tick(OPEN + timedelta(seconds=62))  # missed two
+    engine.tick(OPEN + timedelta(seconds=62))  # missed two
     status = AdvocateStatus.objects.get(user=team["advocate"])
     assert status.presence == "away" and offer_to(team["advocate"]) is None
     assert AuditEvent.objects.filter(object_type="routing.advocatestatus", actor_label="routing")
@@ -184,10 +184,10 @@ def test_capacity_per_channel_and_a_call_takes_everything(team):
     available(team["advocate"], sms=2)
     for _ in range(3):
         text("he hit me")
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     for second in range(1, 3):
         routing.do_accept_offer(offer_to(team["advocate"]), actor=team["advocate"])
-        routing.tick(OPEN + timedelta(seconds=second))
+        engine.tick(OPEN + timedelta(seconds=second))
     assert offer_to(team["advocate"]) is None  # two texts at once is this advocate's limit
     assert Task.objects.filter(state="waiting").count() == 1
 
@@ -198,17 +198,17 @@ def test_reserved_advocates_are_kept_for_urgent_work_and_a_crisis_pre_empts(team
     general = [
         text("Do you have training materials?", at=OPEN - timedelta(minutes=m)) for m in (2, 1)
     ]
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     # two free advocates, one reserved for urgent work: one non-urgent offer only
     assert Offer.objects.filter(state="pending").count() == 1
     assert offer_to(team["advocate"]).task.contact_id == general[0].pk
     # a crisis arrives: the free advocate is offered it
     crisis = text("I am locked in a room, help me now")
-    routing.tick(OPEN + timedelta(seconds=2))
+    engine.tick(OPEN + timedelta(seconds=2))
     assert offer_to(team["advocate2"]).task.contact_id == crisis.pk
     # another crisis, nobody free: the non-urgent offer is withdrawn for it
     second = text("they will kill me")
-    routing.tick(OPEN + timedelta(seconds=3))
+    engine.tick(OPEN + timedelta(seconds=3))
     assert offer_to(team["advocate"]).task.contact_id == second.pk
     assert task_of(general[0]).state == "waiting"
 
@@ -216,27 +216,27 @@ def test_reserved_advocates_are_kept_for_urgent_work_and_a_crisis_pre_empts(team
 def test_a_person_who_leaves_is_abandoned_and_a_logged_contact_completes(team):
     available(team["advocate"])
     left = text("he hit me")
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     contacts.do_close_conversation(left.conversation, reason="the visitor left")
-    routing.tick(OPEN + timedelta(seconds=5))
+    engine.tick(OPEN + timedelta(seconds=5))
     assert task_of(left).state == "abandoned"
     assert offer_to(team["advocate"]) is None  # the offer went with them
     stays = text("my boss took my passport")
-    routing.tick(OPEN + timedelta(seconds=6))
+    engine.tick(OPEN + timedelta(seconds=6))
     routing.do_accept_offer(offer_to(team["advocate"]), actor=team["advocate"])
     stays.refresh_from_db()
     # the advocate logs the contact (call types given): their work on it is done
     contacts.do_update_contact(stays, {"call_types": ["tip"]}, actor=team["advocate"])
     stays.refresh_from_db()
     assert stays.status == "logged"
-    routing.tick(OPEN + timedelta(minutes=9))
+    engine.tick(OPEN + timedelta(minutes=9))
     task = task_of(stays)
     assert task.state == "completed" and task.ended_at == OPEN + timedelta(minutes=9)
 
 
 def test_a_chat_that_says_more_while_waiting_is_triaged_again(team):
     conversation = contacts.do_open_chat(language="en", safe=True)
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     task = task_of(conversation.contact)
     assert task.urgency == "non_urgent"
     for body in ("hello", "is anyone there?", "I work at a farm", "he is outside with a gun"):
@@ -245,8 +245,8 @@ def test_a_chat_that_says_more_while_waiting_is_triaged_again(team):
             contact=conversation.contact,
         )  # fmt: skip
         if body == "hello":  # triaged in between: only what was written since is read again
-            routing.tick(timezone_now())
-    routing.tick(timezone_now())
+            engine.tick(timezone_now())
+    engine.tick(timezone_now())
     task.refresh_from_db()
     assert task.urgency == "crisis" and task.queue.name == "crisis"
     assert any("gun" in r["detail"] for r in task.reasons)
@@ -260,17 +260,17 @@ def timezone_now():
 
 def test_near_breaches_are_escalated_and_breaches_recorded(team):
     contact = text("he hit me")  # urgent: 95% within 60 s
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     task = task_of(contact)
     assert task.due_at == OPEN + timedelta(seconds=60)
-    routing.tick(OPEN + timedelta(seconds=47))
+    engine.tick(OPEN + timedelta(seconds=47))
     task.refresh_from_db()
     assert task.escalated_at is None
-    routing.tick(OPEN + timedelta(seconds=48))  # 80% of the target: supervisors are warned
+    engine.tick(OPEN + timedelta(seconds=48))  # 80% of the target: supervisors are warned
     task.refresh_from_db()
     assert task.escalated_at == OPEN + timedelta(seconds=48)
-    routing.tick(OPEN + timedelta(seconds=61))
-    routing.tick(OPEN + timedelta(seconds=62))  # recorded once
+    engine.tick(OPEN + timedelta(seconds=61))
+    engine.tick(OPEN + timedelta(seconds=62))  # recorded once
     breach = Breach.objects.get()
     assert breach.kind == "answer" and breach.queue.name == "urgent"
     board = queries.board(OPEN + timedelta(seconds=62), NY)
@@ -281,7 +281,7 @@ def test_near_breaches_are_escalated_and_breaches_recorded(team):
 def test_after_hours_non_urgent_contacts_are_due_three_business_days_later(team):
     friday_night = datetime(2026, 11, 20, 22, 0, tzinfo=NY)
     contact = text("Do you have training materials?", at=friday_night)
-    routing.tick(friday_night)
+    engine.tick(friday_night)
     task = task_of(contact)
     # Monday's opening, plus three business days (Thanksgiving skipped): Friday 27th 09:00
     assert task.due_at == datetime(2026, 11, 27, 9, 0, tzinfo=NY)
@@ -293,17 +293,17 @@ def test_non_urgent_work_waits_for_the_opening_while_urgent_work_is_offered_at_n
     available(team["advocate"], at=night)
     available(team["advocate2"], at=night)
     general = text("Do you have training materials?", at=night)
-    routing.tick(night)
+    engine.tick(night)
     assert offer_to(team["advocate"]) is None and offer_to(team["advocate2"]) is None
     urgent = text("my boss took my passport", at=night)
-    routing.tick(night + timedelta(seconds=1))
+    engine.tick(night + timedelta(seconds=1))
     offer = Offer.objects.get(state="pending")
     assert offer.task.contact_id == urgent.pk
     routing.do_accept_offer(offer, actor=offer.advocate, now=night + timedelta(seconds=5))
     # at the opening the non-urgent text goes to the advocate already texting: the free one
     # is kept for urgent work
     morning = datetime(2026, 11, 18, 9, 0, tzinfo=NY)
-    routing.tick(morning)
+    engine.tick(morning)
     assert Offer.objects.get(state="pending", task__contact=general).advocate is not None
 
 
@@ -311,13 +311,13 @@ def test_surge_mode_diverts_a_queue_and_only_a_supervisor_may(team):
     general = Queue.objects.get(name="general")
     urgent = Queue.objects.get(name="urgent")
     waiting = text("Do you have training materials?")
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     with pytest.raises(RoutingError, match="supervisor"):
         routing.do_divert_queue(general, urgent, actor=team["advocate"])
     routing.do_divert_queue(general, urgent, actor=team["supervisor"])
     assert task_of(waiting).queue == urgent
     later = text("Do you have training materials?")
-    routing.tick(OPEN + timedelta(seconds=1))
+    engine.tick(OPEN + timedelta(seconds=1))
     assert task_of(later).queue == urgent
     with pytest.raises(RoutingError, match="itself"):
         routing.do_divert_queue(urgent, urgent, actor=team["supervisor"])
@@ -356,13 +356,13 @@ def test_daily_metrics_per_queue_and_channel(team):
     available(team["advocate"])
     text("he hit me")
     text("he hit me again")
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     answered = routing.do_accept_offer(
         offer_to(team["advocate"]), actor=team["advocate"], now=OPEN + timedelta(seconds=12)
     )
     other = Task.objects.exclude(pk=answered.pk).get()
     contacts.do_close_conversation(other.contact.conversation)
-    routing.tick(OPEN + timedelta(seconds=20))
+    engine.tick(OPEN + timedelta(seconds=20))
     [row] = queries.daily_metrics(OPEN - timedelta(hours=11), OPEN + timedelta(hours=13))
     assert (row["queue__name"], row["channel"]) == ("urgent", "sms")
     assert (row["offered"], row["answered"], row["abandoned"]) == (2, 1, 1)
@@ -377,7 +377,7 @@ def test_concurrent_accepts_and_takes_never_assign_twice(live_db, personas):
     available(a)
     for _ in range(5):
         contact = text("he hit me")
-        routing.tick(OPEN)
+        engine.tick(OPEN)
         offer = offer_to(a)
         barrier = threading.Barrier(2)
         results = []
@@ -424,7 +424,7 @@ def test_a_chat_after_hours_hears_when_it_will_be_answered_and_can_say_urgent(li
 
     night = datetime(2026, 11, 17, 23, 30, tzinfo=NY)
     conversation = contacts.do_open_chat(language="es", received_at=night)
-    routing.tick(night)
+    engine.tick(night)
     for thread in threading.enumerate():
         if thread.name == "notice-after_hours":
             thread.join(10)
@@ -435,11 +435,11 @@ def test_a_chat_after_hours_hears_when_it_will_be_answered_and_can_say_urgent(li
         channel="chat", hotline_address="web", participant="", body="es urgente por favor",
         contact=conversation.contact,
     )  # fmt: skip
-    routing.tick(timezone_now())
+    engine.tick(timezone_now())
     task = task_of(conversation.contact)
     assert task.urgency == "urgent" and task.queue.name == "urgent"  # open all night
     # one notice only, however many ticks
-    routing.tick(timezone_now())
+    engine.tick(timezone_now())
     assert Message.objects.filter(conversation=conversation, direction="outbound").count() == 1
 
 
@@ -449,7 +449,7 @@ def test_a_web_tip_is_triaged_on_what_happened_not_on_the_forms_labels(team):
          "urgency": "not_urgent", "minors": "no", "language": "en"},
         receipt_hash="synthetic-receipt-hash",
     )  # fmt: skip
-    routing.tick(OPEN)
+    engine.tick(OPEN)
     task = Task.objects.get()
     assert task.urgency == "non_urgent" and "minor" not in task.flags  # "Not urgent", "Minors: No"
 

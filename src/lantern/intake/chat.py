@@ -25,7 +25,7 @@ from lantern.contacts.exceptions import ContactValidationError
 from lantern.core import sessions
 from lantern.privacy import masking
 from lantern.privacy.fields import reveal
-from lantern.routing import dispatcher
+from lantern.routing.kick import kick
 
 SESSION_KEY = sessions.CHAT
 MAX_BODY = 1600
@@ -129,7 +129,7 @@ class VisitorConsumer(JsonWebsocketConsumer):
             contact=self.conversation.contact,
         )  # fmt: skip
         async_to_sync(self.channel_layer.group_send)(self.group, _event(message, author="visitor"))
-        dispatcher.kick()  # what the visitor writes can raise the chat's urgency while it waits
+        kick()  # what the visitor writes can raise the chat's urgency while it waits
 
     def chat_message(self, event):
         self.send_json({**event, "type": "message",

@@ -3,7 +3,7 @@
 from django.http import HttpResponse, HttpResponseBadRequest
 
 from lantern.intake import sms, twilio, voice
-from lantern.routing import dispatcher
+from lantern.routing.kick import kick
 
 
 @twilio.webhook
@@ -12,7 +12,7 @@ def twilio_sms(request):
         answer = sms.receive(request.POST)
     except sms.BadWebhook as exc:
         return HttpResponseBadRequest(str(exc))
-    dispatcher.kick()  # triage and routing run beside the answer, not before it
+    kick()  # triage and routing run beside the answer, not before it
     return twilio.twiml(answer)
 
 

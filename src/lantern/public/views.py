@@ -16,7 +16,7 @@ from lantern.core.sessions import CHAT as CHAT_SESSION_KEY
 from lantern.privacy import receipts
 from lantern.public import followup, pow
 from lantern.public.forms import PreChatForm, ReceiptForm, ReplyForm, TipForm
-from lantern.routing import dispatcher
+from lantern.routing.kick import kick
 
 SESSION_KEY = "lantern_followup"
 FOLLOWUP_SECONDS = 30 * 60
@@ -34,7 +34,7 @@ def tip(request):
             for field, message in exc.errors.items():
                 form.add_error(field if field in form.fields else None, message)
         else:
-            dispatcher.kick()
+            kick()
             # shown once, on this page; never stored
             return render(request, "public/tip_sent.html", {"code": receipts.display(code)})
     return render(
@@ -116,7 +116,7 @@ def chat(request):
             language=language, state=data["state"], safe=data["safe"],
             heard_about=data["heard_about"],
         )  # fmt: skip
-        dispatcher.kick()
+        kick()
         request.session[CHAT_SESSION_KEY] = str(conversation.pk)
         request.session.set_expiry(0)  # ends with the browser
         return redirect("public:chat_room")

@@ -1,4 +1,5 @@
-"""The dispatcher: runs ``routing.actions.tick`` every half second, and at once when kicked.
+"""The dispatcher: runs ``routing.engine.tick`` every half second, and at once when kicked
+(``routing.kick``).
 
 Each server process runs one in a background thread (started by ``lantern.asgi``). Ticks from
 several processes take turns on a lock: an ``flock`` of ``<database>-dispatch.lock`` on SQLite,
@@ -16,6 +17,9 @@ import os
 import threading
 
 from django.db import close_old_connections, connection
+
+from lantern.routing import kick as kicking
+from lantern.routing.engine import tick
 
 log = logging.getLogger(__name__)
 INTERVAL = float(os.environ.get("LANTERN_DISPATCH_INTERVAL", "0.5"))
@@ -52,7 +56,7 @@ def turn():
 class Dispatcher:
     def __init__(self, interval: float = INTERVAL):
         self.interval = interval
-        self._wake = threading.Event()
+        self._wake = kicking.wake
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -70,8 +74,6 @@ class Dispatcher:
         self._wake.set()
 
     def _run(self) -> None:
-        from lantern.routing.actions import tick
-
         while not self._stop.is_set():
             self._wake.wait(self.interval)
             self._wake.clear()
@@ -85,7 +87,3 @@ class Dispatcher:
 
 
 dispatcher = Dispatcher()
-
-
-def kick() -> None:
-    dispatcher.kick()
