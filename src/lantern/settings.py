@@ -164,6 +164,13 @@ TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 # Only for tests and staging: a server speaking Twilio's REST API instead of api.twilio.com.
 TWILIO_API_URL = os.environ.get("TWILIO_API_URL", "")
+# Calls: the browser softphone's access tokens (an API key and the TwiML app whose voice URL is
+# /intake/twilio/voice/client), interpreter lines, recording (off unless asked; never a crisis)
+TWILIO_API_KEY = os.environ.get("TWILIO_API_KEY", "")
+TWILIO_API_SECRET = os.environ.get("TWILIO_API_SECRET", "")
+TWILIO_TWIML_APP_SID = os.environ.get("TWILIO_TWIML_APP_SID", "")
+INTERPRETER_LINES = os.environ.get("LANTERN_INTERPRETER_LINES", "")
+RECORD_CALLS = os.environ.get("LANTERN_RECORD_CALLS", "") == "1"
 LANTERN_INTAKE_MESSAGES_FILE = os.environ.get("LANTERN_INTAKE_MESSAGES_FILE", "")
 # Email: the hotline's addresses (what the SMTP receiver accepts mail for), the largest message
 # it takes, and Django's outgoing mail settings for replies.

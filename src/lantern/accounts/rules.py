@@ -43,6 +43,8 @@ ACTIONS: dict[str, str | None] = {
     "view_routing_board": None,
     "manage_routing": None,
     "retriage_contact": "contacts.Contact",
+    "control_call": "contacts.Contact",
+    "monitor_call": None,
     "create_case": None,
     "view_case": None,
     "edit_case": None,

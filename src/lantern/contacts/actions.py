@@ -506,6 +506,19 @@ def do_take_contact(contact: Contact, *, actor) -> Contact:
     return contact
 
 
+def do_release_contact(contact: Contact, *, reason: str) -> Contact:
+    """A contact taken for a call that could not be connected goes back to nobody, so the next
+    advocate can take it. Only while it is still open."""
+    with transaction.atomic():
+        released = Contact.objects.filter(
+            pk=contact.pk, status=ContactStatusChoices.OPEN, handled_by__isnull=False
+        ).update(handled_by=None, updated_at=timezone.now())
+        if released:
+            contact.handled_by = None
+            audit.record(INTAKE, Audit.UPDATE, contact, changes={"handled_by": None}, reason=reason)
+    return contact
+
+
 def do_send_message(
     conversation: Conversation, body: str, *, actor, answer_inline: bool = False
 ) -> Message:

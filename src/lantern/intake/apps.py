@@ -8,10 +8,12 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from lantern.contacts import outbound
-        from lantern.intake import chat, mail, notices, sms
+        from lantern.intake import chat, conference, mail, notices, sms
         from lantern.routing import notices as routing_notices
+        from lantern.routing import telephony
 
         outbound.register("sms", sms.send_queued)
         outbound.register("email", mail.send_queued)
         outbound.register("chat", chat.deliver)
         routing_notices.register("after_hours", notices.after_hours)
+        telephony.register(conference.TwilioCalls())

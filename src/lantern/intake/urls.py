@@ -12,3 +12,14 @@ urlpatterns = [
     path("twilio/voice/voicemail", views.twilio_voice_voicemail, name="twilio_voice_voicemail"),
     path("twilio/voice/status", views.twilio_voice_status, name="twilio_voice_status"),
 ]
+
+urlpatterns += [
+    path("twilio/voice/leg/<uuid:leg_id>/answer", views.twilio_voice_leg_answer,
+         name="twilio_voice_leg_answer"),
+    path("twilio/voice/leg/<uuid:leg_id>/confirm", views.twilio_voice_leg_confirm,
+         name="twilio_voice_leg_confirm"),
+    path("twilio/voice/leg/<uuid:leg_id>/status", views.twilio_voice_leg_status,
+         name="twilio_voice_leg_status"),
+    path("twilio/voice/conference/<uuid:contact_id>", views.twilio_voice_conference,
+         name="twilio_voice_conference"),
+]  # fmt: skip

@@ -1,8 +1,8 @@
 """Webhooks under /intake/. Thin: check the request, hand it to the channel module, answer."""
 
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 
-from lantern.intake import sms, twilio, voice
+from lantern.intake import conference, sms, twilio, voice
 from lantern.routing.kick import kick
 
 
@@ -46,4 +46,31 @@ def twilio_voice_status(request):
         voice.status(request.POST)
     except voice.BadWebhook as exc:
         return HttpResponseBadRequest(str(exc))
+    return HttpResponse(status=204)
+
+
+def _leg_twiml(step):
+    @twilio.webhook
+    def view(request, leg_id):
+        if not conference.leg_exists(leg_id):
+            return HttpResponseNotFound("no such call leg")
+        return twilio.twiml(step(leg_id, request.POST))
+
+    view.__name__ = f"twilio_voice_{step.__name__}"
+    return view
+
+
+twilio_voice_leg_answer = _leg_twiml(conference.leg_answer)
+twilio_voice_leg_confirm = _leg_twiml(conference.leg_confirm)
+
+
+@twilio.webhook
+def twilio_voice_leg_status(request, leg_id):
+    conference.leg_status(leg_id, request.POST)
+    return HttpResponse(status=204)
+
+
+@twilio.webhook
+def twilio_voice_conference(request, contact_id):
+    conference.conference_status(contact_id, request.POST)
     return HttpResponse(status=204)

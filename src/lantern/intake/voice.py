@@ -18,6 +18,7 @@ from lantern.contacts import queries as contact_queries
 from lantern.core.phone import normalize_phone
 from lantern.intake import messages
 from lantern.routing import actions as routing
+from lantern.routing import calls as routing_calls
 from lantern.routing import queries as routing_queries
 
 ENDED = {"completed", "busy", "failed", "no-answer", "canceled"}
@@ -50,7 +51,9 @@ def _say(response, name: str, language: str = "en"):
 
 
 def incoming(params) -> VoiceResponse:
-    _call(params)
+    contact = _call(params)
+    hotline = (params.get("To") or "").strip()
+    routing_calls.call_for(contact, hotline_number=hotline if hotline.startswith("+") else "")
     response = VoiceResponse()
     _say(response, "greeting")
     gather = response.gather(num_digits=1, action=_url("language"), method="POST", timeout=6)
@@ -127,3 +130,4 @@ def status(params) -> None:
         contacts.do_note_call_progress(
             contact, ended_at=timezone.now(), reason=f"call {call_status}"
         )
+        routing_calls.do_caller_left(contact)

@@ -22,7 +22,7 @@ from lantern.contacts.exceptions import ContactValidationError
 from lantern.contacts.models import Contact
 from lantern.core import rows
 from lantern.privacy.fields import reveal
-from lantern.routing import live, notices, placing, queries
+from lantern.routing import calls, live, notices, placing, queries
 from lantern.routing.choices import (
     OPEN_TASK_STATES,
     AdvocatePresenceChoices,
@@ -210,6 +210,9 @@ def do_accept_offer(offer: Offer, *, actor, now: datetime | None = None) -> Task
                 raise OfferUnavailable(_gone(state))
             task = _assign(offer.task_id, actor, now, from_states=[TaskStateChoices.OFFERED])
             AdvocateStatus.objects.filter(user=actor).update(missed_offers=0)
+            if calls.connects_by_phone(task):
+                # dial the advocate: the caller waits in the queue until they answer
+                calls.start_connecting(task, offer, actor=actor)
     except ContactValidationError:
         raise OfferUnavailable("Another advocate has already taken this contact.") from None
     return task

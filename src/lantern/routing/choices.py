@@ -35,6 +35,7 @@ class OfferStateChoices(models.TextChoices):
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Not answered in time")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    FAILED = "failed", _("Accepted, but the call could not be connected")
 
 
 class AdvocatePresenceChoices(models.TextChoices):
@@ -47,3 +48,53 @@ class AdvocatePresenceChoices(models.TextChoices):
 class BreachKindChoices(models.TextChoices):
     ANSWER = "answer", _("Not answered within the target")
     DUE = "due", _("Not answered by the due time")
+
+
+class OfferFailureChoices(models.TextChoices):
+    """Why an accepted phone offer did not become a call (the offer goes to the next advocate)."""
+
+    PROVIDER = "provider", _("The phone service could not place the call")
+    NO_ANSWER = "no_answer", _("The advocate's phone did not answer")
+    REFUSED = "refused", _("The advocate's phone declined the call")
+    CALLER_LEFT = "caller_left", _("The caller hung up while being connected")
+
+
+class AdvocateDeviceChoices(models.TextChoices):
+    BROWSER = "browser", _("In the browser")
+    PHONE = "phone", _("On my own phone")
+
+
+class CallRoleChoices(models.TextChoices):
+    CALLER = "caller", _("Caller")
+    ADVOCATE = "advocate", _("Advocate")
+    INTERPRETER = "interpreter", _("Interpreter")
+    TRANSFER = "transfer", _("Transfer")
+    SUPERVISOR = "supervisor", _("Supervisor")
+
+
+class CallLegStateChoices(models.TextChoices):
+    DIALLING = "dialling", _("Dialling")
+    RINGING = "ringing", _("Ringing")
+    JOINED = "joined", _("In the call")
+    LEFT = "left", _("Left")
+    FAILED = "failed", _("Did not join")
+
+
+# A leg's state only moves forward: a late or repeated callback never reopens a leg.
+CALL_LEG_RANK = {"dialling": 0, "ringing": 1, "joined": 2, "left": 3, "failed": 3}
+
+
+class CallEventKindChoices(models.TextChoices):
+    DIALLED = "dialled", _("Dialled")
+    RINGING = "ringing", _("Ringing")
+    JOINED = "joined", _("Joined")
+    LEFT = "left", _("Left")
+    FAILED = "failed", _("Did not join")
+    HELD = "held", _("Put on hold")
+    UNHELD = "unheld", _("Taken off hold")
+    STARTED = "started", _("Conference started")
+    ENDED = "ended", _("Call ended")
+    TRANSFER = "transfer", _("Transfer")
+    MONITOR = "monitor", _("Supervisor listening")
+    COACH = "coach", _("Supervisor coaching")
+    NOTE = "note", _("Note")

@@ -330,7 +330,11 @@ def _offer(now, report) -> None:
     refused = set(
         Offer.objects.filter(
             task__in=[t.pk for t in waiting],
-            state__in=[OfferStateChoices.DECLINED, OfferStateChoices.EXPIRED],
+            state__in=[
+                OfferStateChoices.DECLINED,
+                OfferStateChoices.EXPIRED,
+                OfferStateChoices.FAILED,  # accepted, but the call did not connect
+            ],
         )
         .order_by()
         .values_list("task", "advocate")

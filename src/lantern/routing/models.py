@@ -18,8 +18,13 @@ from lantern.core.ids import uuid7
 from lantern.privacy.fields import EncryptedTextField
 from lantern.routing import calendars, workflow
 from lantern.routing.choices import (
+    AdvocateDeviceChoices,
     AdvocatePresenceChoices,
     BreachKindChoices,
+    CallEventKindChoices,
+    CallLegStateChoices,
+    CallRoleChoices,
+    OfferFailureChoices,
     OfferStateChoices,
     TaskStateChoices,
     TaskUrgencyChoices,
@@ -195,6 +200,15 @@ class AdvocateStatus(models.Model):
         default=default_capacity, help_text="How many contacts of each channel at once"
     )
     missed_offers = models.PositiveSmallIntegerField(default=0)
+    device = models.CharField(
+        max_length=16,
+        choices=AdvocateDeviceChoices.choices,
+        default=AdvocateDeviceChoices.BROWSER,
+        help_text="How the advocate takes calls: the browser softphone or their own phone",
+    )
+    phone = EncryptedTextField(
+        help_text="The advocate's own number (E.164), never shown to callers"
+    )
 
     class Meta:
         ordering = ["user__username"]
@@ -287,6 +301,12 @@ class Offer(models.Model):
     offered_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(
+        max_length=16,
+        choices=OfferFailureChoices.choices,
+        blank=True,
+        help_text="Accepted, but the call was not connected: why",
+    )
 
     class Meta:
         ordering = ["-offered_at"]
@@ -330,3 +350,106 @@ class Breach(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.queue})"
+
+
+class Call(models.Model):
+    """A phone contact's conference: every answered call is a conference named for the contact,
+    so interpreters, transfers, holds and supervisors can join and leave."""
+
+    contact = models.OneToOneField(
+        "contacts.Contact", on_delete=models.CASCADE, primary_key=True, related_name="call"
+    )
+    hotline_number = models.CharField(max_length=32, blank=True, help_text="The number dialled")
+    conference_sid = models.CharField(max_length=64, blank=True)
+    recorded = models.BooleanField(default=False)
+    callback_safe = models.BooleanField(
+        null=True, blank=True, help_text="The caller said the hotline may call this number back"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Call of contact {self.contact_id}"
+
+    @property
+    def conference_name(self) -> str:
+        return f"lantern-{self.contact_id}"
+
+
+class CallLeg(models.Model):
+    """One party's line into a contact's conference."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="legs")
+    role = models.CharField(max_length=16, choices=CallRoleChoices.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.SET_NULL, null=True, blank=True, related_name="legs"
+    )
+    device = models.CharField(max_length=16, choices=AdvocateDeviceChoices.choices, blank=True)
+    number = EncryptedTextField(help_text="The number dialled (E.164), when it is a phone")
+    language = models.CharField(max_length=35, blank=True, help_text="An interpreter's language")
+    line = models.CharField(max_length=35, blank=True, help_text="The interpreter line used")
+    provider_id = models.CharField(max_length=64, blank=True, help_text="The provider's call id")
+    state = models.CharField(
+        max_length=16, choices=CallLegStateChoices.choices, default=CallLegStateChoices.DIALLING
+    )
+    warm = models.BooleanField(default=False, help_text="A warm transfer: the advocate stays")
+    coaching = models.BooleanField(default=False)
+    held = models.BooleanField(default=False)
+    failure = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_id"],
+                condition=~models.Q(provider_id=""),
+                name="call_leg_provider_id_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} ({self.get_state_display()})"
+
+    @property
+    def seconds(self) -> int:
+        if self.joined_at is None:
+            return 0
+        return int(((self.left_at or timezone.now()) - self.joined_at).total_seconds())
+
+
+class CallEvent(models.Model):
+    """One line of a call's timeline: who was dialled, joined, left, held; the call's end.
+    ``key`` is the provider's id for the event, so a repeated callback is recorded once."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
+    leg = models.ForeignKey(
+        CallLeg, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    kind = models.CharField(max_length=16, choices=CallEventKindChoices.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    detail = models.CharField(max_length=200, blank=True, help_text="Never personal data")
+    key = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "key"], condition=~models.Q(key=""), name="call_event_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.at:%H:%M:%S}"

@@ -1,0 +1,586 @@
+"""Phone calls: every answered call is a conference named for the contact.
+
+An advocate accepting a phone offer is dialled first (their browser, or their own phone, which
+asks them to press 1); only when they answer is the caller moved out of the queue into the
+conference, so a phone that rings out leaves the caller waiting where they were and the offer
+goes to the next advocate. Interpreters, transfers and supervisors join the same conference.
+
+Every step is recorded here (a ``CallLeg`` per party, a ``CallEvent`` per step, the audit log for
+what people do), then handed to the provider through ``routing.telephony``. What the provider
+reports back (``do_note_leg`` and ``do_note_conference``) is idempotent: an event is stored once
+per provider key, and a leg's state only moves forward, so repeated or late callbacks change
+nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from lantern.accounts import rules
+from lantern.audit import actions as audit
+from lantern.audit.choices import AuditEventActionChoices as Audit
+from lantern.contacts import actions as contacts
+from lantern.contacts.models import Contact
+from lantern.core.phone import normalize_phone
+from lantern.privacy.fields import reveal
+from lantern.routing import interpreters, live, telephony
+from lantern.routing.choices import (
+    CALL_LEG_RANK,
+    AdvocateDeviceChoices,
+    OfferFailureChoices,
+    OfferStateChoices,
+    TaskStateChoices,
+    TaskUrgencyChoices,
+)
+from lantern.routing.choices import (
+    CallEventKindChoices as Kind,
+)
+from lantern.routing.choices import (
+    CallLegStateChoices as LegState,
+)
+from lantern.routing.choices import (
+    CallRoleChoices as Role,
+)
+from lantern.routing.exceptions import RoutingError
+from lantern.routing.kick import kick
+from lantern.routing.models import AdvocateStatus, Call, CallEvent, CallLeg, Offer, Task
+
+ROUTING = "routing"
+# Twilio's (and most providers') call statuses, and what each means for a leg
+_LEG_STATUS = {
+    "queued": None,
+    "initiated": None,
+    "ringing": LegState.RINGING,
+    "in-progress": None,  # answered: the leg is in only when the conference says it joined
+    "answered": None,
+    "completed": LegState.LEFT,
+    "busy": LegState.FAILED,
+    "no-answer": LegState.FAILED,
+    "failed": LegState.FAILED,
+    "canceled": LegState.FAILED,
+}
+
+
+class CallUnavailable(RoutingError):
+    pass
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+def call_for(contact: Contact, *, hotline_number: str = "") -> Call:
+    """The contact's call record (made once), with the caller's own leg."""
+    call = Call.objects.filter(contact=contact).first()
+    if call is not None:
+        return call
+    try:
+        with transaction.atomic():
+            call = Call.objects.create(contact=contact, hotline_number=hotline_number[:32])
+            CallLeg.objects.create(
+                call=call, role=Role.CALLER, provider_id=contact.provider_id or ""
+            )
+    except IntegrityError:
+        call = Call.objects.get(contact=contact)
+    return call
+
+
+def _event(call, kind, *, leg=None, actor=None, detail="", key="", at=None) -> bool:
+    """Record one step of the call; False when its provider key was recorded already."""
+    try:
+        with transaction.atomic():
+            CallEvent.objects.create(
+                call=call,
+                leg=leg,
+                kind=kind,
+                actor=actor,
+                detail=detail[:200],
+                key=key[:120],
+                at=at or timezone.now(),
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _advance(leg: CallLeg, state: str, at: datetime) -> bool:
+    """Move a leg forward (never back): a late 'ringing' after 'joined' changes nothing."""
+    if CALL_LEG_RANK[state] <= CALL_LEG_RANK[leg.state]:
+        return False
+    leg.state = state
+    if state == LegState.JOINED and leg.joined_at is None:
+        leg.joined_at = at
+    if state in (LegState.LEFT, LegState.FAILED) and leg.left_at is None:
+        leg.left_at = at
+    leg.save(update_fields=["state", "joined_at", "left_at"])
+    return True
+
+
+def _dial(call: Call, role: str, *, actor, user=None, number="", **fields) -> CallLeg:
+    leg = CallLeg.objects.create(call=call, role=role, user=user, number=number, **fields)
+    who = user.get_username() if user else (fields.get("line") or role)
+    _event(call, Kind.DIALLED, leg=leg, actor=actor, detail=f"{role}: {who}")
+    telephony.after_commit("dial", leg.pk)
+    return leg
+
+
+# --- connecting an advocate -------------------------------------------------------------------
+
+
+def connects_by_phone(task: Task) -> bool:
+    """An accepted phone offer is connected through the provider (when one is configured)."""
+    return task.channel == "phone" and telephony.ready()
+
+
+def start_connecting(task: Task, offer: Offer, *, actor) -> CallLeg:
+    """Inside the accept's transaction: dial the advocate's browser or phone. The caller waits
+    in the queue until the advocate answers (``do_advocate_answered``)."""
+    call = call_for(task.contact)
+    status = AdvocateStatus.objects.filter(user=actor).first()
+    device = status.device if status else AdvocateDeviceChoices.BROWSER
+    number = reveal(status.phone) if status and device == AdvocateDeviceChoices.PHONE else ""
+    Task.objects.filter(pk=task.pk).update(answered_at=None)
+    return _dial(
+        call, Role.ADVOCATE, actor=actor, user=actor, offer=offer, device=device, number=number
+    )
+
+
+def do_advocate_answered(leg_id) -> CallLeg | None:
+    """The advocate's line answered (they pressed 1, or their browser took the call): move the
+    caller into the conference. None when the caller is gone (the advocate is told, and hung
+    up)."""
+    with transaction.atomic():
+        leg = CallLeg.objects.select_for_update().select_related("call__contact").get(pk=leg_id)
+        call = leg.call
+        caller = call.legs.filter(role=Role.CALLER).first()
+        if call.contact.ended_at is not None or (caller and caller.state == LegState.LEFT):
+            _fail_connecting(leg, OfferFailureChoices.CALLER_LEFT, timezone.now())
+            return None
+        if leg.role == Role.ADVOCATE and leg.offer_id and not _caller_joining(call):
+            _event(call, Kind.NOTE, leg=leg, detail="caller moved into the conference")
+            telephony.after_commit("join_caller", leg.pk)
+    return leg
+
+
+def _caller_joining(call: Call) -> bool:
+    return call.events.filter(kind=Kind.NOTE, detail="caller moved into the conference").exists()
+
+
+def do_fail_leg(leg_id, detail: str, *, failure: str = OfferFailureChoices.PROVIDER) -> None:
+    """The provider could not do what was asked for this leg (``detail`` says why, without a
+    number or a name)."""
+    now = timezone.now()
+    with transaction.atomic():
+        leg = CallLeg.objects.select_for_update().select_related("call").get(pk=leg_id)
+        if leg.state in (LegState.LEFT, LegState.FAILED):
+            return
+        leg.failure = detail[:200]
+        leg.save(update_fields=["failure"])
+        _advance(leg, LegState.FAILED, now)
+        _event(leg.call, Kind.FAILED, leg=leg, detail=f"{leg.role}: {detail}")
+        _after_failure(leg, failure, now)
+
+
+def _fail_connecting(leg: CallLeg, failure: str, now) -> None:
+    label = OfferFailureChoices(failure).label
+    leg.failure = str(label)[:200]
+    leg.save(update_fields=["failure"])
+    _advance(leg, LegState.FAILED, now)
+    _event(leg.call, Kind.FAILED, leg=leg, detail=f"{leg.role}: {label}")
+    _after_failure(leg, failure, now)
+
+
+def _after_failure(leg: CallLeg, failure: str, now) -> None:
+    if leg.role == Role.ADVOCATE and leg.offer_id:
+        _requeue(leg, failure, now)
+    elif leg.role == Role.INTERPRETER:
+        _interpreter_fallback(leg)
+    live.changed(*([leg.user_id] if leg.user_id else []))
+
+
+def _requeue(leg: CallLeg, failure: str, now) -> None:
+    """An accepted call that could not be connected goes back to its queue for the next
+    advocate (or, when the caller left, is counted abandoned). Nothing is lost: the caller was
+    still waiting in the queue."""
+    offer = Offer.objects.filter(pk=leg.offer_id, state=OfferStateChoices.ACCEPTED).first()
+    if offer is None:
+        return
+    Offer.objects.filter(pk=offer.pk).update(state=OfferStateChoices.FAILED, failure=failure)
+    contact = leg.call.contact
+    if failure == OfferFailureChoices.CALLER_LEFT:
+        Task.objects.filter(pk=offer.task_id, state=TaskStateChoices.ASSIGNED).update(
+            state=TaskStateChoices.ABANDONED, ended_at=now, answered_at=None
+        )
+    else:
+        Task.objects.filter(pk=offer.task_id, state=TaskStateChoices.ASSIGNED).update(
+            state=TaskStateChoices.WAITING, assigned_to=None, answered_at=None
+        )
+        if failure in (OfferFailureChoices.NO_ANSWER, OfferFailureChoices.REFUSED):
+            AdvocateStatus.objects.filter(user_id=offer.advocate_id).update(
+                missed_offers=F("missed_offers") + 1
+            )
+    contacts.do_release_contact(contact, reason=str(OfferFailureChoices(failure).label))
+    audit.record(
+        ROUTING,
+        Audit.UPDATE,
+        offer,
+        changes={"state": ["accepted", "failed"], "failure": failure},
+        reason=str(OfferFailureChoices(failure).label),
+    )
+    live.changed(offer.advocate_id)
+    transaction.on_commit(kick)  # to the next advocate, now
+
+
+# --- what the provider reports ----------------------------------------------------------------
+
+
+def do_note_dialled(leg_id, provider_id: str) -> None:
+    """The provider placed the leg's call: its id ties the callbacks to the leg."""
+    CallLeg.objects.filter(pk=leg_id, provider_id="").update(provider_id=provider_id[:64])
+
+
+def do_note_failure(leg_id, detail: str) -> None:
+    """A command for a leg failed (hold, hang up): on the timeline, for the advocate to see."""
+    leg = CallLeg.objects.select_related("call").filter(pk=leg_id).first()
+    if leg is not None:
+        _event(leg.call, Kind.NOTE, leg=leg, detail=detail)
+        live.changed(*([leg.user_id] if leg.user_id else []))
+
+
+def do_note_leg(leg_id, status: str, *, key: str, at: datetime | None = None) -> None:
+    """A call status for one leg we dialled (``ringing``, ``completed``, ``no-answer``...)."""
+    at = at or timezone.now()
+    state = _LEG_STATUS.get(status)
+    with transaction.atomic():
+        leg = (
+            CallLeg.objects.select_for_update()
+            .select_related("call__contact")
+            .filter(pk=leg_id)
+            .first()
+        )
+        if leg is None or state is None:
+            return
+        if not _event(
+            leg.call, _kind_of(state), leg=leg, detail=f"{leg.role}: {status}", key=key, at=at
+        ):
+            return  # a repeated callback
+        was = leg.state
+        if state == LegState.LEFT and was in (LegState.DIALLING, LegState.RINGING):
+            state = LegState.FAILED  # answered and hung up before joining: not taken
+        if not _advance(leg, state, at):
+            return
+        if state == LegState.FAILED:
+            failure = (
+                OfferFailureChoices.NO_ANSWER
+                if status in ("no-answer", "canceled")
+                else OfferFailureChoices.REFUSED
+                if status in ("busy", "completed")
+                else OfferFailureChoices.PROVIDER
+            )
+            leg.failure = str(OfferFailureChoices(failure).label)
+            leg.save(update_fields=["failure"])
+            _after_failure(leg, failure, at)
+        live.changed(*([leg.user_id] if leg.user_id else []))
+
+
+def _kind_of(state: str) -> str:
+    return {
+        LegState.RINGING: Kind.RINGING,
+        LegState.LEFT: Kind.LEFT,
+        LegState.FAILED: Kind.FAILED,
+    }[state]
+
+
+def do_note_conference(
+    contact_id,
+    event: str,
+    *,
+    call_sid: str = "",
+    conference_sid: str = "",
+    key: str,
+    at: datetime | None = None,
+) -> None:
+    """A conference status callback: started, ended, a participant joined, left, was held."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        call = (
+            Call.objects.select_for_update()
+            .select_related("contact")
+            .filter(contact_id=contact_id)
+            .first()
+        )
+        if call is None:
+            return
+        if conference_sid and not call.conference_sid:
+            call.conference_sid = conference_sid
+            call.save(update_fields=["conference_sid"])
+        leg = call.legs.filter(provider_id=call_sid).first() if call_sid else None
+        kind = {
+            "conference-start": Kind.STARTED,
+            "conference-end": Kind.ENDED,
+            "participant-join": Kind.JOINED,
+            "participant-leave": Kind.LEFT,
+            "participant-hold": Kind.HELD,
+            "participant-unhold": Kind.UNHELD,
+        }.get(event)
+        if kind is None:
+            return
+        detail = leg.role if leg else ""
+        if leg and leg.user_id:
+            detail = f"{leg.role}: {leg.user.get_username()}"
+        elif leg and leg.line:
+            detail = f"{leg.role}: {leg.line}"
+        if not _event(call, kind, leg=leg, detail=detail, key=key, at=at):
+            return  # a repeated callback
+        if kind == Kind.STARTED and call.started_at is None:
+            call.started_at = at
+            call.save(update_fields=["started_at"])
+        elif kind == Kind.ENDED:
+            _ended(call, at)
+        elif leg is not None and kind in (Kind.HELD, Kind.UNHELD):
+            CallLeg.objects.filter(pk=leg.pk).update(held=kind == Kind.HELD)
+        elif leg is not None and kind == Kind.JOINED:
+            if _advance(leg, LegState.JOINED, at):
+                _joined(call, leg, at)
+        elif leg is not None and kind == Kind.LEFT:
+            _advance(leg, LegState.LEFT, at)
+            _left(call, leg)
+        live.changed(*([leg.user_id] if leg and leg.user_id else []))
+
+
+def _joined(call: Call, leg: CallLeg, at) -> None:
+    if leg.role == Role.ADVOCATE and leg.offer_id:
+        # the speed of answer ends when the advocate is in the call with the caller
+        Task.objects.filter(contact=call.contact, answered_at__isnull=True).update(answered_at=at)
+    elif leg.role == Role.INTERPRETER:
+        contacts.do_note_call_progress(
+            call.contact, interpreter=True, reason=f"interpreter joined ({leg.language})"
+        )
+    elif (leg.role == Role.TRANSFER or (leg.role == Role.ADVOCATE and not leg.offer_id)) and (
+        not leg.warm
+    ):  # a cold transfer: the advocate who transferred leaves now
+        _hang_up_others(call, keep=leg)
+
+
+def _left(call: Call, leg: CallLeg) -> None:
+    if leg.role == Role.CALLER:
+        # the caller's leaving ends the conference: everyone else is hung up
+        for other in call.legs.exclude(pk=leg.pk).exclude(state__in=["left", "failed"]):
+            telephony.after_commit("hang_up", other.pk)
+
+
+def _hang_up_others(call: Call, *, keep: CallLeg) -> None:
+    for other in call.legs.filter(role=Role.ADVOCATE, state=LegState.JOINED).exclude(pk=keep.pk):
+        _event(call, Kind.TRANSFER, leg=other, detail="transferred, left the call")
+        telephony.after_commit("hang_up", other.pk)
+
+
+def _ended(call: Call, at) -> None:
+    if call.ended_at is None:
+        call.ended_at = at
+        call.save(update_fields=["ended_at"])
+    for leg in call.legs.exclude(state__in=["left", "failed"]):
+        _advance(leg, LegState.LEFT if leg.state == LegState.JOINED else LegState.FAILED, at)
+    contacts.do_note_call_progress(call.contact, ended_at=at, reason="conference ended")
+
+
+def do_caller_left(contact: Contact, *, at: datetime | None = None) -> None:
+    """The caller's own call ended (hung up in the queue, in the menu or while connecting).
+    An advocate still being connected is told and hung up; the task counts as abandoned."""
+    at = at or timezone.now()
+    call = Call.objects.filter(contact=contact).first()
+    if call is None:
+        return
+    with transaction.atomic():
+        caller = call.legs.filter(role=Role.CALLER).first()
+        if caller is not None:
+            _advance(caller, LegState.LEFT, at)
+        for leg in call.legs.filter(role=Role.ADVOCATE, state__in=["dialling", "ringing"]):
+            _fail_connecting(leg, OfferFailureChoices.CALLER_LEFT, at)
+            telephony.after_commit("hang_up", leg.pk)
+
+
+# --- what advocates and supervisors do on a live call -----------------------------------------
+
+
+def _live_call(contact: Contact, actor, action: str = "control_call") -> Call:
+    if not rules.allows_object(actor, action, contact):
+        raise CallUnavailable("You may not control this call.")
+    call = Call.objects.filter(contact=contact).first()
+    if call is None or call.ended_at is not None or contact.ended_at is not None:
+        raise CallUnavailable("This call is not live.")
+    if not telephony.ready():
+        raise CallUnavailable("Calls are not connected through a phone service here.")
+    return call
+
+
+def _audit(actor, call: Call, what: str, **changes) -> None:
+    audit.record(actor, Audit.UPDATE, call.contact, changes={"call": what, **changes})
+
+
+def do_add_interpreter(contact: Contact, *, language: str = "", actor) -> CallLeg:
+    """Dial the interpreter line for the contact's language (or ``language``) into the call;
+    when none is set up for it, the ``"*"`` line."""
+    with transaction.atomic():
+        call = _live_call(contact, actor)
+        language = (language or contact.language or "").strip()
+        tried = tuple(
+            call.legs.filter(role=Role.INTERPRETER, state=LegState.FAILED).values_list(
+                "line", flat=True
+            )
+        )
+        line = interpreters.line_for(language, tried=tried)
+        if line is None:
+            raise CallUnavailable(
+                f"No interpreter line is set up for {language or 'this language'}"
+                + (" that has not already failed." if tried else ".")
+            )
+        leg = _dial(
+            call,
+            Role.INTERPRETER,
+            actor=actor,
+            number=line.phone,
+            language=language,
+            line=line.key,
+        )
+        _audit(actor, call, "interpreter", language=language, line=line.key)
+    return leg
+
+
+def _interpreter_fallback(leg: CallLeg) -> None:
+    """An interpreter line did not answer: the advocate is told (the timeline, the call
+    screen), and the ``"*"`` line is dialled when there is one not yet tried."""
+    call = leg.call
+    tried = tuple(
+        call.legs.filter(role=Role.INTERPRETER, state=LegState.FAILED).values_list(
+            "line", flat=True
+        )
+    )
+    line = interpreters.line_for(leg.language, tried=tried)
+    if line is None or call.ended_at is not None:
+        _event(call, Kind.NOTE, leg=leg, detail="no interpreter line answered")
+        return
+    _dial(
+        call, Role.INTERPRETER, actor=None, number=line.phone, language=leg.language, line=line.key
+    )
+
+
+def do_transfer_call(
+    contact: Contact, *, to_number: str = "", to_user=None, warm: bool = True, actor
+) -> CallLeg:
+    """Bring a third party in: an outside number (a local hotline, 988, law enforcement) or
+    another advocate or supervisor. Warm: the advocate introduces them, then hangs up. Cold:
+    the advocate leaves as soon as the third party joins."""
+    if bool(to_number) == bool(to_user):
+        raise CallUnavailable("Transfer to a phone number or to a person, one of the two.")
+    with transaction.atomic():
+        call = _live_call(contact, actor)
+        if to_user is not None:
+            if to_user == actor:
+                raise CallUnavailable("You are already on this call.")
+            if not rules.allows(to_user, "take_contact"):
+                raise CallUnavailable(f"{to_user.get_username()} does not take calls.")
+            status = AdvocateStatus.objects.filter(user=to_user).first()
+            device = status.device if status else AdvocateDeviceChoices.BROWSER
+            number = reveal(status.phone) if status and device == "phone" else ""
+            leg = _dial(
+                call,
+                Role.ADVOCATE,
+                actor=actor,
+                user=to_user,
+                device=device,
+                number=number,
+                warm=warm,
+            )
+            target = to_user.get_username()
+        else:
+            try:
+                number = normalize_phone(to_number)
+            except ValueError as exc:
+                raise CallUnavailable(f"to: {exc}") from None
+            leg = _dial(call, Role.TRANSFER, actor=actor, number=number, warm=warm)
+            target = "an outside number"
+        _event(
+            call,
+            Kind.TRANSFER,
+            leg=leg,
+            actor=actor,
+            detail=f"{'warm' if warm else 'cold'} transfer to {target}",
+        )
+        _audit(actor, call, "transfer", warm=warm, to=target)
+    return leg
+
+
+def _my_leg(call: Call, actor) -> CallLeg | None:
+    return call.legs.filter(role=Role.ADVOCATE, user=actor, state=LegState.JOINED).first()
+
+
+def do_hold_call(contact: Contact, *, held: bool, actor) -> None:
+    """Put the caller on hold (they hear music) or take them off it."""
+    with transaction.atomic():
+        call = _live_call(contact, actor)
+        caller = call.legs.filter(role=Role.CALLER).first()
+        _audit(actor, call, "hold" if held else "unhold")
+        telephony.after_commit("hold", caller.pk, held)
+
+
+def do_hang_up_call(contact: Contact, *, actor, leave: bool = False) -> None:
+    """End the call for everyone, or (``leave``) only the advocate's own line, after a warm
+    transfer's introduction."""
+    with transaction.atomic():
+        call = _live_call(contact, actor)
+        if leave:
+            mine = _my_leg(call, actor)
+            if mine is None:
+                raise CallUnavailable("You are not on this call.")
+            _audit(actor, call, "leave")
+            telephony.after_commit("hang_up", mine.pk)
+            return
+        caller = call.legs.filter(role=Role.CALLER).first()
+        _audit(actor, call, "hangup")
+        telephony.after_commit("hang_up", caller.pk)
+
+
+def do_monitor_call(contact: Contact, *, coach: bool = False, actor) -> CallLeg:
+    """A supervisor listens silently, or coaches the advocate (the caller does not hear)."""
+    with transaction.atomic():
+        call = _live_call(contact, actor, "monitor_call")
+        status = AdvocateStatus.objects.filter(user=actor).first()
+        device = status.device if status else AdvocateDeviceChoices.BROWSER
+        number = reveal(status.phone) if status and device == "phone" else ""
+        leg = _dial(
+            call,
+            Role.SUPERVISOR,
+            actor=actor,
+            user=actor,
+            device=device,
+            number=number,
+            coaching=coach,
+        )
+        _event(
+            call,
+            Kind.COACH if coach else Kind.MONITOR,
+            leg=leg,
+            actor=actor,
+            detail=actor.get_username(),
+        )
+        audit.record(
+            actor,
+            Audit.READ_PII,
+            contact,
+            changes={"call": "coach" if coach else "listen"},
+            reason="supervisor on a live call",
+        )
+    return leg
+
+
+def records(contact: Contact) -> bool:
+    """Recording is off unless the deployment asks for it, and never for a crisis call."""
+    if not settings.RECORD_CALLS:
+        return False
+    task = Task.objects.filter(contact=contact).only("urgency").first()
+    return not (contact.urgent or (task and task.urgency == TaskUrgencyChoices.CRISIS))

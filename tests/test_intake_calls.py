@@ -1,0 +1,299 @@
+"""Calls that reach a person: conferences named for the contact, the advocate dialled on their
+own phone (press 1) or in the browser, status callbacks on the contact's timeline, and what
+goes wrong (Twilio failing, a phone not answering, the caller hanging up, callbacks repeated or
+out of order). Twilio's REST API is the local fake; its callbacks come back signed."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from twilio.request_validator import RequestValidator
+
+from lantern.audit.models import AuditEvent
+from lantern.contacts.models import Contact
+from lantern.routing import actions as routing
+from lantern.routing import engine, queries
+from lantern.routing.models import (
+    AdvocateStatus,
+    BusinessCalendar,
+    Call,
+    CallLeg,
+    Offer,
+    RoutingWorkflow,
+    Task,
+)
+from tests.fakes.twilio_api import FakeTwilio
+
+ACCOUNT = "AC" + "5" * 32
+TOKEN = "synthetic-calls-test-token"
+PUBLIC = "https://hotline.example.org"
+HOTLINE = "+15555550100"
+CALLER_SID = "CA" + "e" * 32
+ADVOCATE_PHONE = "+15555550142"
+CALL = {"AccountSid": ACCOUNT, "CallSid": CALLER_SID, "From": "+15555550123", "To": HOTLINE,
+        "CallStatus": "ringing", "Direction": "inbound"}  # fmt: skip
+
+
+@pytest.fixture
+def twilio(settings, db):
+    settings.TWILIO_ACCOUNT_SID = ACCOUNT
+    settings.TWILIO_AUTH_TOKEN = TOKEN
+    settings.PUBLIC_URL = PUBLIC
+    calendar = BusinessCalendar.objects.get(name="business-hours")
+    calendar.hours = {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    calendar.holidays = ""
+    calendar.save()
+    flow = RoutingWorkflow.objects.filter(active=True).first()
+    flow.definition = {**flow.definition, "reserved_for_urgent": 0}  # one advocate on shift
+    flow.save()
+    queries.forget_config()
+    with FakeTwilio() as fake:
+        settings.TWILIO_API_URL = fake.url
+        yield fake
+
+
+@pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    """Post to Lantern as Twilio does: signed; what the request commits runs (REST calls)."""
+
+    def _post(url, params, signature=None):
+        path = urlsplit(url).path if url.startswith("http") else url
+        if signature is None:
+            signature = RequestValidator(TOKEN).compute_signature(PUBLIC + path, params)
+        with django_capture_on_commit_callbacks(execute=True):
+            return Client().post(path, params, HTTP_X_TWILIO_SIGNATURE=signature)
+
+    return _post
+
+
+def voice(post, step="", **params):
+    return post("/intake/twilio/voice" + (f"/{step}" if step else ""), {**CALL, **params})
+
+
+def twiml(response):
+    assert response.status_code == 200, response.content
+    return ET.fromstring(response.content)  # noqa: S314 (our own TwiML, in a test)
+
+
+def available(user, *, device="phone", phone=ADVOCATE_PHONE, skills=("lang:es", "lang:en")):
+    AdvocateStatus.objects.update_or_create(
+        user=user, defaults={"device": device, "phone": phone, "skills": list(skills)}
+    )
+    routing.do_set_presence(user, "available", actor=user)
+
+
+def queued_spanish_call(post) -> Contact:
+    twiml(voice(post))
+    twiml(voice(post, "language", Digits="2"))
+    root = twiml(voice(post, "urgency", Digits="2"))
+    assert root.find("Enqueue") is not None
+    return Contact.objects.get(provider_id=CALLER_SID)
+
+
+def accept(user, django_capture_on_commit_callbacks):
+    engine.tick()
+    offer = Offer.objects.get(advocate=user, state="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        routing.do_accept_offer(offer, actor=user)
+    return offer
+
+
+def dialled(fake, to):
+    return [sid for sid, c in fake.calls.items() if c["to"] == to]
+
+
+def test_an_accepted_call_dials_the_advocate_then_moves_the_caller_into_a_conference(
+    twilio, post, personas, django_capture_on_commit_callbacks
+):
+    advocate = personas["advocate"]
+    available(advocate)
+    contact = queued_spanish_call(post)
+    accept(advocate, django_capture_on_commit_callbacks)
+    # the advocate's own phone rings; the caller still waits in the queue
+    [sid] = dialled(twilio, ADVOCATE_PHONE)
+    assert twilio.calls[sid]["from"] == HOTLINE
+    assert not twilio.requests_to(f"/Calls/{CALLER_SID}.json")
+    leg = CallLeg.objects.get(role="advocate")
+    assert leg.provider_id == sid and leg.state == "dialling"
+    # they answer: "press 1 to take a hotline call" (a voicemail presses nothing)
+    answer = twiml(post(twilio.calls[sid]["url"], {"AccountSid": ACCOUNT, "CallSid": sid}))
+    gather = answer.find("Gather")
+    assert "Press 1" in gather.find("Say").text
+    root = twiml(post(gather.get("action"), {"AccountSid": ACCOUNT, "CallSid": sid, "Digits": "1"}))
+    conference = root.find("Dial/Conference")
+    assert conference.text == f"lantern-{contact.pk}"
+    assert conference.get("record") == "do-not-record"
+    # ... and only then is the caller moved out of the queue into the same conference
+    [move] = twilio.requests_to(f"/Calls/{CALLER_SID}.json")
+    caller_twiml = ET.fromstring(move["form"]["Twiml"])  # noqa: S314
+    caller_conference = caller_twiml.find("Dial/Conference")
+    assert caller_conference.text == conference.text
+    assert caller_conference.get("endConferenceOnExit") == "true"
+    twilio.answer(sid)
+    twilio.join(sid, ET.tostring(root, encoding="unicode"))
+    twilio.deliver(post)
+    task = Task.objects.get(contact=contact)
+    assert task.state == "assigned" and task.assigned_to == advocate
+    assert task.answered_at is not None
+    call = Call.objects.get(contact=contact)
+    assert call.conference_sid.startswith("CF") and call.started_at is not None
+    kinds = list(call.events.values_list("kind", flat=True))
+    assert kinds.count("joined") == 2 and "started" in kinds and "dialled" in kinds
+    # the caller hangs up: the conference ends, everyone leaves, the contact's call has ended
+    twilio.hang_up(CALLER_SID)
+    twilio.deliver(post)
+    call.refresh_from_db()
+    assert call.ended_at is not None
+    assert set(call.legs.values_list("state", flat=True)) == {"left"}
+    assert Contact.objects.get(pk=contact.pk).ended_at is not None
+
+
+def test_the_browser_softphone_joins_without_pressing_1(
+    twilio, post, personas, django_capture_on_commit_callbacks
+):
+    advocate = personas["advocate"]
+    available(advocate, device="browser", phone="")
+    queued_spanish_call(post)
+    accept(advocate, django_capture_on_commit_callbacks)
+    [sid] = dialled(twilio, f"client:advocate-{advocate.pk}")
+    root = twiml(post(twilio.calls[sid]["url"], {"AccountSid": ACCOUNT, "CallSid": sid}))
+    assert root.find("Dial/Conference") is not None
+    assert twilio.requests_to(f"/Calls/{CALLER_SID}.json")
+
+
+def test_twilio_failing_while_connecting_leaves_the_caller_queued_and_reoffers(
+    twilio, post, personas, django_capture_on_commit_callbacks
+):
+    advocate, other = personas["advocate"], personas["advocate2"]
+    available(advocate)
+    contact = queued_spanish_call(post)
+    twilio.fail_next = (500, 20500)
+    offer = accept(advocate, django_capture_on_commit_callbacks)
+    offer.refresh_from_db()
+    assert offer.state == "failed" and offer.failure == "provider"
+    task = Task.objects.get(contact=contact)
+    assert task.state == "waiting" and task.assigned_to is None
+    assert Contact.objects.get(pk=contact.pk).handled_by is None
+    leg = CallLeg.objects.get(role="advocate")
+    assert leg.state == "failed" and "HTTP 500" in leg.failure  # what the advocate sees
+    assert not twilio.requests_to(f"/Calls/{CALLER_SID}.json")  # still in the queue
+    available(other)
+    accept(other, django_capture_on_commit_callbacks)
+    assert Task.objects.get(contact=contact).assigned_to == other
+
+
+@pytest.mark.parametrize("status", ["no-answer", "busy"])
+def test_an_advocate_phone_that_does_not_answer_or_declines_reoffers(
+    twilio, post, personas, django_capture_on_commit_callbacks, status
+):
+    advocate = personas["advocate"]
+    available(advocate)
+    contact = queued_spanish_call(post)
+    offer = accept(advocate, django_capture_on_commit_callbacks)
+    [sid] = dialled(twilio, ADVOCATE_PHONE)
+    twilio.ring_out(sid, status)
+    twilio.deliver(post)
+    offer.refresh_from_db()
+    assert offer.state == "failed"
+    assert offer.failure == ("no_answer" if status == "no-answer" else "refused")
+    assert Task.objects.get(contact=contact).state == "waiting"
+    assert AdvocateStatus.objects.get(user=advocate).missed_offers == 1
+
+
+def test_pressing_another_key_or_a_voicemail_does_not_take_the_call(
+    twilio, post, personas, django_capture_on_commit_callbacks
+):
+    advocate = personas["advocate"]
+    available(advocate)
+    contact = queued_spanish_call(post)
+    accept(advocate, django_capture_on_commit_callbacks)
+    [sid] = dialled(twilio, ADVOCATE_PHONE)
+    confirm = f"/intake/twilio/voice/leg/{CallLeg.objects.get(role='advocate').pk}/confirm"
+    root = twiml(post(confirm, {"AccountSid": ACCOUNT, "CallSid": sid, "Digits": "9"}))
+    assert root.find("Hangup") is not None and root.find("Dial") is None
+    twilio.answer(sid)
+    twilio.hang_up(sid)  # the phone hangs up without joining
+    twilio.deliver(post)
+    assert Task.objects.get(contact=contact).state == "waiting"
+    assert not twilio.requests_to(f"/Calls/{CALLER_SID}.json")
+
+
+def test_a_caller_hanging_up_while_being_connected(
+    twilio, post, personas, django_capture_on_commit_callbacks
+):
+    advocate = personas["advocate"]
+    available(advocate)
+    contact = queued_spanish_call(post)
+    offer = accept(advocate, django_capture_on_commit_callbacks)
+    [sid] = dialled(twilio, ADVOCATE_PHONE)
+    assert voice(post, "status", CallStatus="completed").status_code == 204
+    offer.refresh_from_db()
+    assert offer.state == "failed" and offer.failure == "caller_left"
+    task = Task.objects.get(contact=contact)
+    assert task.state == "abandoned" and task.answered_at is None  # counted as abandoned
+    assert twilio.calls[sid]["status"] == "completed"  # the advocate's phone is hung up
+    leg = CallLeg.objects.get(role="advocate")
+    root = twiml(post(f"/intake/twilio/voice/leg/{leg.pk}/confirm",
+                      {"AccountSid": ACCOUNT, "CallSid": sid, "Digits": "1"}))  # fmt: skip
+    assert "hung up" in root.find("Say").text and root.find("Dial") is None
+
+
+def test_repeated_and_out_of_order_callbacks_are_recorded_once(
+    twilio, post, personas, django_capture_on_commit_callbacks
+):
+    advocate = personas["advocate"]
+    available(advocate, device="browser", phone="")
+    contact = queued_spanish_call(post)
+    accept(advocate, django_capture_on_commit_callbacks)
+    [sid] = dialled(twilio, f"client:advocate-{advocate.pk}")
+    root = twiml(post(twilio.calls[sid]["url"], {"AccountSid": ACCOUNT, "CallSid": sid}))
+    twilio.join(sid, ET.tostring(root, encoding="unicode"))
+    sent = []
+    twilio.deliver(lambda *cb: sent.append(cb))
+    for url, params, signature in sent + sent:  # every callback twice
+        assert post(url, params, signature).status_code == 204
+    call = Call.objects.get(contact=contact)
+    assert call.events.filter(kind="joined").count() == 2  # the advocate and the caller
+    assert call.events.filter(kind="started").count() == 1
+    answered = Task.objects.get(contact=contact).answered_at
+    # a late "ringing" after the advocate joined changes nothing
+    status_url = twilio.calls[sid]["status_callback"]
+    params = {"AccountSid": ACCOUNT, "CallSid": sid, "CallStatus": "ringing"}
+    assert post(status_url, params).status_code == 204
+    assert CallLeg.objects.get(role="advocate").state == "joined"
+    assert Task.objects.get(contact=contact).answered_at == answered
+
+
+def test_forged_call_callbacks_are_refused(twilio, post, personas):
+    path = f"/intake/twilio/voice/conference/{'0' * 8}-0000-0000-0000-{'0' * 12}"
+    params = {"AccountSid": ACCOUNT, "StatusCallbackEvent": "conference-end"}
+    assert post(path, params, "Zm9yZ2Vk").status_code == 403
+    assert post(path, params).status_code == 204  # unknown contact: nothing to record
+    path = f"/intake/twilio/voice/leg/{'0' * 8}-0000-0000-0000-{'0' * 12}/answer"
+    assert post(path, params).status_code == 404
+
+
+def test_a_deployment_without_twilio_takes_calls_as_before(personas, db, settings):
+    settings.TWILIO_ACCOUNT_SID = ""
+    from lantern.contacts import actions as contacts
+
+    contact, _ = contacts.do_receive_call(provider_id="CA" + "9" * 32)
+    routing.do_route_contact(contact)
+    advocate = personas["advocate"]
+    available(advocate)
+    AdvocateStatus.objects.filter(user=personas["advocate"]).update(skills=["lang:en"])
+    engine.tick(timezone.now() + timedelta(seconds=1))
+    offer = Offer.objects.filter(advocate=advocate, state="pending").first()
+    if offer is None:  # kept for an urgent call: offer it by hand
+        task = Task.objects.get(contact=contact)
+        routing.do_take_task(task.contact, actor=advocate)
+    else:
+        routing.do_accept_offer(offer, actor=advocate)
+    assert Task.objects.get(contact=contact).state == "assigned"
+    assert not CallLeg.objects.filter(role="advocate").exists()
+    assert AuditEvent.objects.exists()
