@@ -260,7 +260,8 @@ def test_triage_never_fails_and_a_channel_crisis_stays_a_crisis(text, urgent):
     assert decision.urgency in ("crisis", "urgent", "non_urgent")
     if urgent:
         assert decision.urgency == "crisis"
-    assert decide(text + " he is going to kill me").urgency == "crisis"
+    # (on a line of its own: a negation at the end of the text does not reach it)
+    assert decide(text + "\nhe is going to kill me").urgency == "crisis"
 
 
 # --- the workflow ------------------------------------------------------------------------------
@@ -353,3 +354,78 @@ def test_any_workflow_document_is_parsed_or_refused_with_a_reason(document):
         assert str(exc)
     else:
         assert parsed.default.targets[-1].timeout is None
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency", "minor"),
+    [
+        # negation, and a third party after it
+        ("I am not in danger, I just want information about T visas", "non_urgent", None),
+        ("I'm not in danger right now but he took my passport", "urgent", None),
+        ("no estoy en peligro, solo quiero información", "non_urgent", None),
+        ("ce n'est pas moi, c'est ma colocataire qui est en danger", "crisis", None),
+        # violence in the past only
+        ("My ex hit me years ago but that is over now. I want counseling", "non_urgent", None),
+        ("he hit me last night", "urgent", None),
+        # ages in words, digits and birth years
+        ("my sister is sixteen", "urgent", True),
+        ("dieciséis años y trabajo en un club", "urgent", True),
+        ("16yo girl at the motel with older men", "urgent", True),
+        ("born 2011 and they keep me at the house", "urgent", True),
+        ("I'm 25 and looking for information about volunteering", "non_urgent", False),
+        # languages without spaces, or whose endings attach
+        ("救命 老板把我锁在房间里", "crisis", None),
+        ("지하실에 갇혀 있어요", "crisis", None),
+        ("عمري ١٥ سنة", "urgent", True),
+        ("меня заперли в подвале", "crisis", None),
+        ("tôi bị nhốt trong tầng hầm", "crisis", None),
+        # a minor asking for a school project is a minor, not urgent
+        ("I'm 16 and have a school project on trafficking", "non_urgent", True),
+    ],
+)
+def test_rules_read_negation_the_past_ages_and_eleven_languages(text, urgency, minor):
+    decision = decide(text)
+    assert (decision.urgency, decision.minor) == (urgency, minor), decision.reasons
+
+
+def test_the_callers_type_is_an_input():
+    text = "Need shelter tonight for two adults recovered this afternoon"
+    assert decide(text).urgency == "non_urgent"
+    assert decide(text, caller_type="law_enforcement").urgency == "urgent"
+    assert decide(text, caller_type="service_provider").urgency == "urgent"
+    assert decide(text, caller_type="family_friend").urgency == "non_urgent"
+
+
+def test_rule_options_that_cannot_work_are_refused():
+    phrases = {"en": ["a"]}
+    for document, message in [
+        ({"rules": [{"id": "x", "phrases": phrases, "with": ["y"]}]}, "'with' names rules"),
+        ({"rules": [{"id": "x", "phrases": phrases, "callers": ["wizard"]}]}, "caller types"),
+        ({"rules": [{"id": "x", "phrases": phrases, "past": "maybe"}]}, "past is"),
+        ({"rules": [{"id": "x", "phrases": phrases, "unless": "y"}]}, "'unless'"),
+        ({"languages": {"zh": {"boundaries": "some"}}, "rules": []}, "boundaries must be"),
+        ({"languages": {"zh": "none"}, "rules": []}, "must be a mapping"),
+    ]:
+        with pytest.raises(ImproperlyConfigured, match=message):
+            triage.compile_rules(document)
+    with pytest.raises(ImproperlyConfigured, match="negation.en must be a list"):
+        triage.compile_cues({"negation": {"en": "not"}})
+
+
+class Suggests:
+    def __init__(self, urgency):
+        self.said = urgency
+
+    def urgency(self, text):
+        return self.said
+
+
+def test_a_classifier_may_raise_urgency_never_lower_it():
+    raised = triage.triage(
+        triage.Signals(channel="sms", text="ok so"), classifier=Suggests("crisis")
+    )
+    assert raised.urgency == "crisis" and raised.reasons[-1]["source"] == "classifier"
+    kept = triage.triage(
+        triage.Signals(channel="sms", text="he has a gun"), classifier=Suggests("non_urgent")
+    )
+    assert kept.urgency == "crisis" and all(r["source"] != "classifier" for r in kept.reasons)

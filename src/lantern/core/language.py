@@ -1,6 +1,18 @@
-"""BCP 47 language tags."""
+"""BCP 47 language tags, and an offline guess at the language of a text.
+
+The guess (py3langid, whose model ships in the package) is kept as a hint next to what the
+channel said: it can pick the automatic reply's language and tells the advocate what to expect,
+never more. Only the hotline's languages (``LANTERN_LANGUAGE_HINTS``) are considered, and only a
+text of a few words guessed with high confidence gives a hint: "ok" or "STOP" say nothing.
+"""
+
+from functools import lru_cache
 
 import langcodes
+from django.conf import settings
+
+MIN_WORDS = 3
+MIN_CONFIDENCE = 0.9
 
 
 def normalize_language(value: str) -> str:
@@ -18,3 +30,21 @@ def language_name(tag: str) -> str:
         return langcodes.Language.get(tag).display_name()
     except (ValueError, LookupError):
         return tag
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)  # ~1 s, once
+    identifier.set_languages(list(settings.LANTERN_LANGUAGE_HINTS))
+    return identifier
+
+
+def hint(text: str) -> str:
+    """A BCP 47 primary tag (``"es"``), or ``""`` when the text does not say."""
+    text = (text or "").strip()
+    if len(text.split()) < MIN_WORDS and len(text) < 12:
+        return ""
+    language, confidence = _identifier().classify(text)
+    return language if confidence >= MIN_CONFIDENCE else ""

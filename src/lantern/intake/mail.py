@@ -23,7 +23,7 @@ from django.core.mail import EmailMessage
 
 from lantern.contacts import actions as contacts
 from lantern.contacts import queries as contact_queries
-from lantern.intake import language
+from lantern.core import language
 from lantern.privacy.fields import reveal
 
 log = logging.getLogger("lantern.intake")

@@ -15,9 +15,9 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from lantern.contacts import actions as contacts
 from lantern.contacts import queries as contact_queries
-from lantern.core import commits
+from lantern.core import commits, language
 from lantern.core.phone import normalize_phone
-from lantern.intake import language, messages, twilio
+from lantern.intake import messages, twilio
 from lantern.intake.models import SmsOptOut
 from lantern.privacy import crypto
 from lantern.privacy.fields import reveal

@@ -158,6 +158,7 @@ def signals_for(contact: Contact, text: str | None = None) -> Signals:
         language=contact.language,
         language_hint=contact.language_hint,
         text=text,
+        caller_type=contact.caller_type,
     )
 
 
@@ -236,6 +237,7 @@ def words_since_triage(*, limit: int = 200) -> list[NewWords]:
         .values_list(
             "pk", "urgency", "triaged_at", "contact_id", "channel", "contact__language",
             "contact__language_hint", "contact__conversation__last_message_at",
+            "contact__caller_type",
         )[:limit]
     )  # fmt: skip
     if not tasks:
@@ -258,11 +260,13 @@ def words_since_triage(*, limit: int = 200) -> list[NewWords]:
         NewWords(
             task_id=pk,
             urgency=urgency,
-            signals=Signals(channel=channel, language=language, language_hint=hint,
-                            text="\n".join(texts.get(contact_id, ()))),  # fmt: skip
+            signals=Signals(
+                channel=channel, language=language, language_hint=hint,
+                text="\n".join(texts.get(contact_id, ())), caller_type=caller,
+            ),  # fmt: skip
             last_message_at=last,
         )
-        for pk, urgency, _, contact_id, channel, language, hint, last in tasks
+        for pk, urgency, _, contact_id, channel, language, hint, last, caller in tasks
     ]
 
 
