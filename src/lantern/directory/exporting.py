@@ -99,7 +99,7 @@ def _organization_batches(progress):
             .prefetch_related(*ORG_PREFETCH)
             .order_by("pk")
         )
-        related = [i for o in batch for i in hsds._organization_ids(o)]
+        related = [i for o in batch for i in hsds.organization_related_ids(o)]
         yield batch, hsds.Context.for_ids(related)
 
 

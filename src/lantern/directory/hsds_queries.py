@@ -261,7 +261,7 @@ def _sal_items(ids: list, *, full: bool) -> list[dict]:
     sals = [by_id[i] for i in ids if i in by_id]
     related = []
     for sal in sals:
-        related += [sal.id, *hsds._location_ids(sal.location)]
+        related += [sal.id, *hsds.location_related_ids(sal.location)]
         related += [x.id for rel in (sal.contacts, sal.phones, sal.schedules) for x in rel.all()]
     ctx = hsds.Context.for_ids(related)
     out = []
