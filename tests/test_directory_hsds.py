@@ -262,7 +262,7 @@ def test_missing_required_field_fails_and_changes_nothing(tmp_path):
         tmp_path, "organizations.csv", "Synthetic legal services organization.", ""
     )
     with pytest.raises(ImportFailed) as exc:
-        import_directory(folder, progress=False)
+        import_directory(folder, strict=True, progress=False)
     assert "organizations.csv row 3: required field description is missing" in str(exc.value)
     assert counts() == before
 
@@ -271,7 +271,7 @@ def test_duplicate_id_fails_and_changes_nothing(tmp_path):
     before = counts()
     folder = _broken_copy(tmp_path, "services.csv", "svc-3,org-2", "svc-1,org-2")
     with pytest.raises(ImportFailed) as exc:
-        import_directory(folder, progress=False)
+        import_directory(folder, strict=True, progress=False)
     assert "services.csv row 4: duplicate service id 'svc-1' (also at services.csv row 2)" in str(
         exc.value
     )
@@ -285,7 +285,7 @@ def test_conflicting_json_duplicate_fails(tmp_path):
     path = tmp_path / "two.json"
     path.write_text(json.dumps([doc, other]))
     with pytest.raises(ImportFailed) as exc:
-        import_directory(path, progress=False)
+        import_directory(path, strict=True, progress=False)
     assert "two.json $[1]: duplicate service id" in str(exc.value)
     assert Service.objects.count() == 0
 
@@ -293,7 +293,7 @@ def test_conflicting_json_duplicate_fails(tmp_path):
 def test_missing_service_status_fails(tmp_path):
     folder = _broken_copy(tmp_path, "services.csv", ",inactive,", ",,")
     with pytest.raises(ImportFailed, match="services.csv row 4: required field status is missing"):
-        import_directory(folder, progress=False)
+        import_directory(folder, strict=True, progress=False)
 
 
 def test_dry_run_writes_nothing():
@@ -304,11 +304,14 @@ def test_dry_run_writes_nothing():
 
 
 def test_command_and_exit_codes(tmp_path, capsys):
-    call_command("import_directory", str(FIXTURE20), "--no-progress")
+    report = tmp_path / "report.json"
+    call_command("import_directory", str(FIXTURE20), "--no-progress", "--report", str(report))
     assert "warning: phones.csv row 4" in capsys.readouterr().out
+    assert json.loads(report.read_text())["outcome"] == "imported"
     folder = _broken_copy(tmp_path, "services.csv", "svc-3,org-2", "svc-1,org-2")
     with pytest.raises(CommandError, match="duplicate service id"):
-        call_command("import_directory", str(folder))
+        call_command("import_directory", str(folder), "--strict", "--report", str(report))
+    assert json.loads(report.read_text())["outcome"] == "refused"
     call_command("export_directory", str(tmp_path / "out"), "--format", "csv", "--no-progress")
     assert (tmp_path / "out" / "datapackage.json").exists()
 
@@ -321,11 +324,11 @@ def test_cli_exit_code_in_subprocess(tmp_path):
     ok = subprocess.run([*lantern, "migrate", "-v0"], env=env, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     good = subprocess.run([*lantern, "import_directory", str(FIXTURE20), "--dry-run"], env=env,
-                          capture_output=True, text=True)  # fmt: skip
+                          capture_output=True, text=True, cwd=tmp_path)  # fmt: skip
     assert good.returncode == 0, good.stderr
     folder = _broken_copy(tmp_path, "services.csv", "svc-3,org-2", "svc-1,org-2")
-    bad = subprocess.run([*lantern, "import_directory", str(folder)], env=env,
-                         capture_output=True, text=True)  # fmt: skip
+    bad = subprocess.run([*lantern, "import_directory", str(folder), "--strict"], env=env,
+                         capture_output=True, text=True, cwd=tmp_path)  # fmt: skip
     assert bad.returncode != 0
     assert "services.csv row 4" in bad.stderr
 

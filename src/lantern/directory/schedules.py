@@ -11,6 +11,8 @@ How Lantern reads a schedule (``directory.models.Schedule`` or a dict with the s
   is open all day on its days (every day when ``byday`` is empty). Other schedules with no
   times, and ``MONTHLY``/``bymonthday``/``byweekno``/``byyearday`` rules, are *unknown*: they
   are described from their text, and "open now" says None rather than guess.
+* A line with no times whose ``description`` starts with "Closed" (a holiday closure read from
+  HSDS 2.0) opens nothing and is not *unknown*.
 * ``valid_from``/``valid_to`` (inclusive dates) bound the days an opening *starts* on, so an
   overnight opening that starts on the last valid day still runs to its close.
 
@@ -46,6 +48,8 @@ _ROUND_THE_CLOCK = re.compile(
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _BYDAY_TOKEN = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 UNKNOWN = "?"
+# a line with no times that says it is closed (an HSDS 2.0 holiday closure) opens nothing
+_CLOSED = re.compile(r"^\s*closed\b", re.IGNORECASE)
 
 
 def _get(schedule, name):
@@ -123,7 +127,10 @@ def _intervals_of(schedule) -> list[Interval] | None:
     except ValueError:
         return None
     if opens is None and closes is None:
-        if not _ROUND_THE_CLOCK.search(str(_get(schedule, "description") or "")):
+        description = str(_get(schedule, "description") or "")
+        if _CLOSED.match(description):
+            return []
+        if not _ROUND_THE_CLOCK.search(description):
             return None
         opens, closes = 0, DAY
     elif opens is None or closes is None or opens >= DAY:

@@ -126,6 +126,14 @@ def parse_time(value: str) -> time:
     return time(hour, minute, second)
 
 
+def _is_time(value: str) -> bool:
+    try:
+        parse_time(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _email(row: dict, name: str, warn: Warn) -> str:
     value = _text(row, name, 254, warn)
     if not value:
@@ -303,16 +311,48 @@ _WEEKDAYS = {
 _BYDAY_RE = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 
 
+_DAY_ORDER = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+_DAY_SETS = {
+    "weekdays": _DAY_ORDER[:5], "weekday": _DAY_ORDER[:5], "weekends": _DAY_ORDER[5:],
+    "weekend": _DAY_ORDER[5:], "daily": _DAY_ORDER, "everyday": _DAY_ORDER,
+    "every day": _DAY_ORDER, "7 days": _DAY_ORDER, "all week": _DAY_ORDER, "m-f": _DAY_ORDER[:5],
+}  # fmt: skip
+_RANGE_RE = re.compile(r"^([a-z]+)\.?\s*-\s*([a-z]+)\.?$")
+_RANGE_WORDS = re.compile(r"\s+(?:through|thru|to|until)\s+|\s*[\u2013\u2014]\s*")
+
+
+def _day_token(word: str) -> str:
+    word = word.strip().rstrip(".")
+    token = _WEEKDAYS.get(word.lower(), word.upper())
+    if not _BYDAY_RE.match(token):
+        raise ValueError(word)
+    return token
+
+
 def _byday(value: str) -> str:
-    """``"TH,FR"`` / ``"Monday"`` / ``"1MO,-1FR"`` -> canonical ``byday``; ValueError else."""
-    days = []
-    for part in re.split(r"[,\s;]+", value.strip()):
+    """``"TH,FR"`` / ``"Monday"`` / ``"1MO,-1FR"`` / ``"Monday - Thursday"`` / ``"Mon thru Fri"``
+    / ``"Weekdays"`` -> canonical ``byday``; ValueError else."""
+    days: list[str] = []
+    text = _RANGE_WORDS.sub("-", value.strip().lower())
+    for part in re.split(r"[,;/&]+|\s+and\s+", text):
+        part = part.strip()
         if not part:
             continue
-        token = _WEEKDAYS.get(part.lower(), part.upper())
-        if not _BYDAY_RE.match(token):
-            raise ValueError(part)
-        days.append(token)
+        if part in _DAY_SETS:
+            days += [d for d in _DAY_SETS[part] if d not in days]
+            continue
+        if match := _RANGE_RE.match(part):
+            first, last = _day_token(match[1]), _day_token(match[2])
+            if first in _DAY_ORDER and last in _DAY_ORDER:
+                start, end = _DAY_ORDER.index(first), _DAY_ORDER.index(last)
+                span = (end - start) % 7 + 1
+                days += [d for d in (_DAY_ORDER[(start + i) % 7] for i in range(span))
+                         if d not in days]  # fmt: skip
+                continue
+        for word in part.split():
+            token = _day_token(word)
+            if token not in days:
+                days.append(token)
     return ",".join(days)
 
 
@@ -343,6 +383,9 @@ def parse_schedule(row: dict, warn: Warn) -> dict:
             try:
                 fields[name] = date.fromisoformat(value[:10])
             except ValueError as exc:
+                if _is_time(value):  # real feeds put "8:30AM" in date columns
+                    warn(f"{name} {value!r} is a time of day, not a date, left out")
+                    continue
                 raise ValueError(f"{name} {value!r} is not a date") from exc
     if fields["valid_from"] and fields["valid_to"] and fields["valid_to"] < fields["valid_from"]:
         raise ValueError("valid_to is before valid_from")
