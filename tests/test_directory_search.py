@@ -245,6 +245,34 @@ def test_filters(personas, directory, db):
     assert "Retired" not in names(search(adv, q(q="retired")))
 
 
+def test_population_and_age_filters(personas, directory, db):
+    adv = personas["advocate"]
+    youth = make_service(
+        "Youth Shelter", populations=("minors", "lgbtq", "sex_trafficking_survivors")
+    )
+    Service.objects.filter(pk=youth.pk).update(minimum_age=12, maximum_age=17)
+    adults = make_service("Adult Housing", populations=("adults", "labor_trafficking_survivors"))
+    Service.objects.filter(pk=adults.pk).update(minimum_age=18)
+    indexing.reindex_services([youth.pk, adults.pk])
+    base = {"zip": "77002", "radius_km": 40}
+    assert names(search(adv, q(**base, population="minors,lgbtq"))) == ["Youth Shelter"]
+    assert names(search(adv, q(**base, population="lgbtq,labor_trafficking_survivors"))) == []
+    found = search(adv, q(**base, population="labor_trafficking_survivors"))
+    assert names(found) == ["Adult Housing"]
+    assert "serves Survivors of labor trafficking" in found.hits[0].reasons
+    # "sixteen": the youth shelter and every service without age limits, not adult housing
+    sixteen = names(search(adv, q(**base, age=16)))
+    assert "Youth Shelter" in sixteen and "Near" in sixteen and "Adult Housing" not in sixteen
+    assert "Youth Shelter" not in names(search(adv, q(**base, age=30)))
+    for bad in ("-1", "121", "sixteen"):
+        with pytest.raises(InvalidInput) as exc:
+            q(**base, age=bad)
+        assert "age" in exc.value.errors
+    with pytest.raises(InvalidInput) as exc:
+        q(**base, population="minors,martians")
+    assert "martians" in exc.value.errors["population"]
+
+
 def test_search_services_is_one_hit_per_service(personas, db):
     svc = make_service("Two Sites")
     loc = Location.objects.create(latitude=HOUSTON.latitude + 0.05, longitude=HOUSTON.longitude)

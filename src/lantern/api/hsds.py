@@ -49,7 +49,10 @@ hsds_api = NinjaAPI(
         "Open Referral HSDS 3.0, read-only. Lantern extensions on /services and "
         "/service_at_locations: `lat`, `lon` (decimal degrees, together), `radius_km` "
         "(0 < r <= 500, default 40), `language` (BCP 47 code), `open_now` (true/false), "
-        "`24_7` (true/false). `proximity` is in meters, as the spec says. Confidential "
+        "`24_7` (true/false), `population` (comma-separated codes, every one served: "
+        "adults, minors, women, men, lgbtq, foreign_nationals, us_citizens, "
+        "sex_trafficking_survivors, labor_trafficking_survivors), `age` (0-120: the service's "
+        "age limits admit it). `proximity` is in meters, as the spec says. Confidential "
         "locations are never returned."
     ),
     auth=HsdsAccess(),

@@ -10,6 +10,7 @@ import re
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
 
 from lantern.core.geo import USStateChoices
 from lantern.directory.choices import (
@@ -39,6 +40,8 @@ SEARCH_KEYS = (
     "radius_km",
     "term",
     "language",
+    "population",
+    "age",
     "open_now",
     "available_24_7",
     "page",
@@ -82,6 +85,18 @@ class DirectorySearchForm(forms.Form):
         widget=forms.TextInput(
             attrs={"list": "directory-languages", "autocomplete": "off", "placeholder": "es"}
         ),
+    )
+    population = forms.ChoiceField(
+        required=False,
+        label=_("Serves"),
+        choices=[("", _("Anyone"))] + list(PopulationChoices.choices),
+    )
+    age = forms.IntegerField(
+        required=False,
+        label=_("Age"),
+        min_value=0,
+        max_value=120,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "16"}),
     )
     open_now = forms.BooleanField(required=False, label="Open now")
     available_24_7 = forms.BooleanField(required=False, label="24/7")

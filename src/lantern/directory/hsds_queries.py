@@ -37,7 +37,7 @@ from lantern.directory.models import (
 MAX_PER_PAGE = search.MAX_PER_PAGE
 DEFAULT_PER_PAGE = 20
 SEARCH_PARAMS = ("search", "postcode", "proximity", "lat", "lon", "radius_km", "language",
-                 "open_now", "24_7")  # fmt: skip
+                 "open_now", "24_7", "population", "age")  # fmt: skip
 
 
 class NotFound(Exception):

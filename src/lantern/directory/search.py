@@ -9,14 +9,15 @@ CONTRACT (the signatures below are what callers use):
     page = search_services(user, query)   # -> SearchPage whose hits are one per service (best
                                           #    location first), for the HSDS /services endpoint
 
-Query parameters understood by ``parse_query`` (all optional): ``q`` (text), ``zip``, ``city``
-+ ``state``, ``lat`` + ``lon``, ``radius_km`` (0 < r <= 500, default 40), ``term`` (taxonomy
-term code or id, repeatable / comma-separated), ``organization_type``, ``population``,
+Query parameters understood by ``parse_query`` (all optional): ``q`` (text), ``zip``, ``city`` +
+``state``, ``lat`` + ``lon``, ``radius_km`` (0 < r <= 500, default 40), ``term`` (taxonomy term code
+or id, repeatable / comma-separated), ``organization_type``, ``population`` (repeatable / comma-
+separated: every one must be served), ``age`` (0..120: the service's age limits admit it),
 ``language``, ``open_now`` (1/true), ``available_24_7`` (1/true), ``verified_within_months``,
 ``organization_id``, ``modified_after`` (ISO date-time), ``page`` (>= 1), ``per_page``
 (1..MAX_PER_PAGE). Aliases from the HSDS API are accepted: ``search`` (q), ``postcode`` (zip),
-``taxonomy_term_id`` (term), ``24_7`` (available_24_7), ``radius`` (radius_km); and ``at`` (an
-ISO instant for "open now", default: the present).
+``taxonomy_term_id`` (term), ``24_7`` (available_24_7), ``radius`` (radius_km); and ``at`` (an ISO
+instant for "open now", default: the present).
 
 How a search runs:
 
@@ -87,7 +88,8 @@ class DirectoryQuery:
     radius_km: float = DEFAULT_RADIUS_KM
     terms: tuple[str, ...] = ()  # taxonomy term codes
     organization_type: str = ""
-    population: str = ""
+    populations: tuple[str, ...] = ()  # every one must be served
+    age: int | None = None  # the person's age: services whose age limits admit it
     language: str = ""
     open_now: bool = False
     available_24_7: bool = False
@@ -166,6 +168,7 @@ _ALIASES = {
 MAX_TEXT = 200
 MAX_TERMS = 20
 MAX_PAGE = 10_000
+MAX_AGE = 120
 
 
 def _values(params, key) -> list:
@@ -323,9 +326,26 @@ def parse_query(params: Mapping) -> DirectoryQuery:
     org_type = field("organization_type", choice(OrganizationTypeChoices, "organization type"))
     if org_type:
         out["organization_type"] = org_type
-    population = field("population", choice(PopulationChoices, "population"))
-    if population:
-        out["population"] = population
+    populations = []
+    for value in _values(params, "population"):
+        for code in (str(value).split(",") if isinstance(value, str) else [value]):
+            code = str(code).strip()
+            if code and code not in PopulationChoices.values:
+                errors["population"] = f"unknown population {code!r}"
+            elif code and code not in populations:
+                populations.append(code)
+    if populations:
+        out["populations"] = tuple(populations)
+
+    def age(v):
+        n = _int(v)
+        if not 0 <= n <= MAX_AGE:
+            raise ValueError(f"must be between 0 and {MAX_AGE}")
+        return n
+
+    person_age = field("age", age)
+    if person_age is not None:
+        out["age"] = person_age
     language = field("language", normalize_language)
     if language:
         out["language"] = language
@@ -496,9 +516,16 @@ def _filters(query: DirectoryQuery, vendor: str) -> tuple[list[str], list]:
         options = [f" {tag} ", f" {primary}-"] if tag == primary else [f" {tag} ", f" {primary} "]
         where.append("(" + " OR ".join(["se.languages LIKE %s ESCAPE '\\'"] * 2) + ")")
         params += [_like_token(o) for o in options]
-    if query.population:
+    for population in query.populations:
         where.append("se.populations LIKE %s ESCAPE '\\'")
-        params.append(_like_token(f" {query.population} "))
+        params.append(_like_token(f" {population} "))
+    if query.age is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM directory_service sv WHERE sv.id = se.service_id"
+            " AND (sv.minimum_age IS NULL OR sv.minimum_age <= %s)"
+            " AND (sv.maximum_age IS NULL OR sv.maximum_age >= %s))"
+        )
+        params += [query.age, query.age]
     if query.organization_type:
         where.append("se.organization_type = %s")
         params.append(query.organization_type)
@@ -960,8 +987,10 @@ def _hits(user, query: DirectoryQuery, page: list[_Candidate]) -> list[Hit]:
             reasons.append("matched words: " + ", ".join(words))
         if query.language:
             reasons.append(f"speaks {language_name(query.language)}")
-        if query.population:
-            reasons.append(f"serves {PopulationChoices(query.population).label}")
+        for population in query.populations:
+            reasons.append(f"serves {PopulationChoices(population).label}")
+        if query.age is not None:
+            reasons.append(f"takes age {query.age}")
         if cand.open_now:
             reasons.append("open now")
         if e["available_24_7"] or is_always_open(e["hours"]):
