@@ -17,7 +17,8 @@ from twilio.request_validator import RequestValidator
 from lantern.audit.models import AuditEvent
 from lantern.contacts.models import Contact
 from lantern.routing import actions as routing
-from lantern.routing import engine, queries
+from lantern.routing import engine, interpreters, queries
+from lantern.routing import queries as routing_queries
 from lantern.routing.models import (
     AdvocateStatus,
     BusinessCalendar,
@@ -297,3 +298,125 @@ def test_a_deployment_without_twilio_takes_calls_as_before(personas, db, setting
     assert Task.objects.get(contact=contact).state == "assigned"
     assert not CallLeg.objects.filter(role="advocate").exists()
     assert AuditEvent.objects.exists()
+
+
+# --- the routing API, end to end (issue 17's test) -------------------------------------------
+
+LINES = """
+es: {phone: "+1 555 555 0170", digits: "ww1234#"}
+"*": {phone: "+15555550199", digits: "ww9999#"}
+"""
+
+
+@pytest.fixture
+def lines(settings, tmp_path):
+    path = tmp_path / "interpreters.yaml"
+    path.write_text(LINES)
+    settings.INTERPRETER_LINES = str(path)
+    interpreters._cache.clear()
+    yield path
+    interpreters._cache.clear()
+
+
+def test_a_call_worked_through_the_api_end_to_end(
+    twilio, post, api, personas, lines, django_capture_on_commit_callbacks
+):
+    advocate, supervisor = personas["advocate"], personas["supervisor"]
+    me, boss = api("advocate"), api("supervisor")
+    run = django_capture_on_commit_callbacks
+    # an advocate goes available, taking calls on their own phone
+    answer = me._call("put", "/me/presence", {"status": "available", "device": "phone",
+                                               "phone": "(555) 555-0142"})  # fmt: skip
+    assert answer.status_code == 200, answer.content
+    assert answer.json() == {**answer.json(), "status": "available", "device": "phone",
+                             "phone": "…42"}  # fmt: skip
+    AdvocateStatus.objects.filter(user=advocate).update(skills=["lang:es"])
+    boss._call("put", "/me/presence", {"status": "available", "device": "browser"})
+    # a signed call walks the menu: Spanish, not in danger; it waits in the queue
+    contact = queued_spanish_call(post)
+    engine.tick()
+    [offer] = me.get("/me/offers").json()
+    assert offer["contact"] == str(contact.pk) and offer["channel"] == "phone"
+    with run(execute=True):
+        accepted = me.post(f"/offers/{offer['id']}/accept", {})
+    assert accepted.status_code == 200, accepted.content
+    # the fake sees the advocate's phone dialled; they press 1; the caller is moved in
+    [sid] = [s for s, c in twilio.calls.items() if c["to"] == ADVOCATE_PHONE]
+    leg = CallLeg.objects.get(provider_id=sid)
+    root = twiml(post(f"/intake/twilio/voice/leg/{leg.pk}/confirm",
+                      {"AccountSid": ACCOUNT, "CallSid": sid, "Digits": "1"}))  # fmt: skip
+    assert twilio.requests_to(f"/Calls/{CALLER_SID}.json")
+    twilio.answer(sid)
+    twilio.join(sid, ET.tostring(root, encoding="unicode"))
+    twilio.deliver(post)
+    assert Task.objects.get(contact=contact).answered_at is not None
+    # an interpreter for the contact's language, with the line's digits
+    with run(execute=True):
+        added = me.post(f"/contacts/{contact.pk}/call/interpreter", {})
+    assert added.status_code == 200, added.content
+    [request] = [r for r in twilio.requests_to("/Calls.json") if r["form"].get("SendDigits")]
+    assert request["form"]["To"] == "+15555550170" and request["form"]["SendDigits"] == "ww1234#"
+    interpreter = CallLeg.objects.get(role="interpreter")
+    twilio.answer(interpreter.provider_id)
+    twilio.deliver(post)
+    assert Contact.objects.get(pk=contact.pk).interpreter_used is True
+    # a warm transfer to the supervisor (their browser): they join, the advocate leaves
+    with run(execute=True):
+        moved = me.post(f"/contacts/{contact.pk}/call/transfer",
+                        {"user": "supervisor", "warm": True})  # fmt: skip
+    assert moved.status_code == 200, moved.content
+    [sup_sid] = [
+        s for s, c in twilio.calls.items() if c["to"] == f"client:advocate-{supervisor.pk}"
+    ]
+    sup_twiml = twiml(
+        post(twilio.calls[sup_sid]["url"], {"AccountSid": ACCOUNT, "CallSid": sup_sid})
+    )
+    twilio.answer(sup_sid)
+    twilio.join(sup_sid, ET.tostring(sup_twiml, encoding="unicode"))
+    twilio.deliver(post)
+    with run(execute=True):
+        assert me.post(f"/contacts/{contact.pk}/call/leave", {}).status_code == 200
+    twilio.deliver(post)
+    assert CallLeg.objects.get(provider_id=sid).state == "left"
+    # the supervisor holds, then ends the call
+    with run(execute=True):
+        assert boss.post(f"/contacts/{contact.pk}/call/hold", {}).status_code == 200
+        assert boss.post(f"/contacts/{contact.pk}/call/unhold", {}).status_code == 200
+        assert boss.post(f"/contacts/{contact.pk}/call/hangup", {}).status_code == 200
+    twilio.deliver(post)
+    # the timeline: every step, once, in order
+    call = Call.objects.get(contact=contact)
+    kinds = list(call.events.values_list("kind", flat=True))
+    for kind in ("dialled", "started", "joined", "transfer", "held", "unheld", "left", "ended"):
+        assert kind in kinds, kinds
+    assert call.ended_at is not None and Contact.objects.get(pk=contact.pk).ended_at is not None
+    joined = {leg.role for leg in call.legs.filter(joined_at__isnull=False)}
+    assert joined == {"caller", "advocate", "interpreter"}
+    assert CallLeg.objects.get(role="interpreter").seconds >= 0
+    # the dashboard's figures come from the call's events
+    day = routing_queries.start_of_day(timezone.now(), timezone.get_current_timezone())
+    [row] = [r for r in routing_queries.daily_metrics(day, day + timezone.timedelta(days=1))
+             if r["channel"] == "phone"]  # fmt: skip
+    assert row["answered"] == 1 and row["asa_seconds"] is not None
+    # what people did is audited
+    changes = [e.changes.get("call") for e in AuditEvent.objects.filter(object_id=str(contact.pk))]
+    for what in ("interpreter", "transfer", "leave", "hold", "unhold", "hangup"):
+        assert what in changes, changes
+
+
+def test_call_actions_refuse_clearly(twilio, post, api, personas, lines, make_contact):
+    me = api("advocate")
+    contact = make_contact("advocate")  # a phone contact with no live call
+    answer = me.post(f"/contacts/{contact.pk}/call/hold", {})
+    assert answer.status_code == 409 and "not live" in answer.json()["detail"]
+    assert me.post(f"/contacts/{contact.pk}/call/dance", {}).status_code == 422
+    other = make_contact("advocate2")
+    assert api("advocate2").post(f"/contacts/{other.pk}/call/listen", {}).status_code in (403, 404)
+    assert me.post(f"/offers/{contact.pk}/accept", {}).status_code == 404
+    bad = me._call("put", "/me/presence", {"status": "available", "device": "phone",
+                                            "phone": "not a number"})  # fmt: skip
+    assert bad.status_code == 422 and "phone" in bad.json()["errors"]
+    assert me._call("put", "/me/presence", {"status": "asleep"}).status_code == 422
+    assert api(None).get("/me/presence").status_code == 401
+    assert api("directory").get("/me/offers").status_code == 403
+    assert "/api/v1/me/presence" in api("advocate").get("/openapi.json").json()["paths"]

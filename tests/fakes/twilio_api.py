@@ -153,6 +153,7 @@ class FakeTwilio:
             "status_callback": form.get("StatusCallback", ""),
             "status": "queued",
             "conference": None,
+            "send_digits": form.get("SendDigits", ""),
         }
         self._call_status(sid, "initiated")
         return 201, self._call_json(sid)
@@ -245,6 +246,8 @@ class FakeTwilio:
             self._call_status(sid, "in-progress")
             if self.calls[sid].get("join"):
                 self._enter(self.calls[sid]["join"], sid, None)
+            elif self.calls[sid].get("twiml"):  # created with TwiML: it runs now
+                self.join(sid, self.calls[sid]["twiml"])
 
     def ring_out(self, sid, status="no-answer"):
         with self.lock:

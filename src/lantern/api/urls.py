@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from lantern.api import audit, contacts
+from lantern.api import audit, contacts, routing
 from lantern.api.common import BearerToken, install_error_handlers
 
 
@@ -32,3 +32,4 @@ install_error_handlers(api)
 
 api.add_router("", contacts.router)
 api.add_router("", audit.router)
+api.add_router("", routing.router)

@@ -93,7 +93,7 @@ class TwilioCalls:
         status_url = _abs("twilio_voice_leg_status", leg_id=leg.pk)
         try:
             if leg.role in (CallRoleChoices.INTERPRETER, CallRoleChoices.TRANSFER):
-                sid = self._participant(leg, status_url)
+                sid = self._outside(leg, status_url)
             else:  # a person of the hotline: their browser, or their phone (press 1)
                 to = (
                     f"client:{identity(leg.user)}"
@@ -115,25 +115,21 @@ class TwilioCalls:
             return
         calls.do_note_dialled(leg.pk, sid)
 
-    def _participant(self, leg: CallLeg, status_url: str) -> str:
-        call = leg.call
-        conference_sid = call.conference_sid or self._conference_sid(call)
+    def _outside(self, leg: CallLeg, status_url: str) -> str:
+        """An interpreter line or an outside number: a call whose TwiML joins the conference,
+        with the line's digits sent once it answers (the Calls API's ``send_digits``)."""
         kwargs = {
-            "from_": call.hotline_number,
+            "from_": leg.call.hotline_number,
             "to": reveal(leg.number),
+            "twiml": str(conference_twiml(leg)),
             "status_callback": status_url,
             "status_callback_event": LEG_EVENTS,
             "timeout": RING_SECONDS,
-            "label": leg.role,
-            "beep": False,
-            "end_conference_on_exit": False,
         }
-        if leg.line:
-            line = interpreters.lines().get(leg.line)
-            if line and line.digits:
-                kwargs["send_digits"] = line.digits
-        participant = twilio.client().conferences(conference_sid).participants.create(**kwargs)
-        return participant.call_sid
+        line = interpreters.lines().get(leg.line) if leg.line else None
+        if line and line.digits:
+            kwargs["send_digits"] = line.digits
+        return twilio.client().calls.create(**kwargs).sid
 
     def _conference_sid(self, call) -> str:
         found = twilio.client().conferences.list(

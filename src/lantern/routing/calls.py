@@ -67,7 +67,20 @@ _LEG_STATUS = {
 
 
 class CallUnavailable(RoutingError):
-    pass
+    """The call cannot take this now (it is not live, no interpreter line is left...)."""
+
+
+class CallForbidden(RoutingError):
+    """The permission rules do not allow this person to do this on this call."""
+
+
+class CallInputError(RoutingError):
+    def __init__(self, errors: dict):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+DeviceError = CallInputError
 
 
 # --- records ----------------------------------------------------------------------------------
@@ -126,6 +139,57 @@ def _dial(call: Call, role: str, *, actor, user=None, number="", **fields) -> Ca
     _event(call, Kind.DIALLED, leg=leg, actor=actor, detail=f"{role}: {who}")
     telephony.after_commit("dial", leg.pk)
     return leg
+
+
+# --- how an advocate takes calls ---------------------------------------------------------------
+
+
+def device_of(user) -> dict:
+    """How ``user`` takes calls, their number masked (the last two digits)."""
+    status = AdvocateStatus.objects.filter(user=user).first()
+    if status is None:
+        return {"presence": "offline", "device": "browser", "phone_masked": None,
+                "since": timezone.now()}  # fmt: skip
+    phone = reveal(status.phone) or ""
+    return {
+        "presence": status.presence,
+        "device": status.device,
+        "phone_masked": f"…{phone[-2:]}" if phone else None,
+        "since": status.presence_since,
+    }
+
+
+def do_set_device(user, *, device: str | None, phone: str | None, actor) -> AdvocateStatus:
+    """Calls ring the browser, or the advocate's own phone (kept encrypted). The number is
+    audited as changed, never written to the log."""
+    if actor != user and not rules.allows(actor, "manage_routing"):
+        raise CallForbidden("You may only change how you take calls yourself.")
+    errors = {}
+    if device is not None and device not in AdvocateDeviceChoices.values:
+        errors["device"] = "browser or phone"
+    number = None
+    if phone:
+        try:
+            number = normalize_phone(phone)
+        except ValueError as exc:
+            errors["phone"] = str(exc)
+    if errors:
+        raise CallInputError(errors)
+    with transaction.atomic():
+        status, _ = AdvocateStatus.objects.select_for_update().get_or_create(user=user)
+        changes = {}
+        if number is not None:
+            status.phone = number
+            changes["phone"] = "changed"
+        if device is not None and device != status.device:
+            changes["device"] = [status.device, device]
+            status.device = device
+        if status.device == AdvocateDeviceChoices.PHONE and not reveal(status.phone):
+            raise CallInputError({"phone": "give your phone number to take calls on it"})
+        if changes:
+            status.save(update_fields=["device", "phone"])
+            audit.record(actor, Audit.UPDATE, status, changes=changes)
+    return status
 
 
 # --- connecting an advocate -------------------------------------------------------------------
@@ -409,7 +473,7 @@ def do_caller_left(contact: Contact, *, at: datetime | None = None) -> None:
 
 def _live_call(contact: Contact, actor, action: str = "control_call") -> Call:
     if not rules.allows_object(actor, action, contact):
-        raise CallUnavailable("You may not control this call.")
+        raise CallForbidden("The permission rules do not let you control this call.")
     call = Call.objects.filter(contact=contact).first()
     if call is None or call.ended_at is not None or contact.ended_at is not None:
         raise CallUnavailable("This call is not live.")
@@ -476,14 +540,14 @@ def do_transfer_call(
     another advocate or supervisor. Warm: the advocate introduces them, then hangs up. Cold:
     the advocate leaves as soon as the third party joins."""
     if bool(to_number) == bool(to_user):
-        raise CallUnavailable("Transfer to a phone number or to a person, one of the two.")
+        raise CallInputError({"to": "give a phone number or a person (user), one of the two"})
     with transaction.atomic():
         call = _live_call(contact, actor)
         if to_user is not None:
             if to_user == actor:
                 raise CallUnavailable("You are already on this call.")
             if not rules.allows(to_user, "take_contact"):
-                raise CallUnavailable(f"{to_user.get_username()} does not take calls.")
+                raise CallInputError({"user": "this person does not take calls"})
             status = AdvocateStatus.objects.filter(user=to_user).first()
             device = status.device if status else AdvocateDeviceChoices.BROWSER
             number = reveal(status.phone) if status and device == "phone" else ""
@@ -501,7 +565,7 @@ def do_transfer_call(
             try:
                 number = normalize_phone(to_number)
             except ValueError as exc:
-                raise CallUnavailable(f"to: {exc}") from None
+                raise CallInputError({"to": str(exc)}) from None
             leg = _dial(call, Role.TRANSFER, actor=actor, number=number, warm=warm)
             target = "an outside number"
         _event(

@@ -477,3 +477,25 @@ def _timings(day_start, day_end) -> dict:
         key: (acc[0] / acc[1] if acc[1] else None, acc[2] / acc[3] if acc[3] else None)
         for key, acc in sums.items()
     }
+
+
+def offers_for(user, *, since):
+    """The contact offered to ``user`` now, and their offers since ``since`` whose call could
+    not be connected."""
+    return (
+        Offer.objects.filter(advocate=user)
+        .filter(Q(state=OfferStateChoices.PENDING) | Q(state=OfferStateChoices.FAILED,
+                                                          offered_at__gte=since))
+        .select_related("task__queue")
+        .order_by("-offered_at")[:20]
+    )  # fmt: skip
+
+
+def staff_by_username(username: str):
+    """A person who may take contacts (a transfer's target), or None."""
+    from django.contrib.auth import get_user_model
+
+    from lantern.accounts import rules
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    return user if user is not None and rules.allows(user, "take_contact") else None
