@@ -1,18 +1,49 @@
+"""The site's URL map.
+
+Every view needs a signed-in user (``LoginRequiredMiddleware``) unless it is marked
+``login_not_required``. Whole areas with their own access checks are marked here, once, by
+``anyone()``: the public site (tip form, chat, follow-up, statistics, agency links), the Twilio
+webhooks (signed requests), the JSON API (bearer tokens, 401 otherwise), the HSDS API (tokens,
+sessions or public), the admin (its own sign-in) and the health check. A staff page never goes
+in one of those areas; a public page elsewhere takes ``@login_not_required`` itself.
+"""
+
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLResolver, include, path
 from django.views.generic import RedirectView
 
 from lantern.api.hsds import hsds_api
 from lantern.api.urls import api
 from lantern.health import healthz
 
+
+def _mark(patterns) -> None:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _mark(pattern.url_patterns)
+        elif getattr(pattern.callback, "login_required", True):
+            login_not_required(getattr(pattern.callback, "__func__", pattern.callback))
+
+
+def anyone(urlconf):
+    """``include()`` whose views need no session: they check access themselves."""
+    patterns, app_name, namespace = urlconf if isinstance(urlconf, tuple) else include(urlconf)
+    urls = patterns if isinstance(patterns, list) else patterns.urlpatterns
+    _mark(urls)
+    return patterns, app_name, namespace
+
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
+    path(
+        "",
+        login_not_required(RedirectView.as_view(pattern_name="console:home", permanent=False)),
+    ),
     path("console/", include("lantern.console.urls")),
-    path("api/v1/", api.urls),
-    path("hsds/", hsds_api.urls),
-    path("intake/", include("lantern.intake.urls")),
-    path("", include("lantern.public.urls")),
-    path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),
+    path("api/v1/", anyone(api.urls)),
+    path("hsds/", anyone(hsds_api.urls)),
+    path("intake/", anyone("lantern.intake.urls")),
+    path("", anyone("lantern.public.urls")),
+    path("admin/", anyone(admin.site.urls)),
+    path("healthz", login_not_required(healthz), name="healthz"),
 ]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
@@ -46,8 +46,9 @@ ACTIONS: dict[str, str | None] = {
     "control_call": "contacts.Contact",
     "monitor_call": None,
     "create_case": None,
-    "view_case": None,
-    "edit_case": None,
+    "view_case": "cases.Case",
+    "view_case_pii": "cases.Case",
+    "edit_case": "cases.Case",
     "merge_cases": None,
     "draft_report": None,
     "review_report": None,
@@ -59,6 +60,15 @@ ACTIONS: dict[str, str | None] = {
     "view_protocols": None,
     "manage_protocols": None,
 }
+
+# The record conditions each model supports (the model names the fields they look at:
+# ``rules_owner_field``, ``rules_creator_field``, ``rules_created_field``, and for ``on_team``
+# the methods ``rules_team_q(user)`` and ``rules_on_team(user)``).
+MODEL_CONDITIONS: dict[str, frozenset[str]] = {
+    "contacts.Contact": frozenset({"is_owner", "created_within_hours"}),
+    "cases.Case": frozenset({"is_owner", "is_creator", "on_team", "created_within_hours"}),
+}
+RECORD_CONDITIONS = frozenset().union(*MODEL_CONDITIONS.values())
 
 _ROLE_CONDITIONS = {f"is_{role.value}": role.value for role in UserRoleChoices}
 _CONDITION_RE = re.compile(r"^(?P<name>[a-z_]+)(?::(?P<arg>\d+))?$")
@@ -77,7 +87,7 @@ class Condition:
 
     @property
     def about_record(self) -> bool:
-        return self.name in ("is_owner", "created_within_hours")
+        return self.name in RECORD_CONDITIONS
 
     def holds_for_user(self, user) -> bool:
         """Role conditions; record conditions are decided per record, so they pass here."""
@@ -90,6 +100,10 @@ class Condition:
     def q(self, model, user) -> Q:
         if self.name == "is_owner":
             return Q(**{model.rules_owner_field: user.pk})
+        if self.name == "is_creator":
+            return Q(**{model.rules_creator_field: user.pk})
+        if self.name == "on_team":
+            return model.rules_team_q(user)
         if self.name == "created_within_hours":
             since = timezone.now() - timedelta(hours=self.arg)
             return Q(**{f"{model.rules_created_field}__gte": since})
@@ -98,6 +112,10 @@ class Condition:
     def test(self, obj, user) -> bool:
         if self.name == "is_owner":
             return getattr(obj, f"{obj.rules_owner_field}_id") == user.pk
+        if self.name == "is_creator":
+            return getattr(obj, f"{obj.rules_creator_field}_id") == user.pk
+        if self.name == "on_team":
+            return obj.rules_on_team(user)
         if self.name == "created_within_hours":
             since = timezone.now() - timedelta(hours=self.arg)
             return getattr(obj, obj.rules_created_field) >= since
@@ -113,7 +131,7 @@ def parse_condition(text: str, action: str, model_label: str | None) -> Conditio
         if arg is None or int(arg) <= 0:
             raise RulesError(f"{action}: created_within_hours needs a positive number of hours")
         condition = Condition(name, int(arg))
-    elif name in _ROLE_CONDITIONS or name in ("everyone", "is_owner"):
+    elif name in _ROLE_CONDITIONS or name == "everyone" or name in RECORD_CONDITIONS:
         if arg is not None:
             raise RulesError(f"{action}: {name} takes no argument")
         condition = Condition(name)
@@ -121,6 +139,8 @@ def parse_condition(text: str, action: str, model_label: str | None) -> Conditio
         raise RulesError(f"{action}: unknown condition {name!r}")
     if condition.about_record and model_label is None:
         raise RulesError(f"{action}: {name} is about a record, but {action} is not")
+    if condition.about_record and name not in MODEL_CONDITIONS[model_label]:
+        raise RulesError(f"{action}: {name} does not apply to {model_label} records")
     return condition
 
 
@@ -208,3 +228,17 @@ def q_for(user, action: str, model) -> Q | None:
 
 def allows_object(user, action: str, obj) -> bool:
     return any(all(c.test(obj, user) for c in cset) for cset in active().sets_for(user, action))
+
+
+def require(actor, action: str, obj=None, *, system: bool = False) -> None:
+    """Raise ``PermissionDenied`` unless the rules allow ``action`` (on ``obj``, when given).
+
+    The one check every action, view and API handler uses. With ``system=True`` an actor of
+    ``None`` or a label (``"publish_stats"``) is Lantern itself (intake adapters, imports,
+    commands run by someone with the server's shell) and may do anything.
+    """
+    if system and (actor is None or isinstance(actor, str)):
+        return
+    allowed = allows_object(actor, action, obj) if obj is not None else allows(actor, action)
+    if not allowed:
+        raise PermissionDenied(f"the permission rules do not allow {action}")

@@ -64,9 +64,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, {"detail": "not found"}, status=404)
 
 
-def require(user, action):
-    if not rules.allows(user, action):
-        raise PermissionDenied(f"the permission rules do not allow {action}")
+require = rules.require
 
 
 def paginate(qs, page: int, page_size: int):

@@ -205,9 +205,7 @@ class CaseError(InvalidInput):
     """A change to a case that cannot be made as asked; ``errors`` says why."""
 
 
-def require(actor, action: str) -> None:
-    if not rules.allows(actor, action):
-        raise PermissionDenied(f"the permission rules do not allow {action}")
+require = rules.require
 
 
 def refuse(actor, obj, errors: dict, *, object_type="cases.case", error=CaseError):
@@ -288,7 +286,7 @@ def _apply_facts(case: Case, data: dict) -> dict:
 def do_update_case(case: Case, data: dict, *, actor) -> Case:
     """Change a case's facts (type, venue, methods of control, place, summary, assignment,
     follow-up date). All or nothing; the summary's text is not written to the audit trail."""
-    require(actor, "edit_case")
+    require(actor, "edit_case", case)
     fresh = Case.objects.get(pk=case.pk)
     before = {name: getattr(fresh, name) for name in AUDITED_FACTS}
     errors = _apply_facts(fresh, data)
@@ -314,7 +312,7 @@ def _fact_changes(case: Case, before: dict, data: dict) -> dict:
 
 def do_change_case_status(case: Case, new: str, *, actor, reason: str = "") -> Case:
     """Move a case to ``new`` if the statuses file allows the move from where it is."""
-    require(actor, "edit_case")
+    require(actor, "edit_case", case)
     config = statuses.current()
     with transaction.atomic():
         fresh = Case.objects.select_for_update().get(pk=case.pk)
@@ -343,7 +341,7 @@ def do_change_case_status(case: Case, new: str, *, actor, reason: str = "") -> C
 
 def do_link_contact(case: Case, contact: Contact, *, actor) -> bool:
     """Add a contact to a case; False if it was already there."""
-    require(actor, "edit_case")
+    require(actor, "edit_case", case)
     if not rules.allows_object(actor, "view_contact", contact):
         raise PermissionDenied("the permission rules do not let you open this contact")
     try:
@@ -357,7 +355,7 @@ def do_link_contact(case: Case, contact: Contact, *, actor) -> bool:
 
 def do_unlink_contact(case: Case, contact: Contact, *, actor) -> None:
     """Take a contact out of a case; a case keeps at least one contact."""
-    require(actor, "edit_case")
+    require(actor, "edit_case", case)
     with transaction.atomic():
         links = CaseContact.objects.select_for_update().filter(case=case)
         if not links.filter(contact=contact).exists():
@@ -374,7 +372,7 @@ def do_unlink_contact(case: Case, contact: Contact, *, actor) -> None:
 
 def do_set_parties(case: Case, parties: list[dict], *, actor) -> list[CaseParty]:
     """Replace the case's potential victims and suspected traffickers (counted attributes)."""
-    require(actor, "edit_case")
+    require(actor, "edit_case", case)
     errors: dict = {}
     rows = _parties(case, parties, errors)
     if errors:
@@ -387,7 +385,7 @@ def do_set_parties(case: Case, parties: list[dict], *, actor) -> list[CaseParty]
 
 def do_edit_case(case: Case, facts: dict, parties: list[dict], *, actor) -> Case:
     """The case form: its facts and its people, saved together or not at all."""
-    require(actor, "edit_case")
+    require(actor, "edit_case", case)
     fresh = Case.objects.get(pk=case.pk)
     before = {name: getattr(fresh, name) for name in AUDITED_FACTS}
     errors = _apply_facts(fresh, facts)
@@ -450,7 +448,7 @@ def _parties(case: Case, parties: list[dict], errors: dict) -> list[CaseParty]:
 
 
 def do_add_case_note(case: Case, body: str, *, actor) -> CaseNote:
-    require(actor, "edit_case")
+    require(actor, "edit_case", case)
     body = (body or "").strip()
     if not body:
         raise refuse(actor, case, {"body": "write the note first"})
@@ -466,6 +464,8 @@ def do_merge_cases(keep: Case, duplicate: Case, *, actor) -> Case:
     """The same situation recorded twice: ``duplicate``'s contacts, notes and people join
     ``keep``, and ``duplicate`` points at it (kept, so links to it still lead somewhere)."""
     require(actor, "merge_cases")
+    require(actor, "edit_case", keep)
+    require(actor, "edit_case", duplicate)
     if keep.pk == duplicate.pk:
         raise refuse(actor, keep, {"duplicate": "a case cannot be merged into itself"})
     if duplicate.merged_into_id or keep.merged_into_id:

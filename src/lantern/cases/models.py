@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from lantern.accounts.querysets import RestrictedQuerySet
 from lantern.cases.choices import (
     AgencyLinkAccessOutcomeChoices,
     CaseAgeBandChoices,
@@ -51,6 +52,9 @@ class Referral(models.Model):
         null=True, blank=True, help_text="When to check whether the caller reached the service"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    rules_through = "contact"  # a referral is seen by those who may see its contact
 
     class Meta:
         ordering = ["given_at"]
@@ -126,6 +130,14 @@ class Case(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RestrictedQuerySet.as_manager()
+    # what the record conditions of the rules look at (accounts/rules.yaml): the case is
+    # assigned to (is_owner) or was opened by (is_creator) the user, or the user handled one of
+    # its contacts (on_team)
+    rules_owner_field = "assigned_to"
+    rules_creator_field = "created_by"
+    rules_created_field = "created_at"
+
     class Meta:
         ordering = ["-created_at", "-id"]
         # The case list shows cases that were not merged away, newest first, filtered by one
@@ -149,6 +161,15 @@ class Case(models.Model):
 
     def __str__(self):
         return f"Case {self.short_id}"
+
+    @staticmethod
+    def rules_team_q(user) -> models.Q:
+        return models.Q(
+            pk__in=CaseContact.objects.filter(contact__handled_by=user.pk).values("case_id")
+        )
+
+    def rules_on_team(self, user) -> bool:
+        return self.links.filter(contact__handled_by=user.pk).exists()
 
     @property
     def short_id(self) -> str:
@@ -214,6 +235,9 @@ class CaseNote(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = RestrictedQuerySet.as_manager()
+    rules_through = "case"
+
     class Meta:
         ordering = ["created_at"]
 
@@ -232,6 +256,9 @@ class CaseStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    rules_through = "case"
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -308,6 +335,9 @@ class TipReport(models.Model):
     follow_up_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    rules_through = "case"  # a report is seen by those who may see its case
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -85,24 +85,27 @@ def access_referral_for_user(user, contact, referral_id) -> Referral:
 # --- cases ------------------------------------------------------------------------------------
 
 
-def cases_for_user(user):
-    """The cases the user may open (merged duplicates left out), newest first."""
+def cases_for_user(user, action: str = "view_case"):
+    """The cases the rules let the user open (merged duplicates left out), newest first; with
+    another ``action``, those of them the user may also do that to."""
     from lantern.cases.models import Case
 
-    if not rules.allows(user, "view_case"):
-        return Case.objects.none()
-    return Case.objects.filter(merged_into__isnull=True).select_related("assigned_to")
+    qs = Case.objects.restrict(user, "view_case")
+    if action != "view_case":
+        qs = qs & Case.objects.restrict(user, action)
+    return qs.filter(merged_into__isnull=True).select_related("assigned_to")
 
 
-def access_case_for_user(user, case_id):
-    """One case, or ``Case.DoesNotExist`` (missing and forbidden look the same)."""
+def access_case_for_user(user, case_id, action: str = "view_case"):
+    """One case, or ``Case.DoesNotExist``: missing, not allowed to see and not allowed to do
+    ``action`` to all look the same."""
     from lantern.cases.models import Case
 
     try:
         case_uuid = uuid.UUID(str(case_id))
     except ValueError:
         raise Case.DoesNotExist from None
-    return cases_for_user(user).get(pk=case_uuid)
+    return cases_for_user(user, action).get(pk=case_uuid)
 
 
 def merged_case_for_user(user, case_id):
@@ -110,12 +113,12 @@ def merged_case_for_user(user, case_id):
     bookmark or an old link to a duplicate still leads somewhere."""
     from lantern.cases.models import Case
 
-    if not rules.allows(user, "view_case"):
-        return None
     try:
         pk = uuid.UUID(str(case_id))
     except ValueError:
         return None
+    if not Case.objects.restrict(user, "view_case").filter(pk=pk).exists():
+        return None  # a duplicate the user may not see answers like a missing one
     for _ in range(20):  # merges never form a loop; the bound is a guard, not a limit
         pk = Case.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
         if pk is None:
@@ -125,14 +128,14 @@ def merged_case_for_user(user, case_id):
     return None
 
 
-def case_by_reference(user, text: str):
+def case_by_reference(user, text: str, action: str = "view_case"):
     """The case staff named by its id or short id, or None (also when not allowed)."""
     from lantern.core.ids import reference_filter
 
     where = reference_filter(text)
     if where is None:
         return None
-    found = list(cases_for_user(user).filter(where)[:2])
+    found = list(cases_for_user(user, action).filter(where)[:2])
     return found[0] if len(found) == 1 else None
 
 
@@ -162,12 +165,23 @@ class CaseFilter:
         return qs
 
 
+def can_read_case_pii(user, case) -> bool:
+    """May the user read the case's summary, notes and status reasons (``view_case_pii``)?"""
+    return rules.allows_object(user, "view_case_pii", case)
+
+
 def case_summary(user, case) -> str:
-    """The case's summary in clear (a read of personal data, audited)."""
+    """The case's summary in clear (a read of personal data, audited); empty when the rules
+    hide the case's personal fields from the user."""
+    if not can_read_case_pii(user, case):
+        return ""
     summary = reveal(case.summary) or ""
     if summary:
         audit.record(user, Audit.READ_PII, case, reason="case summary")
     return summary
+
+
+MASKED = "(hidden: the permission rules do not show you this case's notes)"
 
 
 @dataclass
@@ -180,7 +194,8 @@ class TimelineEntry:
 
 def case_timeline(user, case) -> list[TimelineEntry]:
     """Contacts, notes, status changes and referrals of a case, oldest first. Reading the notes
-    is a read of personal data: it is audited, with the case as the reason."""
+    is a read of personal data: it is audited, with the case as the reason. Without
+    ``view_case_pii`` notes and status reasons are masked (and nothing is read)."""
     from django.urls import reverse
 
     from lantern.cases import statuses
@@ -197,9 +212,10 @@ def case_timeline(user, case) -> list[TimelineEntry]:
                 reverse("console:contact_detail", args=[contact.pk]),
             )
         )  # fmt: skip
+    pii = can_read_case_pii(user, case)
     changes = list(case.status_changes.select_related("changed_by"))
     for change in changes:
-        why = reveal(change.reason) or ""
+        why = (reveal(change.reason) or "") if pii else ""
         text = (
             f"Status: {config.label(change.new)}"
             + (f" (was {config.label(change.old)})" if change.old else "")
@@ -209,12 +225,11 @@ def case_timeline(user, case) -> list[TimelineEntry]:
         entries.append(TimelineEntry(change.changed_at, "status", text))
     notes = list(case.notes.select_related("author"))
     read = notes + [change for change in changes if change.reason]
-    if read:
+    if read and pii:
         audit.record_many(user, Audit.READ_PII, read, reason="case timeline")
     for note in notes:
-        entries.append(
-            TimelineEntry(note.created_at, "note", f"{note.author.username}: {reveal(note.body)}")
-        )
+        body = reveal(note.body) if pii else MASKED
+        entries.append(TimelineEntry(note.created_at, "note", f"{note.author.username}: {body}"))
     contact_ids = [link.contact_id for link in links]
     for referral in Referral.objects.filter(contact__in=contact_ids).select_related("service"):
         entries.append(

@@ -4,38 +4,34 @@ and notes), and opening a case from a contact."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lantern.accounts import rules
 from lantern.accounts.models import User
 from lantern.cases import actions, queries, statuses
 from lantern.cases.actions import CaseError
 from lantern.cases.choices import CaseTraffickingTypeChoices
 from lantern.cases.models import Case
 from lantern.cases.reports import queries as report_queries
+from lantern.console import access
 from lantern.console.forms import CaseForm
-from lantern.console.views import _access, _require
 from lantern.contacts import queries as contact_queries
 from lantern.contacts.choices import VenueChoices
 from lantern.core.geo import USStateChoices
 from lantern.protocols import queries as protocol_queries
 
-PAGE_SIZE = 50
+
+def _editable(user, case_id):
+    """A case the user may change: 404 when they may not see it, 403 when they may only see it."""
+    case = access.case(user, case_id)
+    access.require(user, "edit_case", case)
+    return case
 
 
-def _case(user, case_id) -> Case:
-    try:
-        return queries.access_case_for_user(user, case_id)
-    except Case.DoesNotExist:
-        raise Http404("No such case") from None
-
-
-@login_required
 def case_list(request):
-    _require(request.user, "view_case")
+    access.require(request.user, "view_case")
     g = request.GET
     config = statuses.current()
     filters = queries.CaseFilter(
@@ -48,27 +44,24 @@ def case_list(request):
         follow_up_due=g.get("due") == "1",
     )  # fmt: skip
     qs = filters.apply(queries.cases_for_user(request.user), request.user)
-    page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
+    page, query = access.paginate(request, qs)
     # Django's get_<field>_display rebuilds the whole choices mapping, translating every label,
     # on each call: two per row cost more than the query (bench/cases.py). Look them up once.
     types, venues = dict(CaseTraffickingTypeChoices.choices), dict(VenueChoices.choices)
     for case in page:
         case.type_label, case.venue_label = types[case.trafficking_type], venues[case.venue]
         case.status_label = config.label(case.status)
-    query = g.copy()
-    query.pop("page", None)
     return render(
         request,
         "console/case_list.html",
         {
-            "page": page, "query": query.urlencode(), "filters": filters,
+            "page": page, "query": query, "filters": filters,
             "statuses": config.labels.items(), "types": CaseTraffickingTypeChoices.choices,
             "venues": VenueChoices.choices, "states": USStateChoices.choices,
         },
     )  # fmt: skip
 
 
-@login_required
 def case_detail(request, case_id):
     try:
         case = queries.access_case_for_user(request.user, case_id)
@@ -91,14 +84,14 @@ def case_detail(request, case_id):
             "reports": report_queries.reports_for_case(request.user, case),
             "referrals": queries.referrals_for_case(request.user, case),
             "links": case.links.select_related("contact").order_by("linked_at"),
+            "can_edit": rules.allows_object(request.user, "edit_case", case),
         },
     )
 
 
-@login_required
 def case_edit(request, case_id):
-    _require(request.user, "edit_case")
-    case = _case(request.user, case_id)
+    case = _editable(request.user, case_id)
+    access.require(request.user, "view_case_pii", case)  # the form shows the summary
     staff = User.objects.filter(is_active=True, role__in=CASE_STAFF).order_by("username")
     form = CaseForm(
         request.POST or None,
@@ -123,11 +116,10 @@ def case_edit(request, case_id):
 CASE_STAFF = ("advocate", "case_analyst", "supervisor")
 
 
-@login_required
 @require_POST
 def case_from_contact(request, contact_id):
-    _require(request.user, "create_case")
-    contact = _access(request.user, contact_id)
+    access.require(request.user, "create_case")
+    contact = access.contact(request.user, contact_id)
     try:
         case = actions.do_open_case(contact, actor=request.user)
     except CaseError as exc:
@@ -137,10 +129,9 @@ def case_from_contact(request, contact_id):
     return redirect("console:case_detail", case_id=case.pk)
 
 
-@login_required
 @require_POST
 def case_status(request, case_id):
-    case = _case(request.user, case_id)
+    case = _editable(request.user, case_id)
     try:
         actions.do_change_case_status(
             case, request.POST.get("status", ""), actor=request.user,
@@ -151,10 +142,9 @@ def case_status(request, case_id):
     return redirect("console:case_detail", case_id=case.pk)
 
 
-@login_required
 @require_POST
 def case_note(request, case_id):
-    case = _case(request.user, case_id)
+    case = _editable(request.user, case_id)
     try:
         actions.do_add_case_note(case, request.POST.get("body", ""), actor=request.user)
     except CaseError as exc:
@@ -162,11 +152,10 @@ def case_note(request, case_id):
     return redirect("console:case_detail", case_id=case.pk)
 
 
-@login_required
 @require_POST
 def case_link(request, case_id):
     """Add a contact to the case, named by its short id, its address or its id."""
-    case = _case(request.user, case_id)
+    case = _editable(request.user, case_id)
     contact = contact_queries.contact_by_reference(request.user, request.POST.get("contact", ""))
     if contact is None:
         messages.error(request, "No single contact you can open has that short id, address or "
@@ -178,11 +167,10 @@ def case_link(request, case_id):
     return redirect("console:case_detail", case_id=case.pk)
 
 
-@login_required
 @require_POST
 def case_unlink(request, case_id, contact_id):
-    case = _case(request.user, case_id)
-    contact = _access(request.user, contact_id)
+    case = _editable(request.user, case_id)
+    contact = access.contact(request.user, contact_id)
     try:
         actions.do_unlink_contact(case, contact, actor=request.user)
     except CaseError as exc:
@@ -190,13 +178,14 @@ def case_unlink(request, case_id, contact_id):
     return redirect("console:case_detail", case_id=case.pk)
 
 
-@login_required
 @require_POST
 def case_merge(request, case_id):
     """Merge a duplicate, named by its short id, into this case."""
-    _require(request.user, "merge_cases")
-    case = _case(request.user, case_id)
-    duplicate = queries.case_by_reference(request.user, request.POST.get("duplicate", ""))
+    access.require(request.user, "merge_cases")
+    case = _editable(request.user, case_id)
+    duplicate = queries.case_by_reference(
+        request.user, request.POST.get("duplicate", ""), "edit_case"
+    )
     if duplicate is None:
         messages.error(request, "No open case has that id. Give the duplicate's 8-character id.")
         return redirect("console:case_detail", case_id=case.pk)

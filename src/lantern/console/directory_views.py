@@ -4,10 +4,6 @@ and referrals given on a contact. Each view reads one form and calls one action 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,10 +12,12 @@ from django.views.decorators.http import require_POST
 from lantern.accounts import rules
 from lantern.cases import actions as case_actions
 from lantern.cases import queries as case_queries
-from lantern.cases.models import Referral
-from lantern.console.directory_forms import DirectorySearchForm, OrganizationForm, ServiceEditor
-from lantern.contacts import queries as contact_queries
-from lantern.contacts.models import Contact
+from lantern.console import access
+from lantern.console.directory_forms import (
+    DirectorySearchForm,
+    OrganizationForm,
+    ServiceEditor,
+)
 from lantern.core.errors import InvalidInput
 from lantern.directory import actions, queries, search
 from lantern.directory.models import Organization, Service
@@ -28,32 +26,14 @@ PAGE_SIZE = 50
 PANEL_PER_PAGE = 10
 
 
-def _require(user, action):
-    if not rules.allows(user, action):
-        raise PermissionDenied
-
-
 def _service(user, service_id, action="view_directory") -> Service:
-    _require(user, action)
-    try:
-        return queries.access_service_for_user(user, service_id, action)
-    except Service.DoesNotExist:
-        raise Http404("No such service") from None
+    access.require(user, action)
+    return access.get_or_404(queries.access_service_for_user, user, service_id, action)
 
 
 def _organization(user, organization_id) -> Organization:
-    _require(user, "manage_directory")
-    try:
-        return queries.access_organization_for_user(user, organization_id)
-    except Organization.DoesNotExist:
-        raise Http404("No such organization") from None
-
-
-def _contact(user, contact_id) -> Contact:
-    try:
-        return contact_queries.access_contact_for_user(user, contact_id)
-    except Contact.DoesNotExist:
-        raise Http404("No such contact") from None
+    access.require(user, "manage_directory")
+    return access.get_or_404(queries.access_organization_for_user, user, organization_id)
 
 
 def _is_htmx(request) -> bool:
@@ -79,7 +59,7 @@ def _results_context(request, form: DirectorySearchForm, *, per_page: int) -> di
     ctx = {"form": form, "target": target, "page": None, "errors": {}, "panel": bool(target)}
     contact = None
     if target and target != "new":
-        contact = _contact(user, target)
+        contact = access.contact(user, target)
         ctx["contact"] = contact
         ctx["referred"] = case_queries.referred_service_ids(user, contact)
     ctx["can_refer"] = bool(target) and rules.allows(user, "give_referral")
@@ -99,20 +79,18 @@ def _results_context(request, form: DirectorySearchForm, *, per_page: int) -> di
     return ctx
 
 
-@login_required
 def directory(request):
     """The standalone directory: the same search as the panel, full width."""
-    _require(request.user, "view_directory")
+    access.require(request.user, "view_directory")
     form = search_form(request.GET or None, initial={"radius_km": "40"})
     ctx = _results_context(request, form, per_page=20)
     ctx["can_manage"] = rules.allows(request.user, "manage_directory")
     return render(request, "console/directory.html", ctx)
 
 
-@login_required
 def directory_search(request):
     """HTMX: the results for what is typed in the search panel (GET, debounced)."""
-    _require(request.user, "view_directory")
+    access.require(request.user, "view_directory")
     form = search_form(request.GET)
     per_page = PANEL_PER_PAGE if request.GET.get("contact") else 20
     return render(
@@ -125,13 +103,9 @@ def directory_search(request):
 # --- services -------------------------------------------------------------------------------------
 
 
-@login_required
 def service_detail(request, service_id):
-    _require(request.user, "view_directory")
-    try:
-        detail = queries.service_detail(request.user, service_id)
-    except Service.DoesNotExist:
-        raise Http404("No such service") from None
+    access.require(request.user, "view_directory")
+    detail = access.get_or_404(queries.service_detail, request.user, service_id)
     ctx = {
         "d": detail,
         "service": detail.service,
@@ -139,7 +113,7 @@ def service_detail(request, service_id):
     }
     contact_id = request.GET.get("contact")
     if contact_id and detail.can_refer:
-        contact = _contact(request.user, contact_id)
+        contact = access.contact(request.user, contact_id)
         ctx["contact"] = contact
         ctx["referred"] = detail.service.pk in case_queries.referred_service_ids(
             request.user, contact
@@ -152,7 +126,6 @@ def _editor_page(request, editor, *, service=None, organization):
     return render(request, "console/directory_service_form.html", ctx)
 
 
-@login_required
 def service_new(request, organization_id):
     organization = _organization(request.user, organization_id)
     editor = ServiceEditor(
@@ -171,7 +144,6 @@ def service_new(request, organization_id):
     return _editor_page(request, editor, organization=organization)
 
 
-@login_required
 def service_edit(request, service_id):
     service = _service(request.user, service_id, "manage_directory")
     editor = ServiceEditor(
@@ -199,7 +171,6 @@ def _back(request, default: str) -> str:
     return target if safe else default
 
 
-@login_required
 @require_POST
 def service_verify(request, service_id):
     service = _service(request.user, service_id, "manage_directory")
@@ -212,7 +183,6 @@ def service_verify(request, service_id):
     return redirect(_back(request, service.get_absolute_url()))
 
 
-@login_required
 @require_POST
 def service_retire(request, service_id):
     service = _service(request.user, service_id, "manage_directory")
@@ -221,7 +191,6 @@ def service_retire(request, service_id):
     return redirect(_back(request, service.get_absolute_url()))
 
 
-@login_required
 @require_POST
 def service_reactivate(request, service_id):
     service = _service(request.user, service_id, "manage_directory")
@@ -230,32 +199,27 @@ def service_reactivate(request, service_id):
     return redirect(_back(request, service.get_absolute_url()))
 
 
-@login_required
 def due_list(request):
-    _require(request.user, "manage_directory")
+    access.require(request.user, "manage_directory")
     qs = queries.services_due_for_verification(request.user)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, _ = access.paginate(request, qs)
     return render(request, "console/directory_due.html", {"page": page, "query": ""})
 
 
 # --- organizations --------------------------------------------------------------------------------
 
 
-@login_required
 def organization_list(request):
-    _require(request.user, "manage_directory")
+    access.require(request.user, "manage_directory")
     text = request.GET.get("q", "")
     qs = queries.organizations_for_manager(request.user, text)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    ctx = {"page": page, "q": text, "query": query.urlencode()}
+    page, query = access.paginate(request, qs)
+    ctx = {"page": page, "q": text, "query": query}
     return render(request, "console/directory_organizations.html", ctx)
 
 
-@login_required
 def organization_new(request):
-    _require(request.user, "manage_directory")
+    access.require(request.user, "manage_directory")
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -268,7 +232,6 @@ def organization_new(request):
     return render(request, "console/directory_organization.html", {"form": form})
 
 
-@login_required
 def organization_edit(request, organization_id):
     org = _organization(request.user, organization_id)
     form = OrganizationForm(
@@ -318,12 +281,11 @@ def _referrals_response(request, contact, *, error: str = ""):
     return redirect(_back(request, reverse("console:contact_edit", args=[contact.pk])))
 
 
-@login_required
 @require_POST
 def referral_give(request, contact_id):
     """Attach a service to a saved contact (the panel's Refer button on the edit page)."""
-    _require(request.user, "give_referral")
-    contact = _contact(request.user, contact_id)
+    access.require(request.user, "give_referral")
+    contact = access.contact(request.user, contact_id)
     service = _service(request.user, request.POST.get("service", ""))
     location = queries.location_of_service(service, request.POST.get("location", ""))
     try:
@@ -335,15 +297,13 @@ def referral_give(request, contact_id):
     return _referrals_response(request, contact)
 
 
-@login_required
 @require_POST
 def referral_remove(request, contact_id, referral_id):
-    _require(request.user, "give_referral")
-    contact = _contact(request.user, contact_id)
-    try:
-        referral = case_queries.access_referral_for_user(request.user, contact, referral_id)
-    except Referral.DoesNotExist:
-        raise Http404("No such referral") from None
+    access.require(request.user, "give_referral")
+    contact = access.contact(request.user, contact_id)
+    referral = access.get_or_404(
+        case_queries.access_referral_for_user, request.user, contact, referral_id
+    )
     try:
         case_actions.do_remove_referral(referral, actor=request.user)
     except InvalidInput as exc:
@@ -353,17 +313,15 @@ def referral_remove(request, contact_id, referral_id):
     return _referrals_response(request, contact)
 
 
-@login_required
 @require_POST
 def referral_update(request, contact_id, referral_id):
     """The closed loop: record that the caller reached the service, was accepted, declined,
     or could not get through. Answers on the page it came from (the contact's or the case's)."""
-    _require(request.user, "give_referral")
-    contact = _contact(request.user, contact_id)
-    try:
-        referral = case_queries.access_referral_for_user(request.user, contact, referral_id)
-    except Referral.DoesNotExist:
-        raise Http404("No such referral") from None
+    access.require(request.user, "give_referral")
+    contact = access.contact(request.user, contact_id)
+    referral = access.get_or_404(
+        case_queries.access_referral_for_user, request.user, contact, referral_id
+    )
     try:
         case_actions.do_update_referral(
             referral, request.POST.get("status", ""), actor=request.user,

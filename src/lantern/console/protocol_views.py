@@ -4,14 +4,13 @@ steps and verification, and the editor for directory managers."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
+from lantern.console import access
 from lantern.console.protocol_forms import ProtocolForm, ProtocolLookupForm
-from lantern.console.views import _require
 from lantern.protocols import actions, queries
 from lantern.protocols.exceptions import ProtocolError
 from lantern.protocols.models import Protocol
@@ -24,9 +23,8 @@ def _protocol(protocol_id) -> Protocol:
     return protocol
 
 
-@login_required
 def protocol_list(request):
-    _require(request.user, "view_protocols")
+    access.require(request.user, "view_protocols")
     lookup = ProtocolLookupForm(request.GET or None)
     chosen = None
     if request.GET and lookup.is_valid():
@@ -44,9 +42,8 @@ def protocol_list(request):
     )
 
 
-@login_required
 def protocol_detail(request, protocol_id):
-    _require(request.user, "view_protocols")
+    access.require(request.user, "view_protocols")
     protocol = _protocol(protocol_id)
     return render(
         request,
@@ -55,9 +52,8 @@ def protocol_detail(request, protocol_id):
     )
 
 
-@login_required
 def protocol_edit(request, protocol_id=None):
-    _require(request.user, "manage_protocols")
+    access.require(request.user, "manage_protocols")
     protocol = _protocol(protocol_id) if protocol_id else None
     initial = ProtocolForm.initial_from(protocol) if protocol else {"active": True}
     form = ProtocolForm(request.POST or None, initial=initial)
@@ -78,10 +74,9 @@ def protocol_edit(request, protocol_id=None):
     )
 
 
-@login_required
 @require_POST
 def protocol_verify(request, protocol_id):
-    _require(request.user, "manage_protocols")
+    access.require(request.user, "manage_protocols")
     protocol = _protocol(protocol_id)
     actions.do_verify_protocol(protocol, actor=request.user)
     messages.success(request, "Marked as verified today.")

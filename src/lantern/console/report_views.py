@@ -5,7 +5,6 @@ for someone."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from lantern.cases.choices import TipReportStatusChoices as Status
 from lantern.cases.choices import TipReportUrgencyChoices
-from lantern.cases.models import AgencyLink, TipReport
+from lantern.cases.models import AgencyLink
 from lantern.cases.reports import actions, config, content, pdf, queries
 from lantern.cases.reports.actions import ReportError
-from lantern.console.case_views import _case
+from lantern.console import access
 from lantern.console.report_forms import (
     LinkForm,
     OutcomeForm,
@@ -25,15 +24,7 @@ from lantern.console.report_forms import (
     ReportForm,
     ReviewForm,
 )
-from lantern.console.views import _require
 from lantern.protocols import queries as protocol_queries
-
-
-def _report(user, report_id) -> TipReport:
-    try:
-        return queries.access_report_for_user(user, report_id)
-    except TipReport.DoesNotExist:
-        raise Http404("No such report") from None
 
 
 def _agencies(protocol) -> list:
@@ -65,10 +56,9 @@ def _first_draft(case, protocol) -> dict:
     return initial
 
 
-@login_required
 def report_new(request, case_id):
-    _require(request.user, "draft_report")
-    case = _case(request.user, case_id)
+    access.require(request.user, "draft_report")
+    case = access.case(request.user, case_id)
     protocol = protocol_queries.protocol_for_case(case)
     form = ReportForm(request.POST or None, agencies=_agencies(protocol),
                       initial=_first_draft(case, protocol))  # fmt: skip
@@ -89,10 +79,9 @@ def report_new(request, case_id):
     )  # fmt: skip
 
 
-@login_required
 def report_edit(request, report_id):
-    _require(request.user, "draft_report")
-    report = _report(request.user, report_id)
+    access.require(request.user, "draft_report")
+    report = access.report(request.user, report_id)
     if not queries.steps_for(request.user, report).edit:
         messages.error(request, "Only the author edits a draft; this report is not a draft.")
         return redirect("console:report_detail", report_id=report.pk)
@@ -147,9 +136,8 @@ def _detail(request, report, *, new_link=None, status=200):
 
 
 @never_cache
-@login_required
 def report_detail(request, report_id):
-    return _detail(request, _report(request.user, report_id))
+    return _detail(request, access.report(request.user, report_id))
 
 
 def _step(request, report, call):
@@ -161,18 +149,16 @@ def _step(request, report, call):
     return redirect("console:report_detail", report_id=report.pk)
 
 
-@login_required
 @require_POST
 def report_submit(request, report_id):
-    report = _report(request.user, report_id)
+    report = access.report(request.user, report_id)
     return _step(request, report, lambda: actions.do_submit_report(report, actor=request.user))
 
 
-@login_required
 @require_POST
 def report_decide(request, report_id):
     """The reviewer's or the approver's decision, whichever step the report is at."""
-    report = _report(request.user, report_id)
+    report = access.report(request.user, report_id)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose to approve or to send back.")
@@ -196,10 +182,9 @@ def report_decide(request, report_id):
     return _step(request, report, call)
 
 
-@login_required
 @require_POST
 def report_withdraw(request, report_id):
-    report = _report(request.user, report_id)
+    report = access.report(request.user, report_id)
     reason = request.POST.get("reason", "")
     return _step(
         request, report, lambda: actions.do_withdraw_report(report, actor=request.user,
@@ -208,12 +193,11 @@ def report_withdraw(request, report_id):
 
 
 @never_cache
-@login_required
 @require_POST
 def report_link(request, report_id):
     """Issue the agency's link. The page that answers is the only place its address is ever
     shown (nothing keeps the token), so it is rendered here rather than after a redirect."""
-    report = _report(request.user, report_id)
+    report = access.report(request.user, report_id)
     form = LinkForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Name the recipient and how many hours the link lasts.")
@@ -228,20 +212,18 @@ def report_link(request, report_id):
     return _detail(request, report, new_link=url)
 
 
-@login_required
 @require_POST
 def report_link_revoke(request, report_id, link_id):
-    report = _report(request.user, report_id)
+    report = access.report(request.user, report_id)
     link = AgencyLink.objects.filter(pk=link_id, report=report).first()
     if link is None:
         raise Http404("No such link")
     return _step(request, report, lambda: actions.do_revoke_agency_link(link, actor=request.user))
 
 
-@login_required
 @require_POST
 def report_pdf(request, report_id):
-    report = _report(request.user, report_id)
+    report = access.report(request.user, report_id)
     try:
         document = actions.do_prepare_pdf(report, actor=request.user)
     except ReportError as exc:
@@ -263,18 +245,16 @@ def _form_step(request, report, form_class, invalid: str, action):
                  lambda: action(report, actor=request.user, **form.cleaned_data))  # fmt: skip
 
 
-@login_required
 @require_POST
 def report_phone(request, report_id):
-    report = _report(request.user, report_id)
+    report = access.report(request.user, report_id)
     return _form_step(request, report, PhoneForm, "Name the agency and the person you spoke to.",
                       actions.do_record_phone_notification)  # fmt: skip
 
 
-@login_required
 @require_POST
 def report_acknowledged(request, report_id):
-    report = _report(request.user, report_id)
+    report = access.report(request.user, report_id)
     note = request.POST.get("note", "")
     return _step(
         request, report,
@@ -282,19 +262,17 @@ def report_acknowledged(request, report_id):
     )  # fmt: skip
 
 
-@login_required
 @require_POST
 def report_outcome(request, report_id):
-    report = _report(request.user, report_id)
+    report = access.report(request.user, report_id)
     return _form_step(request, report, OutcomeForm, "Say what the agency did or said.",
                       actions.do_record_outcome)  # fmt: skip
 
 
-@login_required
 def report_list(request):
     """Reports waiting for this user: their drafts and sent-back reports, what they review,
     approve or deliver."""
-    _require(request.user, "view_case")
+    access.require(request.user, "view_case")
     return render(
         request, "console/report_list.html",
         {"groups": queries.waiting_for(request.user)},

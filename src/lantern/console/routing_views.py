@@ -7,7 +7,6 @@ import csv
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,8 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
+from lantern.console import access
 from lantern.console.forms import StaffingForm
-from lantern.console.views import _access, _require
 from lantern.routing import actions, queries
 from lantern.routing import staffing as staffing_plan
 from lantern.routing.choices import AdvocatePresenceChoices, TaskUrgencyChoices
@@ -31,10 +30,9 @@ def _back(request, default="console:home"):
     return redirect(default)
 
 
-@login_required
 def routing_bar(request):
     """The advocate's presence switch and the contact offered to them (an HTMX partial)."""
-    _require(request.user, "take_contact")
+    access.require(request.user, "take_contact")
     return render(request, "console/_routing_bar.html", _bar_context(request.user))
 
 
@@ -50,10 +48,9 @@ def _bar_context(user) -> dict:
     }
 
 
-@login_required
 @require_POST
 def presence(request):
-    _require(request.user, "take_contact")
+    access.require(request.user, "take_contact")
     try:
         actions.do_set_presence(request.user, request.POST.get("presence", ""), actor=request.user)
     except RoutingError as exc:
@@ -70,10 +67,9 @@ def _offer(request, offer_id) -> Offer:
     return offer
 
 
-@login_required
 @require_POST
 def offer_accept(request, offer_id):
-    _require(request.user, "take_contact")
+    access.require(request.user, "take_contact")
     offer = _offer(request, offer_id)
     try:
         task = actions.do_accept_offer(offer, actor=request.user)
@@ -85,10 +81,9 @@ def offer_accept(request, offer_id):
     return redirect("console:contact_edit", contact_id=task.contact_id)
 
 
-@login_required
 @require_POST
 def offer_decline(request, offer_id):
-    _require(request.user, "take_contact")
+    access.require(request.user, "take_contact")
     try:
         actions.do_decline_offer(_offer(request, offer_id), actor=request.user)
     except RoutingError as exc:
@@ -96,15 +91,13 @@ def offer_decline(request, offer_id):
     return _back(request)
 
 
-@login_required
 def board(request):
-    _require(request.user, "view_routing_board")
+    access.require(request.user, "view_routing_board")
     return render(request, "console/board.html", _board_context(request))
 
 
-@login_required
 def board_partial(request):
-    _require(request.user, "view_routing_board")
+    access.require(request.user, "view_routing_board")
     return render(request, "console/_board.html", _board_context(request))
 
 
@@ -120,10 +113,9 @@ def _board_context(request) -> dict:
     }
 
 
-@login_required
 def metrics(request):
     """One day's figures per queue and channel (the board shows today's), with a CSV download."""
-    _require(request.user, "view_routing_board")
+    access.require(request.user, "view_routing_board")
     tz = timezone.get_current_timezone()
     try:
         day = date.fromisoformat(request.GET.get("day") or str(timezone.localdate()))
@@ -156,10 +148,9 @@ def _metrics_csv(day, rows) -> HttpResponse:
     return response
 
 
-@login_required
 @require_POST
 def queue_divert(request, queue_id):
-    _require(request.user, "manage_routing")
+    access.require(request.user, "manage_routing")
     queue = Queue.objects.filter(pk=queue_id).first()
     if queue is None:
         raise Http404("No such queue")
@@ -174,10 +165,9 @@ def queue_divert(request, queue_id):
     return redirect("console:board")
 
 
-@login_required
 def staffing(request):
     """The staffing planner's heat map: advocates needed per hour of the week."""
-    _require(request.user, "view_routing_board")
+    access.require(request.user, "view_routing_board")
     form = StaffingForm(request.GET or None)
     context = {"form": form}
     if form.is_valid():
@@ -205,10 +195,9 @@ def staffing(request):
     return render(request, "console/staffing.html", context, status=400 if form.errors else 200)
 
 
-@login_required
 @require_POST
 def retriage(request, contact_id):
-    contact = _access(request.user, contact_id)
+    contact = access.contact(request.user, contact_id)
     task = Task.objects.filter(contact=contact).first()
     if task is None:
         raise Http404("This contact has not been routed")

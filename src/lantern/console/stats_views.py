@@ -7,7 +7,6 @@ import csv
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
-from lantern.console.views import _require
+from lantern.console import access
 from lantern.core.geo import USStateChoices
 from lantern.stats import actions, charts, publishing, queries
 from lantern.stats.choices import ReleaseModeChoices, SnapshotPeriodChoices
@@ -36,7 +35,6 @@ def _release(release_id) -> Release:
     return release
 
 
-@login_required
 def stats_home(request):
     _any(request.user, "view_stats", "prepare_stats", "approve_stats")
     year = timezone.localdate().year
@@ -47,10 +45,9 @@ def stats_home(request):
     })  # fmt: skip
 
 
-@login_required
 @require_POST
 def stats_prepare(request):
-    _require(request.user, "prepare_stats")
+    access.require(request.user, "prepare_stats")
     if (year := _posted_year(request)) is None:
         return redirect("console:stats_home")
     try:
@@ -64,7 +61,6 @@ def stats_prepare(request):
     return redirect("console:stats_release", release_id=release.pk)
 
 
-@login_required
 def stats_release(request, release_id):
     _any(request.user, "view_stats", "prepare_stats", "approve_stats")
     release = _release(release_id)
@@ -73,7 +69,6 @@ def stats_release(request, release_id):
     return render(request, "console/stats_release.html", context)
 
 
-@login_required
 @require_POST
 def stats_approve(request, release_id):
     release = _release(release_id)
@@ -86,7 +81,6 @@ def stats_approve(request, release_id):
     return redirect("console:stats_release", release_id=release.pk)
 
 
-@login_required
 @require_POST
 def stats_withdraw(request, release_id):
     release = _release(release_id)
@@ -109,9 +103,8 @@ def _range(request) -> tuple[date, date, str]:
     return start, end, ""
 
 
-@login_required
 def operations(request):
-    _require(request.user, "view_stats")
+    access.require(request.user, "view_stats")
     start, end, error = _range(request)
     ops = queries.operations(start, end)
     if request.GET.get("format") == "csv" and not error:
@@ -149,11 +142,10 @@ def _operations_csv(ops) -> HttpResponse:
     return response
 
 
-@login_required
 def period_tables(request):
     """Staff read any pre-defined table by month, quarter or year, for the country or one
     state, from the latest snapshots: raw counts, like the dashboard, never published."""
-    _require(request.user, "view_stats")
+    access.require(request.user, "view_stats")
     g, this_year = request.GET, timezone.localdate().year
     key = g.get("table") or "contacts_by_channel"
     period = g.get("period") or SnapshotPeriodChoices.MONTH
@@ -184,10 +176,9 @@ def period_tables(request):
     }, status=400 if problems else 200)  # fmt: skip
 
 
-@login_required
 @require_POST
 def snapshot_now(request):
-    _require(request.user, "prepare_stats")
+    access.require(request.user, "prepare_stats")
     tables = reverse("console:stats_tables")
     if (year := _posted_year(request)) is None:
         return redirect(tables)

@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from lantern.console import case_views as cv
@@ -22,7 +23,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("", views.home, name="home"),
     path("inbox/", views.inbox, name="inbox"),
     path("contacts/", views.contact_list, name="contact_list"),

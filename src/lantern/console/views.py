@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,12 +13,12 @@ from lantern.accounts import rules
 from lantern.audit import queries as audit_queries
 from lantern.cases import actions as case_actions
 from lantern.cases import queries as case_queries
+from lantern.console import access
 from lantern.console.directory_forms import DirectorySearchForm
 from lantern.console.directory_views import search_form
 from lantern.console.forms import AuditFilterForm, ContactFilterForm, ContactForm
 from lantern.contacts import actions, queries
 from lantern.contacts.definitions import active_form
-from lantern.contacts.models import Contact
 from lantern.core.errors import InvalidInput
 from lantern.directory import queries as directory_queries
 from lantern.routing import actions as routing_actions
@@ -30,28 +28,13 @@ from lantern.routing.choices import TaskUrgencyChoices
 PAGE_SIZE = 50
 
 
-def _require(user, action):
-    if not rules.allows(user, action):
-        raise PermissionDenied
-
-
-def _access(user, contact_id, action="view_contact") -> Contact:
-    try:
-        return queries.access_contact_for_user(user, contact_id, action)
-    except Contact.DoesNotExist:
-        raise Http404("No such contact") from None
-
-
 def _filtered_list(request, template, filter_form, qs):
     """Render a paginated list; ``query`` keeps the filters in the pager's links."""
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filter_form": filter_form, "page": page, "query": query.urlencode()}
+    page, query = access.paginate(request, qs)
+    context = {"filter_form": filter_form, "page": page, "query": query}
     return render(request, template, context)
 
 
-@login_required
 def home(request):
     ctx = {}
     if rules.allows(request.user, "view_contact"):
@@ -61,9 +44,8 @@ def home(request):
     return render(request, "console/home.html", ctx)
 
 
-@login_required
 def contact_list(request):
-    _require(request.user, "view_contact")
+    access.require(request.user, "view_contact")
     form = ContactFilterForm(request.GET or None, form_version=active_form())
     qs = queries.contacts_for_user(request.user)
     if form.is_valid():
@@ -111,9 +93,8 @@ def _panel(request, contact=None, form=None) -> dict:
     }
 
 
-@login_required
 def contact_new(request):
-    _require(request.user, "create_contact")
+    access.require(request.user, "create_contact")
     form = ContactForm(request.POST or None, form_version=active_form())
     chosen = request.POST.getlist("referral_services") if request.method == "POST" else []
     if request.method == "POST" and form.is_valid():
@@ -138,7 +119,6 @@ def contact_new(request):
     return render(request, "console/contact_form.html", ctx)
 
 
-@login_required
 @require_POST
 def repeat_check(request):
     """HTMX: the repeat-contact banner for the phone/email being typed.
@@ -154,9 +134,8 @@ def repeat_check(request):
     return render(request, "console/_repeat_banner.html", {"repeat": repeat})
 
 
-@login_required
 def contact_detail(request, contact_id):
-    contact = _access(request.user, contact_id)
+    contact = access.contact(request.user, contact_id)
     view = queries.present_contacts(request.user, [contact], reason="console detail")[0]
     ctx = {"view": view, "contact": contact}
     if rules.allows(request.user, "view_audit"):
@@ -171,9 +150,8 @@ def contact_detail(request, contact_id):
     return render(request, "console/contact_detail.html", ctx)
 
 
-@login_required
 def contact_edit(request, contact_id):
-    contact = _access(request.user, contact_id, "edit_contact")
+    contact = access.contact(request.user, contact_id, "edit_contact")
     view = queries.present_contacts(request.user, [contact], reason="console edit")[0]
     form = ContactForm(
         request.POST or None,
@@ -200,9 +178,8 @@ def contact_edit(request, contact_id):
     return render(request, "console/contact_form.html", ctx)
 
 
-@login_required
 def audit_list(request):
-    _require(request.user, "view_audit")
+    access.require(request.user, "view_audit")
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     return _filtered_list(request, "console/audit_list.html", form, audit_queries.events(**filters))
@@ -211,7 +188,6 @@ def audit_list(request):
 # --- the inbox: contacts that arrived through a channel (issue 4) --------------------------------
 
 
-@login_required
 def inbox(request):
     if not rules.allows(request.user, "take_contact"):
         raise PermissionDenied
@@ -227,10 +203,9 @@ def inbox(request):
     return render(request, "console/inbox.html", {"rows": rows})
 
 
-@login_required
 @require_POST
 def contact_take(request, contact_id):
-    contact = _access(request.user, contact_id, "take_contact")
+    contact = access.contact(request.user, contact_id, "take_contact")
     try:
         routing_actions.do_take_task(contact, actor=request.user)
     except InvalidInput as exc:
@@ -241,9 +216,8 @@ def contact_take(request, contact_id):
     return redirect("console:contact_edit", contact_id=contact.pk)
 
 
-@login_required
 def conversation(request, contact_id):
-    contact = _access(request.user, contact_id)
+    contact = access.contact(request.user, contact_id)
     if not hasattr(contact, "conversation"):
         raise Http404("This contact has no conversation")
     can_reply = rules.allows_object(request.user, "edit_contact", contact)

@@ -52,11 +52,7 @@ def _require(actor, action: str, obj=None) -> None:
     """Actors are users, or None for the system itself (intake adapters, imports)."""
     if actor is None:
         return
-    allowed = (
-        rules.allows_object(actor, action, obj) if obj is not None else rules.allows(actor, action)
-    )
-    if not allowed:
-        raise PermissionDenied(f"the permission rules do not allow {action}")
+    rules.require(actor, action, obj)
 
 
 def _resolve_handler(value, actor) -> User | None:

@@ -32,13 +32,17 @@ def contacts_for_user(user, action: str = "view_contact"):
 def access_contact_for_user(user, contact_id, action: str = "view_contact") -> Contact:
     """The contact if the rules allow ``action`` on it; ``Contact.DoesNotExist`` otherwise.
 
-    Missing and forbidden look the same, so ids cannot be probed.
+    Missing, not allowed to see and (for another ``action``) not allowed to do look the same,
+    so ids cannot be probed: a contact is only ever acted on among those one may see.
     """
     try:
         pk = uuid.UUID(str(contact_id))
     except ValueError:
         raise Contact.DoesNotExist from None
-    return contacts_for_user(user, action).get(pk=pk)
+    qs = contacts_for_user(user, action)
+    if action != "view_contact":
+        qs = qs.filter(pk__in=Contact.objects.restrict(user, "view_contact").filter(pk=pk))
+    return qs.get(pk=pk)
 
 
 def contact_by_reference(user, text: str, action: str = "view_contact"):

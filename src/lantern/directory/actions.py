@@ -19,7 +19,7 @@ import uuid
 import zoneinfo
 from datetime import time
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -64,8 +64,8 @@ _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 def _require(actor) -> None:
-    if actor is not None and not rules.allows(actor, "manage_directory"):
-        raise PermissionDenied("the permission rules do not allow manage_directory")
+    if actor is not None:
+        rules.require(actor, "manage_directory")
 
 
 def _text(data: dict, key: str, errors: dict, *, required=False, max_length=300, label="") -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,8 +28,7 @@ TRISTATE = ("crisis", "minor", "consent", "foreign_national")
 
 
 def _require(actor) -> None:
-    if not rules.allows(actor, "manage_protocols"):
-        raise PermissionDenied("the permission rules do not allow manage_protocols")
+    rules.require(actor, "manage_protocols")
 
 
 def _refused(actor, protocol: Protocol | None, errors: dict) -> ProtocolError:

@@ -10,7 +10,6 @@ import hashlib
 import json
 from datetime import date, datetime, time
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -38,8 +37,7 @@ class StatsError(Exception):
 def _require(actor, action: str) -> None:
     """Users go through the rules; ``None`` or a label ("publish_stats") is the system, run by
     someone with the server's shell, who may do anything."""
-    if actor is not None and not isinstance(actor, str) and not rules.allows(actor, action):
-        raise PermissionDenied(f"the permission rules do not allow {action}")
+    rules.require(actor, action, system=True)
 
 
 def _refuse(actor, problems: list[str], **context) -> StatsError:

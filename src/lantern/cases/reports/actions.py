@@ -155,6 +155,7 @@ def _apply(report: TipReport, data: dict) -> dict:
 def do_draft_report(case: Case, data: dict, *, actor) -> TipReport:
     """A new draft on ``case``. The indicators start as the case's methods of control."""
     require(actor, "draft_report")
+    require(actor, "view_case", case)
     if case.merged_into_id:
         raise _refuse(actor, None, {"case": "this case was merged; report on the case it joined"})
     report = TipReport(case=case, author=actor, indicators=list(case.control_methods))

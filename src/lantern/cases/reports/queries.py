@@ -11,7 +11,6 @@ from django.utils import timezone
 from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
-from lantern.cases import queries as case_queries
 from lantern.cases.choices import TipReportStatusChoices as Status
 from lantern.cases.models import AgencyLink, TipReport
 from lantern.cases.reports import content
@@ -22,9 +21,11 @@ _REVEALED = ("facts", "location_detail", "personal_details", "consent_given_by",
 
 
 def reports_for_user(user):
-    """Reports on the cases the user may open."""
-    return TipReport.objects.filter(case__in=case_queries.cases_for_user(user)).select_related(
-        "case", "agency", "author"
+    """Reports on the cases the user may open (not merged away)."""
+    return (
+        TipReport.objects.restrict(user, "view_case")
+        .filter(case__merged_into__isnull=True)
+        .select_related("case", "agency", "author")
     )
 
 
