@@ -226,3 +226,21 @@ def test_daily_figures_page_and_csv(login, personas):
     assert row.startswith("urgent,sms,1,1,0,")
     assert supervisor.get("/console/routing/metrics/", {"day": "yesterday"}).status_code == 400
     assert login("advocate").get("/console/routing/metrics/").status_code == 403
+
+
+def test_the_board_and_the_dashboard_show_the_daily_review(login):
+    message, _ = contacts.do_receive_message(
+        channel="email", hotline_address="help@example.org", participant="a@example.org",
+        body="Do you have training materials for our clinic?",
+    )  # fmt: skip
+    engine.tick()
+    supervisor = login("supervisor")
+    html = supervisor.get("/console/routing/board/").content.decode()
+    general = html.split('data-queue="general"')[1].split("</tr>")[0]
+    assert "Reviewed daily (email, webform): due when the next review session ends." in general
+    assert "Daily review of emails and web tips" in general
+    today = timezone.localdate()
+    page = supervisor.get(f"/console/stats/operations/?start={today}&end={today}")
+    rows = page.context["ops"].daily_review
+    assert [(r["queue"].name, r["received"], r["overdue"]) for r in rows] == [("general", 1, 0)]
+    assert "Daily review of emails and web tips" in page.content.decode()

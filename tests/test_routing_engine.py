@@ -288,6 +288,52 @@ def test_after_hours_non_urgent_contacts_are_due_three_business_days_later(team)
     assert not queries.answering_now(task, friday_night)
 
 
+def email(body, *, at):
+    message, _ = contacts.do_receive_message(
+        channel="email", hotline_address="help@example.org",
+        participant=f"person{next(_numbers)}@example.org", body=body, received_at=at,
+    )  # fmt: skip
+    return message.conversation.contact
+
+
+def test_emails_and_tips_are_reviewed_daily_so_a_friday_night_one_is_due_saturday(team):
+    friday_night = datetime(2026, 11, 20, 22, 0, tzinfo=NY)
+    saturday = datetime(2026, 11, 21, 10, 0, tzinfo=NY)
+    mail = email("Do you have training materials for our clinic?", at=friday_night)
+    sms = text("Do you have training materials?", at=friday_night)
+    engine.tick(friday_night)
+    mail_task, sms_task = task_of(mail), task_of(sms)
+    assert mail_task.queue.name == sms_task.queue.name == "general"
+    # the daily review (9:00-19:00 every day, holidays included): due when Saturday's ends
+    assert mail_task.due_at == datetime(2026, 11, 21, 19, 0, tzinfo=NY)
+    assert sms_task.due_at == datetime(2026, 11, 27, 9, 0, tzinfo=NY)  # business days
+    assert not queries.answering_now(mail_task, friday_night)
+    assert queries.answering_now(mail_task, saturday)
+    assert not queries.answering_now(sms_task, saturday)
+    # on Saturday the email is offered (one advocate stays free for urgent work), the text
+    # waits for Monday
+    available(team["advocate"], at=saturday)
+    available(team["advocate2"], at=saturday)
+    engine.tick(saturday)
+    assert [o.task.contact_id for o in Offer.objects.filter(state="pending")] == [mail.pk]
+    # one that arrives during Saturday's review is due when Sunday's ends; Thanksgiving too
+    assert engine.placing.due_at(mail_task.queue, saturday, "email") == datetime(
+        2026, 11, 22, 19, 0, tzinfo=NY
+    )
+    thanksgiving_eve = datetime(2026, 11, 25, 20, 0, tzinfo=NY)
+    assert engine.placing.due_at(mail_task.queue, thanksgiving_eve, "webform") == datetime(
+        2026, 11, 26, 19, 0, tzinfo=NY
+    )
+
+
+def test_a_queue_reviewed_daily_names_real_channels(db):
+    queue = Queue.objects.get(name="general")
+    assert queue.review_calendar.name == "daily-review"
+    queue.review_channels = ["email", "fax"]
+    with pytest.raises(ValidationError, match="channels from"):
+        queue.full_clean()
+
+
 def test_non_urgent_work_waits_for_the_opening_while_urgent_work_is_offered_at_night(team):
     night = datetime(2026, 11, 17, 23, 30, tzinfo=NY)
     available(team["advocate"], at=night)

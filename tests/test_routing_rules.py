@@ -429,3 +429,16 @@ def test_a_classifier_may_raise_urgency_never_lower_it():
         triage.Signals(channel="sms", text="he has a gun"), classifier=Suggests("non_urgent")
     )
     assert kept.urgency == "crisis" and all(r["source"] != "classifier" for r in kept.reasons)
+
+
+def test_daily_review_is_due_when_the_next_session_ends():
+    review = calendars.Calendar(hours=calendars.every_day_9_to_7(), holidays="")
+    friday_night = datetime(2026, 11, 20, 22, 0, tzinfo=NY)
+    assert review.end_of_next_session(friday_night) == datetime(2026, 11, 21, 19, 0, tzinfo=NY)
+    during = datetime(2026, 11, 21, 10, 0, tzinfo=NY)  # Saturday's session has begun
+    assert review.end_of_next_session(during) == datetime(2026, 11, 22, 19, 0, tzinfo=NY)
+    early = datetime(2026, 11, 26, 8, 0, tzinfo=NY)  # Thanksgiving morning: reviewed too
+    assert review.end_of_next_session(early) == datetime(2026, 11, 26, 19, 0, tzinfo=NY)
+    # a hotline whose review keeps holidays closed: the next day's session
+    closed = calendars.Calendar(hours=calendars.every_day_9_to_7(), holidays="US")
+    assert closed.end_of_next_session(early) == datetime(2026, 11, 27, 19, 0, tzinfo=NY)

@@ -75,7 +75,7 @@ def do_enqueue_contact(
         triaged_at=now,
     )
     placing.place(task, route.targets[0], queues, now)
-    task.due_at = placing.due_at(task.queue, task.created_at)
+    task.due_at = placing.due_at(task.queue, task.created_at, task.channel)
     try:
         with transaction.atomic():
             rows.insert(task)  # a plain INSERT: this runs for every contact (decision 0005)

@@ -63,7 +63,7 @@ class BusinessCalendarAdmin(AdminsEdit, admin.ModelAdmin):
 @admin.register(Queue)
 class QueueAdmin(AdminsEdit, admin.ModelAdmin):
     list_display = (
-        "label", "name", "priority", "calendar", "answer_within_seconds",
+        "label", "name", "priority", "calendar", "review_calendar", "answer_within_seconds",
         "service_level_percent", "diverted_to", "active",
     )  # fmt: skip
 

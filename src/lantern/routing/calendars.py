@@ -155,6 +155,18 @@ class Calendar:
                     return max(begin, local)
         raise CalendarError("the calendar has no opening within a year")
 
+    def end_of_next_session(self, at: datetime) -> datetime:
+        """The close of the first open period that starts at or after ``at``: work reviewed
+        daily is due when the next review session after it arrives ends (a tip on Friday at
+        22:00, with review sessions every day from 9:00 to 19:00, is due Saturday at 19:00; one
+        that arrives during a session waits for the next day's)."""
+        local = at.astimezone(self.tz)
+        for offset in range(_LOOKAHEAD_DAYS):
+            for begin, end in self.intervals(local.date() + timedelta(days=offset)):
+                if begin >= local:
+                    return end
+        raise CalendarError("the calendar has no opening within a year")
+
     def _business_day_after(self, day: date, n: int) -> date:
         for _ in range(n):
             day += timedelta(days=1)
@@ -199,6 +211,11 @@ def validate(time_zone: str, hours: dict, holidays: str = "") -> None:
     if not isinstance(hours, dict):
         raise CalendarError('hours must map days to ranges, e.g. {"mon": ["09:00-19:00"]}')
     Calendar(time_zone=time_zone, hours=hours, holidays=holidays)
+
+
+def every_day_9_to_7() -> dict:
+    """Daily review: 9:00-19:00, every day of the week."""
+    return {day: ["09:00-19:00"] for day in DAYS}
 
 
 def weekdays_9_to_7() -> dict:

@@ -1,5 +1,6 @@
 """Lantern's default routing (``data/default_routing.json``): a crisis and an urgent queue open
-24/7, a non-urgent queue on NHTH's hours with U.S. federal holidays, and a workflow that sends
+24/7, a non-urgent queue on NHTH's hours with U.S. federal holidays whose emails and web tips are
+reviewed every day, weekends and holidays included, and a workflow that sends
 Spanish speakers to Spanish-speaking advocates first. Loaded by the migration, and again if a
 database is found with no queues at all (so that contacts always have somewhere to wait)."""
 
@@ -25,6 +26,12 @@ def load(BusinessCalendar, Queue, RoutingWorkflow) -> bool:  # noqa: N803 (model
     for row in data["queues"]:
         row = dict(row)
         calendar = row.pop("calendar", None)
+        review = row.pop("review_calendar", None)
+        # an early migration's Queue has fewer fields: give it only those it has
+        fields = {f.name for f in Queue._meta.get_fields()}
+        row = {k: v for k, v in row.items() if k in fields}
+        if "review_calendar" in fields:
+            row["review_calendar"] = calendars.get(review)
         Queue.objects.create(calendar=calendars.get(calendar), **row)
     RoutingWorkflow.objects.create(definition=data["workflow"], note="Lantern's default")
     return True

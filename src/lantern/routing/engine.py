@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from lantern.audit import actions as audit
@@ -146,7 +147,7 @@ def _raise_urgency(words, decision, now, report) -> None:
         route = queries.current_workflow().route(placing.facts(task))
         task.route, task.step = route.name, 0
         placing.place(task, route.targets[0], queries.queues_by_name(), now)
-        task.due_at = min(task.due_at, placing.due_at(task.queue, now))
+        task.due_at = min(task.due_at, placing.due_at(task.queue, now, task.channel))
         task.save()
         audit.record(
             ROUTING,
@@ -315,9 +316,9 @@ def _offer(now, report) -> None:
     waiting = Task.objects.filter(state=TaskStateChoices.WAITING)
     if not ready:  # only a crisis can still be offered: by pre-empting
         waiting = waiting.filter(urgency=TaskUrgencyChoices.CRISIS)
-    closed = queries.closed_queue_ids(now)
-    if closed:  # non-urgent work in a closed queue waits for the opening
-        waiting = waiting.exclude(urgency=TaskUrgencyChoices.NON_URGENT, queue_id__in=closed)
+    closed = queries.not_answered_now(now)
+    if closed is not None:  # non-urgent work out of its hours waits for the opening
+        waiting = waiting.exclude(Q(urgency=TaskUrgencyChoices.NON_URGENT) & closed)
     waiting = list(
         waiting.only(
             "pk", "urgency", "channel", "skills", "priority", "created_at", "queue_id"

@@ -89,6 +89,11 @@ class CalendarClosure(models.Model):
         return f"{self.date}: {self.name}"
 
 
+def default_review_channels() -> list[str]:
+    """Emails and web tips: the work a hotline reviews daily, weekends included."""
+    return [ContactChannelChoices.EMAIL, ContactChannelChoices.WEBFORM]
+
+
 class Queue(models.Model):
     """Where contacts wait for an advocate with the required skills, in priority order."""
 
@@ -121,6 +126,20 @@ class Queue(models.Model):
     after_hours_business_days = models.PositiveSmallIntegerField(
         default=3, help_text="Queues with hours: a contact arriving when closed is due this later"
     )
+    review_calendar = models.ForeignKey(
+        BusinessCalendar,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Reviewed daily: non-urgent work from the review channels is offered in this "
+        "calendar's hours and due when its next session ends (weekends and holidays as it says)",
+    )
+    review_channels = models.JSONField(
+        default=default_review_channels,
+        blank=True,
+        help_text='Channels reviewed daily, e.g. ["email", "webform"]',
+    )
     diverted_to = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -140,6 +159,13 @@ class Queue(models.Model):
     def clean(self):
         if not isinstance(self.skills, list) or not all(isinstance(s, str) for s in self.skills):
             raise ValidationError({"skills": 'give a list of skill names, e.g. ["lang:es"]'})
+        channels = self.review_channels
+        if not isinstance(channels, list) or not set(channels) <= set(
+            ContactChannelChoices.values
+        ):
+            raise ValidationError(
+                {"review_channels": f"give channels from {', '.join(ContactChannelChoices.values)}"}
+            )
         if not 1 <= self.service_level_percent <= 100:
             raise ValidationError({"service_level_percent": "a percentage from 1 to 100"})
         if self.diverted_to_id and self.diverted_to_id == self.pk:

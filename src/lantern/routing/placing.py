@@ -27,8 +27,11 @@ def follow_diversion(queue: Queue, queues: dict[str, Queue]) -> Queue:
     return queue
 
 
-def due_at(queue: Queue, now: datetime) -> datetime:
-    """When a contact entering ``queue`` now must be answered by (its service-level target)."""
+def due_at(queue: Queue, now: datetime, channel: str = "") -> datetime:
+    """When a contact entering ``queue`` now must be answered by (its service-level target):
+    for a channel the queue reviews daily, the end of the next review session."""
+    if queries.reviewed_daily(queue, channel):
+        return queries.calendar_for(queue, channel).end_of_next_session(now)
     calendar = queries.calendar_of(queue)
     if calendar is None:
         return now + timedelta(seconds=queue.answer_within_seconds)

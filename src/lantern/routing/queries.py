@@ -72,7 +72,7 @@ def _current() -> _Config:
         row = RoutingWorkflow.objects.filter(active=True).first()
     if row is None:
         raise workflow.WorkflowError("no routing workflow is active: activate one in the admin")
-    queues = {q.name: q for q in Queue.objects.select_related("calendar")}
+    queues = {q.name: q for q in Queue.objects.select_related("calendar", "review_calendar")}
     calendars_by_id = {
         cal.pk: cal.calendar() for cal in BusinessCalendar.objects.prefetch_related("closures")
     }
@@ -106,21 +106,43 @@ def calendar_of(queue: Queue):
     return _current().calendars[queue.calendar_id]
 
 
+def reviewed_daily(queue: Queue, channel: str) -> bool:
+    return queue.review_calendar_id is not None and channel in (queue.review_channels or ())
+
+
+def calendar_for(queue: Queue, channel: str):
+    """The calendar that answers ``channel``'s non-urgent work in ``queue``: its daily review
+    calendar for the channels reviewed daily, else its business hours (None: 24/7)."""
+    if reviewed_daily(queue, channel):
+        return _current().calendars[queue.review_calendar_id]
+    return calendar_of(queue)
+
+
 def answering_now(task: Task, now: datetime) -> bool:
-    """Whether advocates answer this task's queue now: urgent work always, the rest in hours."""
+    """Whether advocates answer this task's queue now: urgent work always, the rest in hours
+    (emails and tips in the daily review's hours)."""
     if task.urgency != "non_urgent":
         return True
-    calendar = calendar_of(task.queue)
+    calendar = calendar_for(task.queue, task.channel)
     return calendar is None or calendar.is_open(now)
 
 
-def closed_queue_ids(now: datetime) -> set[int]:
-    """Queues outside their business hours now."""
-    return {
-        q.pk
-        for q in _current().queues.values()
-        if q.calendar_id is not None and not calendar_of(q).is_open(now)
-    }
+def not_answered_now(now: datetime) -> Q | None:
+    """Non-urgent work that waits now: a closed queue's, except the channels its daily review
+    answers while the review is open; and the reviewed channels while the review is closed."""
+    waits = Q()
+    for q in _current().queues.values():
+        closed = q.calendar_id is not None and not calendar_of(q).is_open(now)
+        if q.review_calendar_id is None:
+            if closed:
+                waits |= Q(queue_id=q.pk)
+            continue
+        channels = list(q.review_channels or ())
+        if not _current().calendars[q.review_calendar_id].is_open(now):
+            waits |= Q(queue_id=q.pk, channel__in=channels)
+        if closed:
+            waits |= Q(queue_id=q.pk) & ~Q(channel__in=channels)
+    return waits or None
 
 
 FIRST_MESSAGES = 3
@@ -455,6 +477,37 @@ def daily_metrics(day_start: datetime, day_end: datetime) -> list[dict]:
                 "asa_seconds": asa,
                 "aht_seconds": aht,
                 "service_level": row["in_target"] / decided if decided else None,
+            }
+        )
+    return out
+
+
+def daily_review(since: datetime, until: datetime, now: datetime) -> list[dict]:
+    """Per queue reviewed daily: its review calendar, and of the emails and tips (the review's
+    channels) that arrived from ``since`` to ``until``: how many, answered by their due time,
+    answered late, and still waiting past it now."""
+    queues = [q for q in _current().queues.values() if q.review_calendar_id is not None]
+    out = []
+    for queue in queues:
+        tasks = Task.objects.filter(
+            queue=queue, channel__in=list(queue.review_channels or ()),
+            created_at__gte=since, created_at__lt=until,
+        )  # fmt: skip
+        row = tasks.aggregate(
+            received=Count("pk"),
+            on_time=Count("pk", filter=Q(answered_at__isnull=False, answered_at__lte=F("due_at"))),
+            late=Count("pk", filter=Q(answered_at__isnull=False, answered_at__gt=F("due_at"))),
+            overdue=Count("pk", filter=Q(answered_at__isnull=True, due_at__lt=now,
+                                         state__in=OPEN_TASK_STATES)),
+        )  # fmt: skip
+        answered = row["on_time"] + row["late"]
+        out.append(
+            {
+                "queue": queue,
+                "calendar": BusinessCalendar.objects.get(pk=queue.review_calendar_id),
+                "channels": list(queue.review_channels or ()),
+                **row,
+                "service_level": row["on_time"] / answered if answered else None,
             }
         )
     return out

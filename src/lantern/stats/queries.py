@@ -65,6 +65,7 @@ class Operations:
     service_level: float | None
     top_venues: list[tuple[str, int]]
     referral_outcomes: list[tuple[str, int]]
+    daily_review: list[dict]  # queues whose emails and tips are reviewed daily, and how it went
 
     @property
     def total(self) -> int:
@@ -105,6 +106,7 @@ def operations(start: date, end: date) -> Operations:
     ):
         hours[row["hour"]] = row["n"]
     queues = routing_queries.daily_metrics(since, until)
+    daily_review = routing_queries.daily_review(since, until, timezone.now())
     offered = sum(q["offered"] for q in queues)
     answered = sum(q["answered"] for q in queues)
     abandoned = sum(q["abandoned"] for q in queues)
@@ -140,6 +142,7 @@ def operations(start: date, end: date) -> Operations:
         service_level=in_target / (answered + abandoned) if answered + abandoned else None,
         top_venues=[(str(venues.get(r["venue"], r["venue"])), r["n"]) for r in top],
         referral_outcomes=[(str(outcomes.get(r["status"], r["status"])), r["n"]) for r in referred],
+        daily_review=daily_review,
     )
 
 
