@@ -150,3 +150,28 @@ def test_advocate_sees_no_manager_screens(page, live, directory):
     expect(page.get_by_role("button", name="Verify")).to_have_count(0)
     response = page.goto("/console/directory/due/")
     assert response.status == 403
+
+
+def test_no_result_says_which_filter_to_relax(page, live, directory):
+    """A Vietnamese speaker near El Paso: nobody within 40 km speaks it, Houston does (1,000 km
+    away, beyond any radius), and every filter relaxed alone is offered with what it finds."""
+    sign_in(page)
+    page.goto("/console/directory/?near=79901&language=vi&radius_km=40")
+    box = results(page)
+    expect(box).to_contain_text("0 results")
+    expect(box).to_contain_text("Nothing matches every filter. Relax one:")
+    relax = box.get_by_role("button", name=re.compile(r"in any language"))
+    expect(relax).to_have_text("1 result in any language")
+    relax.click()
+    expect(page.get_by_label("Speaks")).to_have_value("")
+    expect(box.locator(".hit").first).to_contain_text("Synthetic El Paso Case Management")
+
+
+def test_near_follows_the_city_as_it_is_typed(page, live, directory):
+    sign_in(page)
+    page.goto("/console/contacts/new/")
+    page.get_by_label("State").select_option("TX")
+    page.get_by_label("City").fill("El Paso")  # input events only: focus stays in City
+    expect(page.get_by_label("Near")).to_have_value("El Paso, TX")
+    expect(page.get_by_label("City")).to_be_focused()
+    expect(results(page).locator(".hit").first).to_contain_text("Synthetic El Paso Case Management")

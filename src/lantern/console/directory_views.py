@@ -19,7 +19,7 @@ from lantern.console.directory_forms import (
     ServiceEditor,
 )
 from lantern.core.errors import InvalidInput
-from lantern.directory import actions, queries, search
+from lantern.directory import actions, queries, relax, search
 from lantern.directory.models import Organization, Service
 
 PAGE_SIZE = 50
@@ -76,6 +76,8 @@ def _results_context(request, form: DirectorySearchForm, *, per_page: int) -> di
         return ctx
     ctx["page"] = search.search(user, query)
     ctx["query"] = params
+    if ctx["page"].total == 0:
+        ctx["relaxations"] = relax.relaxations(user, query)
     return ctx
 
 

@@ -131,6 +131,18 @@ document.addEventListener("keydown", (event) => {
       queue(refer);
       return;
     }
+    // "Nothing matches every filter. Relax one:" sets that one field and searches again
+    const relax = event.target.closest("#directory-results button.relax[data-field]");
+    const searchForm = document.getElementById("directory-search");
+    if (relax && searchForm) {
+      const field = searchForm.elements[relax.dataset.field];
+      if (field) {
+        if (field.type === "checkbox") field.checked = false;
+        else field.value = relax.dataset.value;
+        searchForm.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      return;
+    }
     const unqueue = event.target.closest("#referral-queue-list button.unqueue");
     if (unqueue) {
       unqueue.closest("li").remove();
@@ -149,8 +161,15 @@ document.addEventListener("keydown", (event) => {
     const language = panel.querySelector("input[name=language]");
     [near, language].forEach((el) => el && el.addEventListener("input", () => (el.dataset.touched = "1")));
     const value = (name) => (contactForm.elements[name] ? contactForm.elements[name].value.trim() : "");
-    contactForm.addEventListener("change", (event) => {
-      const name = event.target.name;
+    // as soon as it is typed (after a short pause), not only when the field is left
+    let typing;
+    contactForm.addEventListener("input", (event) => {
+      if (!["postal_code", "city", "state", "language"].includes(event.target.name)) return;
+      clearTimeout(typing);
+      typing = setTimeout(() => follow(event.target.name), 400);
+    });
+    contactForm.addEventListener("change", (event) => follow(event.target.name));
+    function follow(name) {
       let changed = false;
       if (near && !near.dataset.touched && ["postal_code", "city", "state"].includes(name)) {
         const zip = value("postal_code");
@@ -169,7 +188,7 @@ document.addEventListener("keydown", (event) => {
         }
       }
       if (changed) panel.dispatchEvent(new Event("change", { bubbles: true }));
-    });
+    }
   }
 })();
 
