@@ -3,33 +3,38 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# translation catalogues: the install compiles them (setup.py); `messages` recompiles edited ones
+CATALOGUES := $(wildcard src/lantern/*/locale/*/LC_MESSAGES/*.po)
 
-.PHONY: run test lint bench browser-test clean
+.PHONY: run test lint bench browser-test clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml setup.py $(CATALOGUES) | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml setup.py $(CATALOGUES) | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-run: $(VENV)/.installed
+messages: $(VENV)/.installed
+	$(BIN)/python -m lantern.core.catalogues
+
+run: $(VENV)/.installed messages
 	$(BIN)/lantern migrate --noinput
 	$(BIN)/lantern seed_demo --if-empty
 	$(BIN)/lantern serve --no-migrate
 
-lint: $(VENV)/.installed-dev
+lint: $(VENV)/.installed-dev messages
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest
 
-browser-test: $(VENV)/.installed-dev
+browser-test: $(VENV)/.installed-dev messages
 	LANTERN_REQUIRE_BROWSER=1 $(BIN)/pytest -m browser
 
 bench: $(VENV)/.installed-dev

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from lantern.core import languages
 from lantern.datadir import data_dir, read_or_create_secret
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # django-ninja's own static files: the API docs page then needs no CDN (no network at run time)
     "ninja",
+    # no models: an app so that its locale/ (state names, shared vocabularies) is found
+    "lantern.core",
     "lantern.privacy",
     "lantern.audit",
     "lantern.accounts",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lantern.console.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware, reading the visitor's choice from the session first
+    "lantern.core.locale.SessionLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +108,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lantern.console.context_processors.console",
@@ -196,16 +202,21 @@ LANTERN_POW_BITS = int(os.environ.get("LANTERN_POW_BITS", "16"))
 LANTERN_RECEIPT_FAILURES_PER_MINUTE = int(
     os.environ.get("LANTERN_RECEIPT_FAILURES_PER_MINUTE", "60")
 )
-# Languages a text's language may be guessed as (ISO 639-1, as py3langid names them).
+# Languages a text's language may be guessed as (ISO 639-1, as py3langid names them); by default
+# the hotline's languages (core/data/languages.yaml).
 LANTERN_LANGUAGE_HINTS = [
     t.strip()
-    for t in os.environ.get("LANTERN_LANGUAGE_HINTS", "en,es,zh,vi,ko,tl,fr,ht,ar,ru,pt").split(",")
+    for t in os.environ.get("LANTERN_LANGUAGE_HINTS", ",".join(languages.hints())).split(",")
     if t.strip()
 ]
 LANTERN_RULES_FILE = os.environ.get("LANTERN_RULES_FILE", str(BASE_DIR / "accounts" / "rules.yaml"))
 
 # --- Internationalisation ---------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# The hotline's languages are data (core/data/languages.yaml, docs/translating.md); each app keeps
+# its catalogues in its own locale/ folder, compiled to .mo by the build (setup.py).
+LANGUAGE_CODE = languages.DEFAULT
+LANGUAGES = languages.choices()
+LANGUAGES_BIDI = languages.rtl_codes()
 TIME_ZONE = os.environ.get("LANTERN_TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True

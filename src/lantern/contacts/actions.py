@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import base64
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantern.accounts import rules
 from lantern.accounts.choices import UserRoleChoices
@@ -573,6 +574,21 @@ def do_update_message_status(
     return True
 
 
+def _tip_summary(tip: dict, urgency: str, what: str) -> str:
+    facts = [
+        ("Urgency", TipUrgencyChoices(urgency).label),
+        (
+            "Where",
+            ", ".join(filter(None, [tip.get("city"), tip.get("state"), tip.get("postal_code")])),
+        ),
+        ("When", tip.get("when")),
+        ("Venue or work", VenueChoices(tip["venue"]).label if tip.get("venue") else ""),
+        ("People involved", tip.get("people")),
+        ("Minors involved", YesNoUnknownChoices(tip["minors"]).label if tip.get("minors") else ""),
+    ]
+    return "\n".join(f"{k}: {v}" for k, v in facts if v) + "\n\n" + what
+
+
 def do_receive_tip(tip: dict, *, receipt_hash: str) -> Contact:
     """A web tip (``public`` app): an open contact, its summary composed from the form, and a
     follow-up conversation that only the receipt code's hash leads back to.
@@ -587,18 +603,9 @@ def do_receive_tip(tip: dict, *, receipt_hash: str) -> Contact:
     if not receipt_hash:
         raise ContactValidationError({"receipt": "a tip needs its receipt code's hash"})
     urgency = tip.get("urgency") or TipUrgencyChoices.NOT_URGENT
-    facts = [
-        ("Urgency", TipUrgencyChoices(urgency).label),
-        (
-            "Where",
-            ", ".join(filter(None, [tip.get("city"), tip.get("state"), tip.get("postal_code")])),
-        ),
-        ("When", tip.get("when")),
-        ("Venue or work", VenueChoices(tip["venue"]).label if tip.get("venue") else ""),
-        ("People involved", tip.get("people")),
-        ("Minors involved", YesNoUnknownChoices(tip["minors"]).label if tip.get("minors") else ""),
-    ]
-    summary = "\n".join(f"{k}: {v}" for k, v in facts if v) + "\n\n" + what
+    # the summary is for the hotline's advocates: in the hotline's language, whatever the page's
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = _tip_summary(tip, urgency, what)
     now = timezone.now()
     with transaction.atomic():
         contact = _new_open_contact(

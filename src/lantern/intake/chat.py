@@ -17,6 +17,8 @@ from asgiref.sync import async_to_sync
 from channels.generic.websocket import JsonWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from lantern.accounts import rules
 from lantern.contacts import actions as contacts
@@ -112,17 +114,19 @@ class VisitorConsumer(JsonWebsocketConsumer):
             self.close()
             return
         if kind != "message":
-            self.send_json({"type": "error", "error": "unknown message type"})
+            self._error(gettext_lazy("Unknown message type."))
             return
         body = content.get("body")
         if not isinstance(body, str) or not body.strip() or "\x00" in body:
-            self.send_json({"type": "error", "error": "write a message first"})
+            self._error(gettext_lazy("Write a message first."))
             return
         if len(body) > MAX_BODY:
-            self.send_json({"type": "error", "error": f"at most {MAX_BODY} characters"})
+            self._error(
+                gettext_lazy("At most %(count)d characters, please.") % {"count": MAX_BODY}
+            )
             return
         if not self.flood.allow():
-            self.send_json({"type": "error", "error": "please slow down a little"})
+            self._error(gettext_lazy("Please slow down a little."))
             return
         message, _ = contacts.do_receive_message(
             channel="chat", hotline_address="web", participant="", body=body.strip(),
@@ -131,9 +135,15 @@ class VisitorConsumer(JsonWebsocketConsumer):
         async_to_sync(self.channel_layer.group_send)(self.group, _event(message, author="visitor"))
         kick()  # what the visitor writes can raise the chat's urgency while it waits
 
+    def _error(self, text):
+        """An error in the language of the chat's page (the contact's language)."""
+        with translation.override(self.conversation.contact.language or "en"):
+            self.send_json({"type": "error", "error": str(text)})
+
     def chat_message(self, event):
-        self.send_json({**event, "type": "message",
-                        "author": "You" if event["inbound"] else "The hotline"})  # fmt: skip
+        with translation.override(self.conversation.contact.language or "en"):
+            author = gettext("You") if event["inbound"] else gettext("The hotline")
+        self.send_json({**event, "type": "message", "author": author})
 
     def chat_presence(self, event):
         pass  # the visitor needs no news of their own connection

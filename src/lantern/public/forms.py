@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from lantern.contacts.choices import (
     ContactHeardAboutChoices,
@@ -6,49 +8,55 @@ from lantern.contacts.choices import (
     VenueChoices,
     YesNoUnknownChoices,
 )
+from lantern.core import languages
 from lantern.core.geo import USStateChoices, normalize_zip
 from lantern.core.phone import normalize_phone
 
 MAX_TEXT = 10_000
+NOT_SAID = [("", "—")]
 
 
 class TipForm(forms.Form):
     what_happened = forms.CharField(
-        label="What happened?",
+        label=_("What happened?"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=MAX_TEXT,
-        help_text="As much or as little as you want to tell. You do not need to give names.",
+        help_text=_("As much or as little as you want to tell. You do not need to give names."),
     )
     urgency = forms.ChoiceField(
-        label="How urgent is it?", choices=TipUrgencyChoices.choices, widget=forms.RadioSelect
+        label=_("How urgent is it?"), choices=TipUrgencyChoices.choices, widget=forms.RadioSelect
     )
     state = forms.ChoiceField(
-        label="State or territory", choices=[("", "—"), *USStateChoices.choices], required=False
-    )
-    city = forms.CharField(label="City", max_length=100, required=False)
-    postal_code = forms.CharField(label="ZIP code", max_length=10, required=False)
+        label=_("State or territory"), choices=[*NOT_SAID, *USStateChoices.choices],
+        required=False,
+    )  # fmt: skip
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    postal_code = forms.CharField(label=_("ZIP code"), max_length=10, required=False)
     when = forms.CharField(
-        label="When did it happen?", max_length=200, required=False,
-        help_text='A date, or words like "last week" or "it is still going on".',
+        label=_("When did it happen?"), max_length=200, required=False,
+        help_text=_('A date, or words like "last week" or "it is still going on".'),
     )  # fmt: skip
     venue = forms.ChoiceField(
-        label="Type of work or place", choices=[("", "—"), *VenueChoices.choices], required=False
-    )
+        label=_("Type of work or place"), choices=[*NOT_SAID, *VenueChoices.choices],
+        required=False,
+    )  # fmt: skip
     people = forms.CharField(
-        label="How many people are involved?", max_length=100, required=False,
-        help_text="A number or an estimate; no names needed.",
+        label=_("How many people are involved?"), max_length=100, required=False,
+        help_text=_("A number or an estimate; no names needed."),
     )  # fmt: skip
     minors = forms.ChoiceField(
-        label="Are any of them under 18?",
-        choices=[("", "—"), *YesNoUnknownChoices.choices],
+        label=_("Are any of them under 18?"),
+        choices=[*NOT_SAID, *YesNoUnknownChoices.choices],
         required=False,
     )
-    name = forms.CharField(label="Your name (optional)", max_length=200, required=False)
-    phone = forms.CharField(label="A safe phone number (optional)", max_length=40, required=False)
-    email = forms.EmailField(label="A safe email address (optional)", required=False)
+    name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
+    phone = forms.CharField(
+        label=_("A safe phone number (optional)"), max_length=40, required=False
+    )
+    email = forms.EmailField(label=_("A safe email address (optional)"), required=False)
     consent_to_share = forms.TypedChoiceField(
-        label="May we share your contact details with law enforcement?",
-        choices=[("", "Not asked / no contact details"), ("yes", "Yes"), ("no", "No")],
+        label=_("May we share your contact details with law enforcement?"),
+        choices=[("", _("Not asked / no contact details")), ("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda v: {"yes": True, "no": False}.get(v),
         empty_value=None,
         required=False,
@@ -61,7 +69,9 @@ class TipForm(forms.Form):
         try:
             return normalize_zip(value)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            raise forms.ValidationError(
+                _("Enter a ZIP code of 5 digits (12345 or 12345-6789).")
+            ) from exc
 
     def clean_phone(self):
         value = self.cleaned_data["phone"].strip()
@@ -70,18 +80,20 @@ class TipForm(forms.Form):
         try:
             return normalize_phone(value)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            raise forms.ValidationError(
+                _("Enter a phone number we can call, with its area code.")
+            ) from exc
 
     def clean(self):
         data = super().clean()
         if "\x00" in "".join(str(v) for v in data.values() if isinstance(v, str)):
-            raise forms.ValidationError("The form contains a character it cannot store.")
+            raise forms.ValidationError(_("The form contains a character it cannot store."))
         return data
 
 
 class ReceiptForm(forms.Form):
     code = forms.CharField(
-        label="Your receipt code", max_length=40,
+        label=_("Your receipt code"), max_length=40,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )  # fmt: skip
     challenge = forms.CharField(widget=forms.HiddenInput)
@@ -89,32 +101,39 @@ class ReceiptForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 4}),
+    body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}),
                            max_length=1600)  # fmt: skip
+
+
+OTHER_LANGUAGE = "other"
 
 
 class PreChatForm(forms.Form):
     """Short and optional: a person in danger must not be slowed down by a form."""
 
-    language = forms.ChoiceField(
-        label="Language",
-        choices=[("en", "English"), ("es", "Español"), ("other", "Another language")],
-        required=False,
-    )
+    language = forms.ChoiceField(label=_("Language"), required=False)
     safe = forms.TypedChoiceField(
-        label="Are you safe to chat right now?",
-        choices=[("", "Prefer not to say"), ("yes", "Yes"), ("no", "No, I am not safe")],
+        label=_("Are you safe to chat right now?"),
+        choices=[("", _("Prefer not to say")), ("yes", _("Yes")), ("no", _("No, I am not safe"))],
         coerce=lambda v: {"yes": True, "no": False}.get(v),
         empty_value=None,
         required=False,
     )
     state = forms.ChoiceField(
-        label="State or territory (optional)",
-        choices=[("", "—"), *USStateChoices.choices],
+        label=_("State or territory (optional)"),
+        choices=[*NOT_SAID, *USStateChoices.choices],
         required=False,
     )
     heard_about = forms.ChoiceField(
-        label="How did you hear about us? (optional)",
-        choices=[("", "—"), *ContactHeardAboutChoices.choices],
+        label=_("How did you hear about us? (optional)"),
+        choices=[*NOT_SAID, *ContactHeardAboutChoices.choices],
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the hotline's languages, each named in itself; the page's language is chosen already
+        self.fields["language"].choices = [
+            *languages.choices(), (OTHER_LANGUAGE, _("Another language")),
+        ]  # fmt: skip
+        self.fields["language"].initial = get_language()

@@ -5,6 +5,8 @@ no third-party asset. The follow-up is held in a short session that ends with th
 """
 
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -15,7 +17,7 @@ from lantern.contacts.exceptions import ContactValidationError
 from lantern.core.sessions import CHAT as CHAT_SESSION_KEY
 from lantern.privacy import receipts
 from lantern.public import followup, pow
-from lantern.public.forms import PreChatForm, ReceiptForm, ReplyForm, TipForm
+from lantern.public.forms import OTHER_LANGUAGE, PreChatForm, ReceiptForm, ReplyForm, TipForm
 from lantern.routing.kick import kick
 
 SESSION_KEY = "lantern_followup"
@@ -29,7 +31,9 @@ def tip(request):
     if request.method == "POST" and form.is_valid():
         code = receipts.new_code()
         try:
-            contacts.do_receive_tip(form.cleaned_data, receipt_hash=receipts.code_hash(code))
+            # the tip's language is the page's: what the tipster read and wrote in
+            tip = {**form.cleaned_data, "language": get_language()}
+            contacts.do_receive_tip(tip, receipt_hash=receipts.code_hash(code))
         except ContactValidationError as exc:
             for field, message in exc.errors.items():
                 form.add_error(field if field in form.fields else None, message)
@@ -50,14 +54,15 @@ def followup_login(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not pow.verify(data["challenge"], data["work"]):
-            error, status = "Please try again: the page needs a moment to check your browser.", 400
+            error = _("Please try again: the page needs a moment to check your browser.")
+            status = 400
         else:
             try:
                 conversation = followup.open_with_code(data["code"])
             except followup.TooManyAttempts:
                 conversation, error, status = (
                     None,
-                    "Too many tries right now. Please wait a minute.",
+                    _("Too many tries right now. Please wait a minute."),
                     429,
                 )
             if conversation is not None:
@@ -65,7 +70,7 @@ def followup_login(request):
                 request.session[SESSION_KEY] = str(conversation.pk)
                 request.session.set_expiry(FOLLOWUP_SECONDS)
                 return redirect("public:followup")
-            error = error or "That receipt code does not open a report. Check the digits."
+            error = error or _("That receipt code does not open a report. Check the digits.")
             status = max(status, 404)
         form = ReceiptForm(initial={"challenge": pow.new_challenge(), "code": data["code"]})
     elif request.method == "POST":
@@ -111,7 +116,9 @@ def chat(request):
     form = PreChatForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        language = data["language"] if data["language"] in ("en", "es") else ""
+        # the language chosen in the form, else the page's; "another language" says none
+        language = data["language"] or get_language()
+        language = "" if language == OTHER_LANGUAGE else language
         conversation = contacts.do_open_chat(
             language=language, state=data["state"], safe=data["safe"],
             heard_about=data["heard_about"],

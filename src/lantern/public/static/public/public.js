@@ -75,7 +75,8 @@
     li.className = message.inbound ? "you" : "hotline";
     const meta = document.createElement("div");
     meta.className = "meta";
-    meta.textContent = message.author;
+    // the page's own words, in its language (chat_room.html)
+    meta.textContent = message.inbound ? form.dataset.you : form.dataset.hotline;
     const body = document.createElement("div");
     body.textContent = message.body;
     li.append(meta, body);
@@ -84,7 +85,7 @@
   }
   function connect() {
     socket = new WebSocket(scheme + window.location.host + form.dataset.chatSocket);
-    socket.onopen = () => { status.textContent = "Connected. An advocate will answer shortly."; };
+    socket.onopen = () => { status.textContent = form.dataset.connected; };
     socket.onmessage = (event) => {
       const data = JSON.parse(event.data);
       if (data.type === "message") add(data);
@@ -92,7 +93,7 @@
     };
     socket.onclose = (event) => {
       if (event.code === 4404) { window.location.replace("/chat/"); return; }
-      status.textContent = "Connection lost. Trying again…";
+      status.textContent = form.dataset.reconnecting;
       setTimeout(connect, 2000);
     };
   }
