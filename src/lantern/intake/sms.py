@@ -90,15 +90,18 @@ def _store(sid: str, sender: str, hotline: str, body: str, media: int) -> str:
     # the person's first text in this conversation: the one that opened it
     first = message.created_at == conversation.opened_at
     keyword = body.strip().lower()
+    contact = conversation.contact
+    # what the person chose, else what their texts were guessed to be written in
+    said = contact.language_hint if contact.language in ("", "en") else contact.language
+    said = said or contact.language
     if keyword in STOP_WORDS:
         if created:
             _opt_out(hotline, sender)
-        reply = messages.text("sms", "stopped")
+        reply = messages.text("sms", "stopped", said)
     elif keyword in START_WORDS and (not created or _opt_in(hotline, sender)):
-        reply = messages.text("sms", "started")
+        reply = messages.text("sms", "started", said)
     elif first and not _opted_out(hotline, sender):
-        contact = conversation.contact
-        reply = messages.text("sms", "first_reply", contact.language_hint or contact.language)
+        reply = messages.text("sms", "first_reply", said)
     else:
         reply = ""
     if reply and created:

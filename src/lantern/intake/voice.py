@@ -1,10 +1,11 @@
 """Phone calls through Twilio: the menu a caller hears, waiting for an advocate, voicemail.
 
-Greeting -> language (1 English, 2 Spanish, nothing: an interpreter joins) -> "in danger now,
-press 1" (the contact becomes urgent) -> routing triages the call and picks its queue; the call
-waits in the Twilio queue of the same name, unless it is non-urgent and that queue is closed:
-then the after-hours message and voicemail. The contact is stored when the call arrives, before
-the first word of TwiML (decision 0003); each step's choice is recorded on it.
+Greeting -> language (the keys in core/data/languages.yaml: 1 English, 2 Spanish; nothing:
+an interpreter joins) -> "in danger now, press 1" (the contact becomes urgent) -> routing
+triages the call and picks its queue; the call waits in the Twilio queue of the same name,
+unless it is non-urgent and that queue is closed: then the after-hours message and voicemail.
+The contact is stored when the call arrives, before the first word of TwiML (decision 0003);
+each step's choice is recorded on it.
 """
 
 from __future__ import annotations
@@ -45,9 +46,23 @@ def _call(params):
     return contact
 
 
-def _say(response, name: str, language: str = "en"):
-    options = {o["language"]: o["say"] for o in messages.voice()["languages"].values()}
-    response.say(messages.text("voice", name, language), language=options.get(language, "en-US"))
+def _say(response, name: str, language: str | None = "en", **values):
+    """A prompt in the caller's language where Twilio has a voice for it, else in English."""
+    lang, attributes = messages.say(language)
+    response.say(messages.text("voice", name, lang.code, **values), **attributes)
+
+
+def _language_menu(gather):
+    """Each language of the menu offered in itself (in English where Twilio has no voice for
+    it), then the interpreter."""
+    for key, lang in messages.menu().items():
+        spoken, attributes = messages.say(lang.code)
+        name = lang.name if spoken == lang else lang.english
+        gather.say(
+            messages.text("voice", "language_choice", spoken.code, language=name, key=key),
+            **attributes,
+        )
+    _say(gather, "other_language")
 
 
 def incoming(params) -> VoiceResponse:
@@ -57,17 +72,17 @@ def incoming(params) -> VoiceResponse:
     response = VoiceResponse()
     _say(response, "greeting")
     gather = response.gather(num_digits=1, action=_url("language"), method="POST", timeout=6)
-    _say(gather, "language_menu")
+    _language_menu(gather)
     response.redirect(_url("language"), method="POST")  # no key pressed
     return response
 
 
 def language(params) -> VoiceResponse:
     contact = _call(params)
-    option = messages.voice()["languages"].get((params.get("Digits") or "").strip())
+    option = messages.menu().get((params.get("Digits") or "").strip())
     if option:
-        contacts.do_note_call_progress(contact, language=option["language"], reason="phone menu")
-        chosen = option["language"]
+        contacts.do_note_call_progress(contact, language=option.code, reason="phone menu")
+        chosen = option.code
     else:
         contacts.do_note_call_progress(
             contact, interpreter=True, reason="phone menu: other language"

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import functools
 
+from django.conf import settings
+from django.utils import translation
+
 NATIONAL = "all"
 
 
@@ -17,6 +20,12 @@ def service_type_codes() -> list[str]:
 
 @functools.cache
 def _columns() -> dict[str, dict[str, str]]:
+    # cached for the process: in the hotline's language, never the first request's
+    with translation.override(settings.LANGUAGE_CODE):
+        return _column_labels()
+
+
+def _column_labels() -> dict[str, dict[str, str]]:
     from lantern.cases.choices import (
         CaseAgeBandChoices,
         CaseCitizenshipChoices,
@@ -89,7 +98,8 @@ def row(value: str) -> str:
         return "United States"
     if value == "unknown":
         return "State not known"
-    return str(dict(USStateChoices.choices).get(value, value))
+    with translation.override(settings.LANGUAGE_CODE):  # a release's words, not the request's
+        return str(dict(USStateChoices.choices).get(value, value))
 
 
 def known_columns(kind: str) -> set[str] | None:

@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lantern.accounts import rules
 from lantern.accounts.choices import UserRoleChoices
@@ -589,17 +590,17 @@ def find_link(token: str) -> AgencyLink:
         AgencyLink.objects.select_related("report").filter(token_hash=_digest(token or "")).first()
     )
     if link is None:
-        raise AgencyLinkRefused("This link is not valid. Check that it was copied whole.", 404)
+        raise AgencyLinkRefused(_("This link is not valid. Check that it was copied whole."), 404)
     if link.revoked_at or link.report.status == Status.WITHDRAWN:
         raise _refuse_link(
             link, Access.REVOKED,
-            "This link was withdrawn by the hotline. Call the hotline if you still need the "
-            "report.",
+            _("This link was withdrawn by the hotline. Call the hotline if you still need "
+              "the report."),
         )  # fmt: skip
     if timezone.now() >= link.expires_at:
         raise _refuse_link(
             link, Access.EXPIRED,
-            "This link has expired. Call the hotline to ask for the report again.",
+            _("This link has expired. Call the hotline to ask for the report again."),
         )  # fmt: skip
     return link
 
@@ -617,8 +618,8 @@ def open_agency_link(token: str, claim: str | None) -> tuple[AgencyLink, str | N
         if not _claim_matches(link, claim):
             raise _refuse_link(
                 link, Access.REUSED,
-                "This link has already been opened on another device. It works for one "
-                "recipient only; call the hotline if you need the report.",
+                _("This link has already been opened on another device. It works for one "
+                  "recipient only; call the hotline if you need the report."),
             )  # fmt: skip
         new_claim = None
         outcome = Access.VIEWED
@@ -628,7 +629,7 @@ def open_agency_link(token: str, claim: str | None) -> tuple[AgencyLink, str | N
             claim_hash=_digest(new_claim), claimed_at=timezone.now()
         )
         if not claimed:  # someone else opened it a moment ago
-            raise _refuse_link(link, Access.REUSED, "This link has already been opened.")
+            raise _refuse_link(link, Access.REUSED, _("This link has already been opened."))
         outcome = Access.OPENED
     with transaction.atomic():
         _log_access(link, outcome)
@@ -643,7 +644,7 @@ def agency_pdf(token: str, claim: str | None) -> tuple[AgencyLink, bytes]:
 
     link = find_link(token)
     if not link.claim_hash or not _claim_matches(link, claim):
-        raise _refuse_link(link, Access.REUSED, "Open the report from its link first.")
+        raise _refuse_link(link, Access.REUSED, _("Open the report from its link first."))
     with transaction.atomic():
         _log_access(link, Access.PDF)
         audit.record(_agency_label(link), Audit.EXPORT, link.report, reason="agency link PDF")
@@ -654,10 +655,10 @@ def acknowledge_via_link(token: str, claim: str | None, *, name: str, note: str 
     """The recipient confirms they received the report (once; later clicks change nothing)."""
     link = find_link(token)
     if not link.claim_hash or not _claim_matches(link, claim):
-        raise _refuse_link(link, Access.REUSED, "Open the report from its link first.")
+        raise _refuse_link(link, Access.REUSED, _("Open the report from its link first."))
     name = (name or "").strip()[:200]
     if not name:
-        raise AgencyLinkRefused("Give your name so the hotline knows who received it.", 400)
+        raise AgencyLinkRefused(_("Give your name so the hotline knows who received it."), 400)
     with transaction.atomic():
         fresh = _locked(link.report)
         _log_access(link, Access.ACKNOWLEDGED)
