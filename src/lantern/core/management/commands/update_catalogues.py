@@ -19,6 +19,9 @@ IGNORE = ["tests/*", "migrations/*", "*/migrations/*", "static/*", "*/static/*"]
 
 
 def update(root: Path = ROOT, verbosity: int = 0) -> None:
+    # every app gets a locale/ folder: without one, makemessages has nowhere to put its strings
+    for app_dir in sorted(p for p in root.iterdir() if (p / "apps.py").exists()):
+        (app_dir / "locale").mkdir(exist_ok=True)
     locales = [to_locale(lang.code) for lang in languages.all_languages()[1:]]
     with contextlib.chdir(root):
         call_command(
@@ -31,6 +34,4 @@ class Command(BaseCommand):
     help = __doc__
 
     def handle(self, *args, **options):
-        for app_dir in sorted(p for p in ROOT.iterdir() if (p / "apps.py").exists()):
-            (app_dir / "locale").mkdir(exist_ok=True)
         update(verbosity=options["verbosity"])
