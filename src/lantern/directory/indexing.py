@@ -32,7 +32,7 @@ from lantern.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from lantern.directory.stemming import words_column
+from lantern.directory.stemming import fold, words_column
 
 BATCH = 2000
 _IN = 500  # ids per IN (...) list, well inside every database's limits
@@ -273,7 +273,7 @@ def _build(service_ids: list) -> list[SearchEntry]:
 
 
 def _text(*parts: str) -> dict:
-    text = " ".join(filter(None, parts))
+    text = fold(" ".join(filter(None, parts)))
     return {"text": text, "words": words_column(text)}
 
 

@@ -450,9 +450,10 @@ MAX_WORDS = 8
 
 
 def text_words(text: str) -> list[str]:
-    """The words of a user's text, lower-cased, at most ``MAX_WORDS``; nothing else survives."""
+    """The words of a user's text, lower-cased and without accents (as the index holds them), at
+    most ``MAX_WORDS``; nothing else survives."""
     words = []
-    for w in _WORD.findall(text.lower()):
+    for w in _WORD.findall(stemming.fold(text.lower())):
         w = w.strip("_")
         if w and w not in words:
             words.append(w)

@@ -23,15 +23,20 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _STEMMER = snowballstemmer.stemmer("porter")
 
 
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
+def fold(text: str) -> str:
+    """Accents removed ("Español" -> "Espanol"), as FTS5's ``remove_diacritics`` does. The
+    indexed text and the words searched for are both folded, so PostgreSQL's English text
+    search (which keeps accents) agrees with SQLite's."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """One token, as stored: folded, lower case, stemmed when 3 to 64 characters long."""
-    word = _fold(word.lower())
+    word = fold(word.lower())
     if 3 <= len(word) <= 64:
         return _STEMMER.stemWord(word)
     return word
