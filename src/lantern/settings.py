@@ -9,6 +9,7 @@ Everything an operator changes comes from the environment (see README, "Configur
 import os
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -32,7 +33,7 @@ HTTPS = PUBLIC_URL.startswith("https://")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60  # one shift
+SESSION_COOKIE_AGE = 12 * 60 * 60  # one shift (staff sessions: see "Sessions" below)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on form posts and
@@ -41,6 +42,40 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Every plain-http request is redirected, and browsers are told to use https only, for this
+    # host and its subdomains, for LANTERN_HSTS_SECONDS (a year). "preload" lets the hotline's
+    # domain go on the browsers' built-in list, so even a victim's first visit is never in clear.
+    SECURE_SSL_REDIRECT = True
+    # load balancers probe these over plain http inside the private network
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$", r"^livez/?$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("LANTERN_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("LANTERN_HSTS_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("LANTERN_HSTS_PRELOAD", "1") == "1"
+
+# Content-Security-Policy on every response (django-csp): pages load scripts, styles, images,
+# fonts and sockets from this origin only; no inline script or style, no eval, no frames, no
+# plugins, forms post only here. Kept on without https too, so the browser tests catch a page
+# that breaks it.
+_SOCKET_ORIGIN = (
+    [PUBLIC_URL.replace("https://", "wss://", 1).replace("http://", "ws://", 1)]
+    if PUBLIC_URL
+    else []
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", *_SOCKET_ORIGIN],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,6 +84,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     # django-ninja's own static files: the API docs page then needs no CDN (no network at run time)
     "ninja",
     # no models: an app so that its locale/ (state names, shared vocabularies) is found
@@ -72,6 +111,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "lantern.console.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, reading the visitor's choice from the session first
@@ -81,7 +121,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # every view needs a signed-in user unless marked login_not_required (see lantern/urls.py)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lantern.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -156,15 +198,45 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn's estimate (keyboard walks, dictionary words, dates, repeats), the hotline's own
+    # name, and the user's last passwords
+    {"NAME": "lantern.accounts.passwords.StrengthValidator"},
+    {"NAME": "lantern.accounts.passwords.HotlineNameValidator"},
+    {"NAME": "lantern.accounts.passwords.HistoryValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["lantern.accounts.backends.LockoutModelBackend"]
+AUTHENTICATION_BACKENDS = ["lantern.accounts.backends.ThrottledModelBackend"]
+# The hotline's name as its staff would say it: no password may contain it (nor the public
+# site's host name).
+LANTERN_HOTLINE_NAME = os.environ.get("LANTERN_HOTLINE_NAME", "Lantern")
+LANTERN_PASSWORD_MIN_SCORE = int(os.environ.get("LANTERN_PASSWORD_MIN_SCORE", "3"))  # zxcvbn 0-4
+LANTERN_PASSWORD_HISTORY = int(os.environ.get("LANTERN_PASSWORD_HISTORY", "5"))
+# Failed sign-ins for one user name before each further attempt waits (1 s, 2 s, 4 s ... up to
+# LANTERN_LOGIN_MAX_WAIT seconds). The right password with a second-factor code never waits.
+LANTERN_LOGIN_FREE_FAILURES = int(os.environ.get("LANTERN_LOGIN_FREE_FAILURES", "5"))
+LANTERN_LOGIN_MAX_WAIT = int(os.environ.get("LANTERN_LOGIN_MAX_WAIT", "300"))
+# Second factor (TOTP app, security key or passkey, recovery codes) for every staff account;
+# on by default once the public URL is https.
+LANTERN_REQUIRE_2FA = os.environ.get("LANTERN_REQUIRE_2FA", "1" if HTTPS else "0") == "1"
+OTP_TOTP_ISSUER = LANTERN_HOTLINE_NAME
+OTP_WEBAUTHN_RP_NAME = LANTERN_HOTLINE_NAME
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a key is the second factor, after the password
+OTP_WEBAUTHN_RP_ID_CALLABLE = "lantern.accounts.twofactor.relying_party_id"
+# The origin browsers sign security-key challenges for. Security keys need https, or
+# http://localhost in development (never an IP address such as 127.0.0.1).
+OTP_WEBAUTHN_ALLOWED_ORIGINS = (
+    [PUBLIC_URL] if HTTPS else [f"http://localhost:{urlsplit(PUBLIC_URL).port or 8000}"]
+)
+# Sessions: signed out after LANTERN_SESSION_IDLE_MINUTES without a click or a keypress (the
+# console's own background refreshes do not count), and after LANTERN_SESSION_MAX_HOURS in any
+# case. The cookie itself ends when the browser closes.
+LANTERN_SESSION_IDLE_MINUTES = int(os.environ.get("LANTERN_SESSION_IDLE_MINUTES", "30"))
+LANTERN_SESSION_MAX_HOURS = int(os.environ.get("LANTERN_SESSION_MAX_HOURS", "12"))
+SESSION_ENGINE = "lantern.accounts.session_store"
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "console:login"
 # days after a referral is given before its follow-up ("did you reach them?") falls due
 LANTERN_REFERRAL_FOLLOW_UP_DAYS = int(os.environ.get("LANTERN_REFERRAL_FOLLOW_UP_DAYS", "3"))
-LANTERN_LOCKOUT_THRESHOLD = int(os.environ.get("LANTERN_LOCKOUT_THRESHOLD", "5"))
-LANTERN_LOCKOUT_MINUTES = int(os.environ.get("LANTERN_LOCKOUT_MINUTES", "15"))
 # The HSDS API (/hsds/) without signing in; confidential locations are never shown either way.
 LANTERN_HSDS_PUBLIC = os.environ.get("LANTERN_HSDS_PUBLIC", "") in ("1", "true", "yes", "on")
 # --- Intake (channels) ----------------------------------------------------------------------

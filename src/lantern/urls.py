@@ -44,6 +44,13 @@ urlpatterns = [
     path("hsds/", anyone(hsds_api.urls)),
     path("intake/", anyone("lantern.intake.urls")),
     path("", anyone("lantern.public.urls")),
+    # the admin site signs in through the console, with the second factor
+    path(
+        "admin/login/",
+        login_not_required(
+            RedirectView.as_view(pattern_name="console:login", query_string=True, permanent=False)
+        ),
+    ),
     path("admin/", anyone(admin.site.urls)),
     path("healthz", login_not_required(healthz), name="healthz"),
 ]

@@ -163,8 +163,18 @@ def page(browser, live):
     context = browser.new_context(base_url=live.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Every page runs under the Content-Security-Policy; anything it refused (an inline script or
+    # style, an eval, another origin) is a broken page, so every browser test fails on it.
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
     yield page
     context.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 def sign_in(page, username: str = "advocate"):

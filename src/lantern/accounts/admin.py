@@ -32,17 +32,17 @@ class AdminRoleOnly:
 
 @admin.register(User)
 class UserAdmin(AdminRoleOnly, admin.ModelAdmin):
-    list_display = ("username", "role", "is_active", "last_login", "failed_logins", "locked_until")
+    list_display = ("username", "role", "is_active", "last_login")
     list_filter = ("role", "is_active")
     search_fields = ("username",)
-    fields = ("username", "role", "email", "is_active", "last_login", "date_joined", "locked_until")
-    actions = ["unlock", "deactivate", "reactivate"]
+    fields = ("username", "role", "email", "is_active", "last_login", "date_joined")
+    actions = ["end_sessions", "deactivate", "reactivate"]
 
-    @admin.action(description="Unlock selected accounts")
-    def unlock(self, request, queryset):
+    @admin.action(description="Sign selected accounts out everywhere")
+    def end_sessions(self, request, queryset):
         for user in queryset:
-            actions.do_unlock_user(user, actor=request.user)
-        messages.success(request, f"Unlocked {queryset.count()} account(s).")
+            actions.do_end_sessions(user, actor=request.user)
+        messages.success(request, "Signed out everywhere.")
 
     @admin.action(description="Deactivate selected accounts (sign-in and API tokens stop working)")
     def deactivate(self, request, queryset):

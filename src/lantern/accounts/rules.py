@@ -36,6 +36,7 @@ ACTIONS: dict[str, str | None] = {
     "export_contacts": "contacts.Contact",
     "view_audit": None,
     "manage_users": None,
+    "reset_second_factor": None,
     "view_directory": None,
     "view_confidential_location": None,
     "manage_directory": None,

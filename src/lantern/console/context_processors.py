@@ -28,6 +28,7 @@ def console(request):
                 "merge_cases",
                 "view_stats",
                 "prepare_stats",
+                "reset_second_factor",
             )
         },
     }

@@ -5,23 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from lantern.contacts.definitions import options
 from lantern.core.geo import USStateChoices
 
 BLANK = [("", "—")]
-
-
-class LoginForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": (
-            "That username and password do not match, or the account is locked after too many "
-            "failed attempts. Try again in a few minutes or ask an administrator to unlock it."
-        ),
-    }
 
 
 class DomainErrors:

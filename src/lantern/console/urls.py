@@ -1,7 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
+from lantern.console import account_views as av
 from lantern.console import case_views as cv
 from lantern.console import directory_views as dv
 from lantern.console import protocol_views as pv
@@ -9,19 +11,48 @@ from lantern.console import report_views as tv
 from lantern.console import routing_views as rv
 from lantern.console import stats_views as sv
 from lantern.console import views
-from lantern.console.forms import LoginForm
+from lantern.console import webauthn_views as wv
 
 app_name = "console"
 
 urlpatterns = [
+    path("login/", login_not_required(av.sign_in), name="login"),
+    path("login/verify/", login_not_required(av.sign_in_verify), name="sign_in_verify"),
+    path("login/enrol/", login_not_required(av.sign_in_enrol), name="sign_in_enrol"),
+    path("account/", av.account, name="account"),
+    path("account/password/", av.password_change, name="password_change"),
+    path("account/factors/new/", av.factor_add, name="factor_add"),
     path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="console/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
+        "account/factors/<str:kind>/<int:device_id>/remove/", av.factor_remove, name="factor_remove"
+    ),
+    path("account/recovery-codes/", av.recovery_codes_new, name="recovery_codes_new"),
+    path("account/sign-out-everywhere/", av.sign_out_everywhere, name="sign_out_everywhere"),
+    path("staff/factors/", av.staff_factors, name="staff_factors"),
+    path("staff/<int:user_id>/factors/reset/", av.staff_factor_reset, name="staff_factor_reset"),
+    path(
+        "webauthn/register/begin/",
+        login_not_required(wv.BeginRegistration.as_view()),
+        name="webauthn_register_begin",
+    ),
+    path(
+        "webauthn/register/complete/",
+        login_not_required(wv.CompleteRegistration.as_view()),
+        name="webauthn_register_complete",
+    ),
+    path(
+        "webauthn/auth/begin/",
+        login_not_required(wv.BeginAuthentication.as_view()),
+        name="webauthn_auth_begin",
+    ),
+    path(
+        "webauthn/auth/complete/",
+        login_not_required(wv.CompleteAuthentication.as_view()),
+        name="webauthn_auth_complete",
+    ),
+    path(
+        "webauthn/jsi18n/",
+        login_not_required(JavaScriptCatalog.as_view(packages=["django_otp_webauthn"])),
+        name="webauthn_jsi18n",
     ),
     path("logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("", views.home, name="home"),

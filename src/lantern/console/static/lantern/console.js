@@ -274,3 +274,35 @@ document.addEventListener("keydown", (event) => {
   };
   connect();
 })();
+
+// The Content-Security-Policy allows no inline styles or eval, so what templates used to say
+// inline is done here.
+// A choice in the directory search form (a select, checkbox or radio; not a text box, which
+// searches as you type) tells htmx to search again.
+document.addEventListener("change", (event) => {
+  const form = event.target.closest && event.target.closest("#directory-search");
+  if (!form) return;
+  const t = event.target;
+  if (t.tagName === "SELECT" || t.tagName === "FORM" || t.type === "checkbox" || t.type === "radio") {
+    form.dispatchEvent(new CustomEvent("choice-changed"));
+  }
+});
+// A select marked data-submit-on-change (the routing bar's presence) submits its form.
+document.addEventListener("change", (event) => {
+  const t = event.target;
+  if (t.matches && t.matches("[data-submit-on-change]") && t.form) t.form.requestSubmit();
+});
+// The staffing heat map's shading comes from each cell's data-heat.
+function shadeHeat(root) {
+  root.querySelectorAll("[data-heat]").forEach((cell) => {
+    cell.style.setProperty("--heat", cell.dataset.heat);
+  });
+}
+document.addEventListener("DOMContentLoaded", () => shadeHeat(document));
+document.addEventListener("htmx:load", (event) => shadeHeat(event.detail.elt));
+
+// A security key or passkey registered (django-otp-webauthn's script): on to the account page.
+document.addEventListener("otp_webauthn.register_complete", () => {
+  const placeholder = document.getElementById("passkey-registration-placeholder");
+  if (placeholder && placeholder.dataset.next) window.location.assign(placeholder.dataset.next);
+});
