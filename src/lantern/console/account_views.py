@@ -8,7 +8,6 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -153,7 +152,6 @@ def sign_in_enrol(request):
     return _enrol(request, user, signing_in=True)
 
 
-@login_required
 @sensitive_post_parameters("code")
 @never_cache
 def factor_add(request):
@@ -184,14 +182,12 @@ def _enrol(request, user, *, signing_in: bool):
     )
 
 
-@login_required
 @require_POST
 def recovery_codes_new(request):
     codes = actions.do_make_recovery_codes(request.user, actor=request.user)
     return render(request, "console/recovery_codes.html", {"codes": codes})
 
 
-@login_required
 @never_cache
 def account(request):
     user = request.user
@@ -212,7 +208,6 @@ def account(request):
     )
 
 
-@login_required
 @require_POST
 def factor_remove(request, kind: str, device_id: int):
     model = {"totp": TOTPDevice, "key": WebAuthnCredential}.get(kind)
@@ -230,7 +225,6 @@ def factor_remove(request, kind: str, device_id: int):
     return redirect("console:account")
 
 
-@login_required
 @sensitive_post_parameters("old_password", "new_password", "new_password_again")
 @never_cache
 def password_change(request):
@@ -256,7 +250,6 @@ def password_change(request):
     return render(request, "console/password_change.html", {"form": form})
 
 
-@login_required
 @require_POST
 def sign_out_everywhere(request):
     actions.do_end_sessions(request.user, actor=request.user)
@@ -266,7 +259,6 @@ def sign_out_everywhere(request):
     return redirect("console:login")
 
 
-@login_required
 @never_cache
 def staff_factors(request):
     if not rules.allows(request.user, "reset_second_factor"):
@@ -275,7 +267,6 @@ def staff_factors(request):
     return render(request, "console/staff_factors.html", {"users": users})
 
 
-@login_required
 @require_POST
 def staff_factor_reset(request, user_id: int):
     if not rules.allows(request.user, "reset_second_factor"):
