@@ -75,9 +75,17 @@ def test_guessing_is_slowed_but_the_right_password_with_its_code_gets_in(persona
 @override_settings(LANTERN_LOGIN_FREE_FAILURES=2)
 def test_the_wait_grows_then_lets_the_password_be_tried_again(personas):
     client = Client()
-    _fail(client, "advocate", 3)
+    _fail(client, "advocate", 2)
     row = LoginThrottle.objects.get()
-    assert signin.wait_seconds(row) in (1, 2)
+    # after the 2 free failures each attempt waits 1 s, then 2 s, 4 s ...
+    assert signin.wait_seconds(row, now=row.last_failure_at) == 1
+    row.failures = 4
+    assert signin.wait_seconds(row, now=row.last_failure_at) == 4
+    row.failures = 40
+    assert signin.wait_seconds(row, now=row.last_failure_at) == 300  # LANTERN_LOGIN_MAX_WAIT
+    LoginThrottle.objects.update(failures=5, last_failure_at=timezone.now())  # 8 s to wait
+    _fail(client, "advocate", 1)  # too early: refused unchecked, and not counted
+    assert LoginThrottle.objects.get().failures == 5
     # once the wait is over the password is checked again (no lock)
     LoginThrottle.objects.update(last_failure_at=timezone.now() - timedelta(minutes=10))
     r = client.post(LOGIN, {"username": "advocate", "password": PASSWORD})
@@ -94,8 +102,8 @@ def test_the_wait_grows_then_lets_the_password_be_tried_again(personas):
 @override_settings(LANTERN_LOGIN_FREE_FAILURES=2)
 def test_an_unknown_user_name_is_throttled_and_answered_like_a_real_one(personas):
     real, ghost = Client(), Client()
-    _fail(real, "advocate", 3)
-    _fail(ghost, "nobody-here", 3)
+    _fail(real, "advocate", 9)  # the last waits 128 s: far longer than this test
+    _fail(ghost, "nobody-here", 9)
     a = real.post(LOGIN, {"username": "advocate", "password": "wrong"})
     b = ghost.post(LOGIN, {"username": "nobody-here", "password": "wrong"})
     assert b"Too many failed attempts" in a.content and b"Too many failed attempts" in b.content
