@@ -55,7 +55,11 @@ def _fail(client, username, n):
 def test_guessing_is_slowed_but_the_right_password_with_its_code_gets_in(personas):
     device = _totp_device(personas["admin"])
     guesser = Client()
-    _fail(guesser, "admin", 10)
+    _fail(guesser, "admin", 3)
+    LoginThrottle.objects.update(last_failure_at=timezone.now() - timedelta(minutes=5))
+    _fail(guesser, "admin", 1)  # the first failure past the free ones (audited)
+    # as after many more guesses: a 2-minute wait
+    LoginThrottle.objects.update(failures=10, last_failure_at=timezone.now())
     # the right password alone now waits (nothing is checked early) ...
     owner = Client()
     r = owner.post(LOGIN, {"username": "admin", "password": PASSWORD})
@@ -102,8 +106,11 @@ def test_the_wait_grows_then_lets_the_password_be_tried_again(personas):
 @override_settings(LANTERN_LOGIN_FREE_FAILURES=2)
 def test_an_unknown_user_name_is_throttled_and_answered_like_a_real_one(personas):
     real, ghost = Client(), Client()
-    _fail(real, "advocate", 9)  # the last waits 128 s: far longer than this test
-    _fail(ghost, "nobody-here", 9)
+    _fail(real, "advocate", 2)
+    _fail(ghost, "nobody-here", 2)
+    # both names counted alike; then, as after many more failures, a 2-minute wait for both
+    assert [row.failures for row in LoginThrottle.objects.all()] == [2, 2]
+    LoginThrottle.objects.update(failures=9, last_failure_at=timezone.now())
     a = real.post(LOGIN, {"username": "advocate", "password": "wrong"})
     b = ghost.post(LOGIN, {"username": "nobody-here", "password": "wrong"})
     assert b"Too many failed attempts" in a.content and b"Too many failed attempts" in b.content

@@ -61,8 +61,11 @@ def new_recovery_codes() -> list[str]:
 
 
 def relying_party_id(request) -> str:
-    """WebAuthn's relying party: the public site's host name (or the request's, in development)."""
-    return urlsplit(settings.PUBLIC_URL).hostname or request.get_host().rsplit(":", 1)[0]
+    """WebAuthn's relying party: the public https site's host name; in development the host
+    the browser used (security keys work on http://localhost, never on an IP address)."""
+    if settings.PUBLIC_URL.startswith("https://"):
+        return urlsplit(settings.PUBLIC_URL).hostname
+    return request.get_host().rsplit(":", 1)[0]
 
 
 def verify_code_on(device, code: str) -> bool:

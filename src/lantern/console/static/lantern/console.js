@@ -303,6 +303,6 @@ document.addEventListener("htmx:load", (event) => shadeHeat(event.detail.elt));
 
 // A security key or passkey registered (django-otp-webauthn's script): on to the account page.
 document.addEventListener("otp_webauthn.register_complete", () => {
-  const placeholder = document.getElementById("passkey-registration-placeholder");
-  if (placeholder && placeholder.dataset.next) window.location.assign(placeholder.dataset.next);
+  const section = document.getElementById("security-key");
+  if (section && section.dataset.next) window.location.assign(section.dataset.next);
 });
