@@ -7,6 +7,7 @@ text.
 
 from __future__ import annotations
 
+from lantern.cases.wording import count_people, place_line
 from lantern.core.pdf import Document
 
 
@@ -23,15 +24,15 @@ def render(content: dict, digest: str) -> bytes:
     w.line("Venue or industry", content["venue"])
     w.line("Indicators", ", ".join(content["indicators"]))
     place = content["place"]
-    w.line("Place", ", ".join(v for v in (place["city"], place["county"], place["state"],
-                                          place["postal_code"]) if v))  # fmt: skip
+    parts = (place["city"], place["county"], place["state"], place["postal_code"])
+    w.line("Place", place_line(*parts))
     w.line("Location detail", place["detail"])
     if content["people"]:
         w.heading("People (counted, no names)")
         for p in content["people"]:
             minor = " (minor)" if p["minor"] else ""
             nationality = f", {p['nationality']}" if p["nationality"] else ""
-            w.line("", f"{p['count']} {p['role'].lower()}: {p['age_band']}{minor}, "
+            w.line("", f"{count_people(p['count'], p['role'])}: {p['age_band']}{minor}, "
                        f"{p['gender']}, {p['citizenship']}{nationality}")  # fmt: skip
     w.heading("What the hotline learned")
     w.line("", content["facts"])
