@@ -23,6 +23,16 @@ PERSONAS = {
 }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _keys(django_db_setup, django_db_blocker):
+    """The test database's keys, checked and registered as `lantern serve` does at start-up, so
+    a test that encrypts without a database finds them."""
+    from lantern.privacy import keys
+
+    with django_db_blocker.unblock():
+        keys.prepare()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""

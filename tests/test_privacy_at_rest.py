@@ -77,7 +77,8 @@ def test_database_wal_and_log_hold_no_personal_data_in_clear(tmp_path):
     assert db.stat().st_size > 0
     database_bytes = blobs[db.name] + blobs.get("lantern.sqlite3-wal", b"")
     # The scenario really stored encrypted values (the scan below would be vacuous otherwise).
-    assert b"v1:k1:" in database_bytes
+    key_id = json.loads((tmp_path / "keys" / "data-keys.json").read_text())["active"]
+    assert f"v1:{key_id}:".encode() in database_bytes
     assert b"/api/v1/contacts" in blobs["lantern.log"]
     assert b"/intake/twilio/sms" in blobs["lantern.log"]
     # no client address in any log line (the test client's is 127.0.0.1)

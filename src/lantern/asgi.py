@@ -10,6 +10,7 @@ advocate's at ``/ws/console/chat/<contact id>/``, with the session (and the sign
 from the same cookies as the pages, and the Origin checked against ALLOWED_HOSTS.
 """
 
+import asyncio
 import gc
 import os
 import sys
@@ -28,6 +29,7 @@ from django.urls import path  # noqa: E402
 from lantern.console.live import RoutingConsumer  # noqa: E402
 from lantern.core.wsgi_threads import WSGIInThreads  # noqa: E402
 from lantern.intake import chat  # noqa: E402
+from lantern.privacy.keys import KeysUnavailable, prepare  # noqa: E402
 from lantern.routing.dispatcher import dispatcher  # noqa: E402
 
 # Threads per worker process. SQLite serialises writes anyway; the threads let reads and the
@@ -50,8 +52,29 @@ sys.setswitchinterval(0.0005)
 if os.environ.get("LANTERN_DISPATCHER") == "1":
     dispatcher.start()
 
+
+
+async def lifespan(scope, receive, send):
+    """ASGI start-up: no serving a database whose keys are missing or wrong (privacy.keys); the
+    server stops with the key's id. `lantern serve` has checked already; this covers other ASGI
+    servers."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            try:
+                await asyncio.to_thread(prepare)
+            except KeysUnavailable as exc:
+                await send({"type": "lifespan.startup.failed", "message": f"cannot start: {exc}"})
+                return
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
 application = ProtocolTypeRouter(
     {
+        "lifespan": lifespan,
         "http": WSGIInThreads(django_wsgi, threads=THREADS, max_body=MAX_BODY),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(

@@ -7,15 +7,20 @@ old values stay readable with the key that wrote them until they are re-encrypte
 The associated data binds a value to its column (``contacts.contact.caller_name``), so a
 ciphertext copied into another column does not decrypt.
 
-Keys live outside the database: ``$LANTERN_DATA_DIR/keys/data-keys.json`` (mode 0600, created on
-first use) or the ``LANTERN_DATA_KEYS`` environment variable (``id:base64key,id:base64key``; the
-first is active). The blind-index key is separate (``keys/index_key`` or ``LANTERN_INDEX_KEY``)
-and is not rotated by ``rotate_keys``: rotating it means re-indexing, see docs/privacy.md.
+Keys live outside the database: ``$LANTERN_DATA_DIR/keys/data-keys.json`` (mode 0600) or the
+``LANTERN_DATA_KEYS`` environment variable (``id:base64key,id:base64key``; the first is active).
+The blind-index key is separate (``keys/index_key`` or ``LANTERN_INDEX_KEY``) and is not rotated
+by ``rotate_keys``: rotating it means re-indexing, see docs/privacy.md.
+
+Keys are generated only for a database that holds no encrypted data (``privacy.keys`` decides and
+registers every key id with a canary); a missing or damaged key file raises ``KeysUnavailable``
+instead of quietly starting over under a new key.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -23,11 +28,12 @@ import os
 import secrets
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from lantern.datadir import keys_dir, read_or_create_secret, write_secret_file
+from lantern.datadir import keys_dir, write_secret_file
 
 PREFIX = "v1"
 NONCE_BYTES = 12
@@ -35,6 +41,12 @@ NONCE_BYTES = 12
 
 class DecryptionError(Exception):
     """A value could not be decrypted: unknown key id, wrong column, or tampering."""
+
+
+class KeysUnavailable(Exception):
+    """The keys this database needs cannot be loaded (missing, unreadable or not the right ones).
+
+    The message names the key ids and files involved, never key material."""
 
 
 def _b64e(raw: bytes) -> str:
@@ -70,75 +82,126 @@ def _keyring_path():
     return keys_dir() / "data-keys.json"
 
 
+def _key_bytes(key_id: str, b64, where: str) -> bytes:
+    try:
+        raw = _b64d(b64) if isinstance(b64, str) else b""
+    except ValueError:
+        raw = b""
+    if not key_id or ":" in key_id or len(raw) != 32:
+        raise KeysUnavailable(
+            f"key {key_id or '(no id)'!s} in {where} is unreadable: "
+            "a key is an id and 32 bytes in base64url"
+        )
+    return raw
+
+
 def _parse_env_keys(spec: str) -> Keyring:
     keys: dict[str, bytes] = {}
     order = []
     for item in spec.split(","):
         key_id, _, b64 = item.strip().partition(":")
-        raw = _b64d(b64)
-        if not key_id or len(raw) != 32:
-            raise ValueError("LANTERN_DATA_KEYS must be 'id:base64(32 bytes),...'")
-        keys[key_id] = raw
+        keys[key_id] = _key_bytes(key_id, b64, "LANTERN_DATA_KEYS")
         order.append(key_id)
     return Keyring(active_id=order[0], keys=keys)
 
 
-def _new_key_id(existing) -> str:
-    n = len(existing) + 1
-    while f"k{n}" in existing:
-        n += 1
-    return f"k{n}"
+def new_key_id(taken) -> str:
+    """A key id no deployment of ours has used: the date and random bits (never a second k1)."""
+    while True:
+        key_id = f"k{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(3)}"
+        if key_id not in taken:
+            return key_id
 
 
-def load_keyring() -> Keyring:
-    """Return the keyring, creating ``keys/data-keys.json`` with one key on first use."""
-    global _keyring
-    if _keyring is not None:
-        return _keyring
-    with _lock:
-        if _keyring is None:
-            if spec := os.environ.get("LANTERN_DATA_KEYS"):
-                _keyring = _parse_env_keys(spec)
-            else:
-                path = _keyring_path()
-                if not path.exists():
-                    try:
-                        doc = {"active": "k1", "keys": {"k1": _b64e(secrets.token_bytes(32))}}
-                        write_secret_file(path, json.dumps(doc, indent=2))
-                    except FileExistsError:
-                        pass
-                doc = json.loads(path.read_text())
-                _keyring = Keyring(
-                    active_id=doc["active"], keys={k: _b64d(v) for k, v in doc["keys"].items()}
-                )
-    return _keyring
-
-
-def add_data_key() -> str:
-    """Generate a new data key, make it active, and return its id (file-based keyrings only)."""
-    global _keyring
+def keyring_source() -> str:
+    """Where the data keys come from, for messages."""
     if os.environ.get("LANTERN_DATA_KEYS"):
-        raise RuntimeError(
-            "keys come from LANTERN_DATA_KEYS: add the new key there (first = active)"
-        )
-    ring = load_keyring()
-    key_id = _new_key_id(ring.keys)
-    doc = {
-        "active": key_id,
-        "keys": {
-            **{k: _b64e(v) for k, v in ring.keys.items()},
-            key_id: _b64e(secrets.token_bytes(32)),
-        },
-    }
+        return "LANTERN_DATA_KEYS"
+    return str(_keyring_path())
+
+
+def read_keyring() -> Keyring | None:
+    """The keyring as configured, or None when no key file exists yet; never creates one.
+
+    Raises KeysUnavailable when the file or the variable cannot be read as a keyring."""
+    if spec := os.environ.get("LANTERN_DATA_KEYS"):
+        return _parse_env_keys(spec)
     path = _keyring_path()
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise KeysUnavailable(f"{path} is unreadable ({exc.strerror})") from None
+    try:
+        doc = json.loads(text)
+        active, stored = doc["active"], doc["keys"]
+        if not isinstance(stored, dict):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        raise KeysUnavailable(f"{path} is damaged: it is not a Lantern keyring") from None
+    keys = {key_id: _key_bytes(key_id, b64, str(path)) for key_id, b64 in stored.items()}
+    if active not in keys:
+        raise KeysUnavailable(f"{path} is damaged: its active key {active!r} is not in it")
+    return Keyring(active_id=active, keys=keys)
+
+
+def _write_keyring(active: str, keys: dict[str, bytes], *, replace: bool) -> None:
+    doc = {"active": active, "keys": {k: _b64e(v) for k, v in keys.items()}}
+    path = _keyring_path()
+    if not replace:
+        write_secret_file(path, json.dumps(doc, indent=2))  # FileExistsError if another won
+        return
     tmp = path.with_suffix(".tmp")
     if tmp.exists():
         tmp.unlink()
     write_secret_file(tmp, json.dumps(doc, indent=2))
     os.replace(tmp, path)
+
+
+def load_keyring() -> Keyring:
+    """Return the keyring. With no key file yet, ``privacy.keys`` makes the first key, but only
+    for a database that holds no encrypted data; else KeysUnavailable."""
+    global _keyring
+    if _keyring is not None:
+        return _keyring
     with _lock:
-        _keyring = None
+        if _keyring is None:
+            ring = read_keyring()
+            if ring is None:
+                from lantern.privacy import keys  # the registry lives in the database
+
+                keys.create_first_data_key()
+                ring = read_keyring()
+            _keyring = ring
+    return _keyring
+
+
+def create_data_key(taken=(), *, first: bool) -> str:
+    """Write a new active key (the keyring's first when ``first``); return its id. Callers
+    register it (``privacy.keys``)."""
+    global _keyring
+    if os.environ.get("LANTERN_DATA_KEYS"):
+        raise RuntimeError(
+            "keys come from LANTERN_DATA_KEYS: add the new key there (first = active)"
+        )
+    ring = None if first else read_keyring()
+    existing = dict(ring.keys) if ring else {}
+    key_id = new_key_id({*taken, *existing})
+    try:
+        _write_keyring(key_id, {**existing, key_id: secrets.token_bytes(32)}, replace=not first)
+    except FileExistsError:
+        return read_keyring().active_id  # another process made the first key a moment ago
+    _keyring = None
     return key_id
+
+
+def add_data_key() -> str:
+    """Generate a new data key, make it active, register it and return its id (file-based
+    keyrings only; ``lantern rotate_keys``)."""
+    from lantern.privacy import keys
+
+    return keys.add_data_key()
 
 
 def reset_cache() -> None:
@@ -151,9 +214,13 @@ def reset_cache() -> None:
 
 def encrypt(plaintext: str, context: str) -> str:
     ring = load_keyring()
+    return seal_with(ring, ring.active_id, plaintext, context)
+
+
+def seal_with(ring: Keyring, key_id: str, plaintext: str, context: str) -> str:
     nonce = secrets.token_bytes(NONCE_BYTES)
-    sealed = ring.cipher(ring.active_id).encrypt(nonce, plaintext.encode(), context.encode())
-    return f"{PREFIX}:{ring.active_id}:{_b64e(nonce + sealed)}"
+    sealed = ring.cipher(key_id).encrypt(nonce, plaintext.encode(), context.encode())
+    return f"{PREFIX}:{key_id}:{_b64e(nonce + sealed)}"
 
 
 def key_id_of(ciphertext: str) -> str:
@@ -167,13 +234,18 @@ def decrypt(ciphertext: str, context: str) -> str:
         raise DecryptionError("not a Lantern ciphertext") from None
     if prefix != PREFIX:
         raise DecryptionError(f"unknown ciphertext version {prefix!r}")
-    raw = _b64d(body)
+    return open_with(load_keyring(), ciphertext, context)
+
+
+def open_with(ring: Keyring, ciphertext: str, context: str) -> str:
+    """Decrypt with the given keyring (the start-up checks, before one is cached)."""
     try:
-        plain = (
-            load_keyring()
-            .cipher(key_id)
-            .decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
-        )
+        _prefix, key_id, body = ciphertext.split(":", 2)
+        raw = _b64d(body)
+    except ValueError:
+        raise DecryptionError("not a Lantern ciphertext") from None
+    try:
+        plain = ring.cipher(key_id).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
     except DecryptionError:
         raise
     except Exception:
@@ -181,9 +253,46 @@ def decrypt(ciphertext: str, context: str) -> str:
     return plain.decode()
 
 
+def index_key_path():
+    return keys_dir() / "index_key"
+
+
+def read_index_key() -> bytes | None:
+    """The blind-index key, or None when no key file exists yet; never creates one."""
+    where = "LANTERN_INDEX_KEY"
+    text = os.environ.get("LANTERN_INDEX_KEY")
+    if not text:
+        where = str(index_key_path())
+        try:
+            text = index_key_path().read_text().strip()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise KeysUnavailable(f"{where} is unreadable ({exc.strerror})") from None
+    try:
+        raw = _b64d(text)
+    except ValueError:
+        raw = b""
+    if len(raw) < 16:
+        raise KeysUnavailable(f"the blind-index key in {where} is damaged")
+    return raw
+
+
+def create_index_key() -> None:
+    secret = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    with contextlib.suppress(FileExistsError):  # another process created it first
+        write_secret_file(index_key_path(), secret)
+
+
 @lru_cache(maxsize=1)
 def _index_key() -> bytes:
-    return _b64d(read_or_create_secret("index_key", "LANTERN_INDEX_KEY"))
+    key = read_index_key()
+    if key is None:
+        from lantern.privacy import keys
+
+        keys.create_first_index_key()
+        key = read_index_key()
+    return key
 
 
 def blind_index(kind: str, normalized_value: str) -> str:
@@ -191,5 +300,9 @@ def blind_index(kind: str, normalized_value: str) -> str:
 
     Callers normalise first (E.164 phone, lower-cased email) so that equal values meet.
     """
-    digest = hmac.new(_index_key(), f"{kind}:{normalized_value}".encode(), hashlib.sha256)
+    return index_with(_index_key(), kind, normalized_value)
+
+
+def index_with(key: bytes, kind: str, normalized_value: str) -> str:
+    digest = hmac.new(key, f"{kind}:{normalized_value}".encode(), hashlib.sha256)
     return digest.hexdigest()[:40]

@@ -2,7 +2,9 @@ import os
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from lantern.privacy.keys import KeysUnavailable, prepare
 
 
 class Command(BaseCommand):
@@ -21,6 +23,10 @@ class Command(BaseCommand):
 
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
+        try:
+            prepare()  # refuse to serve a database whose keys are missing or wrong
+        except KeysUnavailable as exc:
+            raise CommandError(f"cannot start: {exc}") from None
         call_command("collectstatic", interactive=False, verbosity=0)
         if workers > 1 and _chat_in_memory():
             # a visitor and an advocate on different processes would not see each other's
@@ -47,6 +53,7 @@ class Command(BaseCommand):
             # address never reaches Lantern (lantern.core.wsgi_threads): nothing to rewrite.
             proxy_headers=False,
             server_header=False,
+            lifespan="on",  # lantern.asgi checks the keys at start-up
         )
 
 
