@@ -53,6 +53,13 @@ parser.add_argument("--kill", action="store_true", help="SIGKILL half-way, resta
 parser.add_argument(
     "--rate", type=float, default=300, help="webhooks/s for the sustained run (issue 4's target)"
 )
+parser.add_argument(
+    "--synchronous",
+    choices=["FULL", "NORMAL", "both"],
+    default="FULL",
+    help="SQLite's synchronous setting (LANTERN_SQLITE_SYNCHRONOUS); both: FULL's cost, "
+    "measured against NORMAL in the same run",
+)
 
 
 def pct(values, p):
@@ -325,9 +332,19 @@ def kill_and_replay(args, data_dir) -> int:
 
 def main() -> int:
     args = parser.parse_args()
+    modes = ["NORMAL", "FULL"] if args.synchronous == "both" else [args.synchronous]
+    for mode in modes:
+        os.environ["LANTERN_SQLITE_SYNCHRONOUS"] = mode
+        if status := run(args, mode):
+            return status
+    return 0
+
+
+def run(args, synchronous: str) -> int:
     data_dir = tempfile.mkdtemp(prefix="lantern-bench-intake-")
-    print(f"lantern serve, SQLite in {data_dir}, {args.workers} worker(s), "
-          f"{args.concurrency} concurrent senders, {os.cpu_count()} CPUs")  # fmt: skip
+    print(f"\nlantern serve, SQLite (synchronous={synchronous}) in {data_dir}, "
+          f"{args.workers} worker(s), {args.concurrency} concurrent senders, "
+          f"{os.cpu_count()} CPUs")  # fmt: skip
     if args.kill:
         print(f"\n== kill and replay, {args.messages:,} signed SMS webhooks")
         return kill_and_replay(args, data_dir)

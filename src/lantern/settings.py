@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "lantern.console",
     "lantern.api",
     "lantern.demo",
+    "lantern.operations",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
+SQLITE_SYNCHRONOUS = os.environ.get("LANTERN_SQLITE_SYNCHRONOUS", "FULL").upper()
+if SQLITE_SYNCHRONOUS not in ("FULL", "NORMAL", "EXTRA"):
+    raise ValueError("LANTERN_SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL")
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
@@ -174,9 +178,13 @@ else:
                 # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two writers
                 # queue on busy_timeout instead of failing half-way ("database is locked").
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # SQLite's own wait, for writers outside Lantern's queue (lantern.core.sqlite)
+                "timeout": float(os.environ.get("LANTERN_SQLITE_LOCK_WAIT", "10")),
+                # FULL: a commit is on disk before a webhook is acknowledged, even if the machine
+                # loses power (NORMAL may lose the last commits then; bench/intake.py --sync)
                 "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                    "PRAGMA journal_mode=WAL; "
+                    f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}; PRAGMA foreign_keys=ON;"
                 ),
             },
             "TEST": {"NAME": str(DATA_DIR / "test-lantern.sqlite3")},

@@ -15,7 +15,7 @@ from django.views.generic import RedirectView
 
 from lantern.api.hsds import hsds_api
 from lantern.api.urls import api
-from lantern.health import healthz
+from lantern.operations.views import healthz, readyz
 
 
 def _mark(patterns) -> None:
@@ -53,4 +53,11 @@ urlpatterns = [
     ),
     path("admin/", anyone(admin.site.urls)),
     path("healthz", login_not_required(healthz), name="healthz"),
+    path("readyz", login_not_required(readyz), name="readyz"),
 ]
+
+# JSON for the API, 503 with Retry-After when the database is busy (lantern.operations.errors)
+handler400 = "lantern.operations.errors.bad_request"
+handler403 = "lantern.operations.errors.permission_denied"
+handler404 = "lantern.operations.errors.page_not_found"
+handler500 = "lantern.operations.errors.server_error"

@@ -225,7 +225,15 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["conversation", "created_at", "id"]
-        indexes = [models.Index(fields=["conversation", "created_at"], name="message_thread_idx")]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="message_thread_idx"),
+            # replies still waiting to leave: /readyz and the metrics read the oldest
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="queued"),
+                name="message_queued_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider_id"],

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
-from lantern.contacts.models import HAS_PROVIDER_ID, Contact
+from lantern.contacts.models import HAS_PROVIDER_ID, Contact, Message
 from lantern.core import rows
 from lantern.core.phone import normalize_phone
 from lantern.privacy import crypto, masking
@@ -405,3 +405,9 @@ def chat_conversation(conversation_id):
         .select_related("contact")
         .first()
     )
+
+
+def queued_replies() -> tuple[int, datetime | None]:
+    """How many outbound messages wait to be sent, and since when the oldest (health, metrics)."""
+    row = Message.objects.filter(status="queued").aggregate(n=Count("pk"), oldest=Min("created_at"))
+    return row["n"], row["oldest"]

@@ -156,4 +156,19 @@ def _environ(scope, body: bytes) -> dict:
         text = value.decode("latin-1")
         environ[key] = f"{environ[key]},{text}" if key in environ else text
     environ.setdefault("CONTENT_LENGTH", str(len(body)))
+    environ["lantern.loopback"] = _direct_from_loopback(scope)
     return environ
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+# a request a proxy forwarded carries one of these: it came from the proxy, not from this machine
+PROXY_HEADERS = ADDRESS_HEADERS | {b"x-forwarded-proto", b"x-forwarded-host", b"via"}
+
+
+def _direct_from_loopback(scope) -> bool:
+    """True for a request made on this machine straight to the server (a monitoring agent),
+    not through a proxy: a yes or no, never the address (/metrics, /readyz's details)."""
+    client = scope.get("client")
+    if not client or client[0] not in LOOPBACK:
+        return False
+    return not any(name in PROXY_HEADERS for name, _ in scope.get("headers", ()))

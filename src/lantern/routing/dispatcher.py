@@ -65,6 +65,10 @@ class Dispatcher:
             self._thread = threading.Thread(target=self._run, name="routing", daemon=True)
             self._thread.start()
 
+    def alive(self) -> bool:
+        """Started and still running (/readyz)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()

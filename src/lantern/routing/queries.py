@@ -552,3 +552,12 @@ def staff_by_username(username: str):
 
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     return user if user is not None and rules.allows(user, "take_contact") else None
+
+
+def dispatch_lag(now: datetime | None = None) -> float:
+    """Seconds the oldest contact ready for routing has waited for it (0 when none waits): a
+    dispatcher that stopped, anywhere, shows here (/readyz, the metrics)."""
+    now = now or timezone.now()
+    oldest = unrouted_contacts(now, limit=1).values_list("received_at", flat=True)
+    oldest = next(iter(oldest), None)
+    return max(0.0, (now - oldest).total_seconds()) if oldest else 0.0
