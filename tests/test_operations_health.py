@@ -131,12 +131,12 @@ def test_api_errors_are_json(api):
 
 
 def test_an_unexpected_api_failure_is_a_json_500(api, monkeypatch):
-    from lantern.api import urls as api_urls
+    from lantern.api import contacts as api_contacts
 
     def broken(*args, **kwargs):
         raise RuntimeError("synthetic failure")
 
-    monkeypatch.setattr(api_urls.contact_queries, "contacts_for_user", broken)
+    monkeypatch.setattr(api_contacts.contact_queries, "contacts_for_user", broken)
     client = api("advocate")
     client.client.raise_request_exception = False
     response = client.get("/contacts")
