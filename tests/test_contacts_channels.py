@@ -17,6 +17,8 @@ from lantern.contacts.actions import (
 )
 from lantern.contacts.exceptions import ContactValidationError
 from lantern.contacts.models import Contact, Conversation, Message
+from lantern.outbox import actions as outbox
+from lantern.outbox.models import OutboxItem
 from lantern.privacy.fields import reveal
 
 HOTLINE = "+15555550100"
@@ -103,13 +105,15 @@ def test_replies_are_queued_then_sent_after_commit(
     personas, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
-    monkeypatch.setitem(outbound._senders, "sms", sent.append)  # the channel's sender, observed
+    observed = outbox.Sender(send=lambda ref, *, attempt: sent.append(ref))  # the channel's sender
+    monkeypatch.setitem(outbox._senders, outbound.kind("sms"), observed)
     message, _ = receive("hello", "SM1")
     conversation = message.conversation
     do_take_contact(conversation.contact, actor=personas["advocate"])
     with django_capture_on_commit_callbacks(execute=True):
         reply = do_send_message(conversation, "  We are here.  ", actor=personas["advocate"])
-    assert sent == [reply.pk]
+    assert sent == [str(reply.pk)]  # through the outbound queue, once committed
+    assert OutboxItem.objects.get(ref=str(reply.pk)).state == "sent"
     assert reply.status == "queued" and reveal(reply.body) == "We are here."
     assert reply.sent_by == personas["advocate"]
     for bad in ("", "   ", "x" * 1601):

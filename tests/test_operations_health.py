@@ -20,6 +20,7 @@ from lantern.contacts.actions import do_receive_message, do_send_message
 from lantern.contacts.models import Contact, Message
 from lantern.datadir import keys_dir
 from lantern.operations import health
+from lantern.outbox.models import OutboxItem
 from lantern.privacy import crypto
 from tests.test_intake_sms import ACCOUNT, CALLER, HOTLINE, PUBLIC
 from tests.test_intake_sms import TOKEN as TWILIO_TOKEN
@@ -105,7 +106,9 @@ def test_a_full_disk_a_stalled_dispatcher_and_stuck_replies_fail(make_contact, m
     )
     reply = do_send_message(message.conversation, "We are here.", actor=None)  # stays queued:
     # the test's transaction never commits, so nothing sends it
-    Message.objects.filter(pk=reply.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    OutboxItem.objects.filter(ref=str(reply.pk)).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
     monkeypatch.setattr(health, "MIN_FREE_MB", 1e12)
     status, body = readyz()
     assert status == 503
@@ -113,7 +116,7 @@ def test_a_full_disk_a_stalled_dispatcher_and_stuck_replies_fail(make_contact, m
     assert set(reasons) == {"disk", "dispatcher", "outbound"}
     assert "below" in reasons["disk"]
     assert "waited" in reasons["dispatcher"]
-    assert "replies waiting, the oldest for" in reasons["outbound"]
+    assert "1 waiting to be sent, the oldest for" in reasons["outbound"]
     # no personal data in any reason
     assert "+1555555" not in json.dumps(body) and "We are here" not in json.dumps(body)
 

@@ -29,6 +29,7 @@ from django.urls import path  # noqa: E402
 from lantern.console.live import RoutingConsumer  # noqa: E402
 from lantern.core.wsgi_threads import WSGIInThreads  # noqa: E402
 from lantern.intake import chat  # noqa: E402
+from lantern.outbox.worker import worker as outbox_worker  # noqa: E402
 from lantern.privacy.keys import KeysUnavailable, prepare  # noqa: E402
 from lantern.routing.dispatcher import dispatcher  # noqa: E402
 
@@ -51,6 +52,10 @@ sys.setswitchinterval(0.0005)
 # serve` turns it on; another ASGI server needs LANTERN_DISPATCHER=1 (or a `lantern dispatch`).
 if os.environ.get("LANTERN_DISPATCHER") == "1":
     dispatcher.start()
+# The outbound queue's worker (replies, notifications): `lantern serve` turns it on; elsewhere
+# LANTERN_OUTBOX_WORKER=1, or a separate `lantern outbox`.
+if os.environ.get("LANTERN_OUTBOX_WORKER") == "1":
+    outbox_worker.start()
 
 
 

@@ -7,6 +7,8 @@ conferences and their participants.
         ...
         fake.requests   # [{"method", "path", "auth", "form"}] as Twilio would have received them
         fake.fail_next = (400, 21610)  # answer the next request with a Twilio error
+        fake.messages   # every message Twilio took, as GET .../Messages.json lists them
+        fake.hold_body = "..."  # take that message, then hold the answer until fake.release
         fake.calls      # {sid: {"to", "from", "url", "status_callback", "twiml", "status"}}
         fake.conferences  # {friendly name: {"sid", "members": [call sid], "status_callback"}}
 
@@ -34,6 +36,7 @@ from twilio.request_validator import RequestValidator
 _ACCOUNT = r"/2010-04-01/Accounts/(?P<account>AC\w+)"
 ROUTES = [
     ("POST", re.compile(_ACCOUNT + r"/Messages\.json$"), "message"),
+    ("GET", re.compile(_ACCOUNT + r"/Messages\.json$"), "list_messages"),
     ("POST", re.compile(_ACCOUNT + r"/Calls\.json$"), "create_call"),
     ("POST", re.compile(_ACCOUNT + r"/Calls/(?P<sid>CA\w+)\.json$"), "update_call"),
     ("GET", re.compile(_ACCOUNT + r"/Conferences\.json$"), "list_conferences"),
@@ -56,6 +59,9 @@ class FakeTwilio:
     def __init__(self):
         self.requests: list[dict] = []
         self.fail_next: tuple[int, int] | None = None
+        self.messages: list[dict] = []
+        self.hold_body: str | None = None
+        self.holding, self.release = threading.Event(), threading.Event()
         self.calls: dict[str, dict] = {}
         self.conferences: dict[str, dict] = {}
         self.callbacks: list[tuple[str, dict, str]] = []
@@ -99,7 +105,13 @@ class FakeTwilio:
                     status, payload = getattr(fake, "_" + name)(
                         {**query, **form}, **match.groupdict()
                     )
-                return self._json(status, payload)
+                if name == "message" and fake.hold_body and form.get("Body") == fake.hold_body:
+                    fake.holding.set()  # taken and logged; the answer waits
+                    fake.release.wait(60)
+                try:
+                    return self._json(status, payload)
+                except OSError:
+                    return None  # the client is gone (killed while it waited)
 
             def do_POST(self):  # noqa: N802 (http.server's name)
                 self._handle("POST")
@@ -137,7 +149,16 @@ class FakeTwilio:
     def _message(self, form, account):
         sid = self._sid("SM")
         answer = {"sid": sid, "status": "queued", "body": form.get("Body")}
-        return 201, {**answer, "to": form.get("To"), "from": form.get("From")}
+        message = {**answer, "to": form.get("To"), "from": form.get("From")}
+        self.messages.append(message)
+        return 201, message
+
+    def _list_messages(self, query, account):
+        found = [
+            m for m in self.messages
+            if m["to"] == query.get("To", m["to"]) and m["from"] == query.get("From", m["from"])
+        ]  # fmt: skip
+        return 200, {"messages": found[::-1], "next_page_uri": None, "page": 0, "page_size": 50}
 
     def _call_json(self, sid):
         call = self.calls[sid]

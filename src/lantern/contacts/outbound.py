@@ -1,30 +1,44 @@
-"""Outbound messages leave through the sender that a channel adapter registered.
+"""Outbound messages leave through the outbound queue (``lantern.outbox``) and the sender a
+channel adapter registered.
 
-``contacts`` records an outbound message as queued; after the transaction commits it calls the
-channel's sender with the message id. ``intake`` registers its senders when Django starts
-(``IntakeConfig.ready``), so ``contacts`` never imports ``intake`` (DESIGN.md, decision 0003).
+``contacts`` records an outbound message as queued and, in the same transaction, queues it in
+the outbox; a worker then calls the channel's sender, retrying with backoff. ``intake``
+registers its senders when Django starts (``IntakeConfig.ready``), so ``contacts`` never imports
+``intake`` (DESIGN.md, decision 0003). A message the outbox gives up on is marked failed, with
+the reason, on its conversation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import transaction
+from lantern.outbox import actions as outbox
 
-_senders: dict[str, Callable] = {}
+Retry, GiveUp = outbox.Retry, outbox.GiveUp
+
+
+def kind(channel: str) -> str:
+    return f"message.{channel}"
 
 
 def register(channel: str, sender: Callable) -> None:
-    """``sender(message_id)`` delivers one queued message and records what happened."""
-    _senders[channel] = sender
+    """``sender(message_id, *, attempt)`` delivers one queued message and records what
+    happened; it raises ``Retry`` (try later) or ``GiveUp`` (refused for good)."""
+    outbox.register(kind(channel), sender, on_dead=_failed)
 
 
 def can_send(channel: str) -> bool:
-    return channel in _senders
+    return outbox.can_send(kind(channel))
 
 
 def send_after_commit(channel: str, message_id) -> None:
-    sender = _senders.get(channel)
-    if sender is None:
-        raise LookupError(f"no sender for the {channel} channel")
-    transaction.on_commit(lambda: sender(message_id))
+    """Queue the message in the caller's transaction; it leaves once that commits."""
+    outbox.enqueue(kind(channel), message_id)
+
+
+def _failed(message_id, reason: str) -> None:
+    from lantern.contacts import actions, queries
+
+    message = queries.message_for_sending(message_id)
+    if message is not None:
+        actions.do_update_message_status(message, "failed", error=f"not sent: {reason}")

@@ -50,7 +50,7 @@ def _event(message, *, author: str) -> dict:
     }
 
 
-def deliver(message_id) -> None:
+def deliver(message_id, *, attempt: int = 1) -> None:
     """The chat channel's sender (``contacts.outbound``): an advocate's message reaches the
     visitor's open page through the group; it is stored already, so a visitor who reconnects
     finds it in the history."""

@@ -14,14 +14,16 @@ import email.policy
 import hashlib
 import logging
 import re
+import smtplib
 from dataclasses import dataclass, field
-from email.utils import getaddresses, make_msgid
+from email.utils import getaddresses
 from html.parser import HTMLParser
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 
 from lantern.contacts import actions as contacts
+from lantern.contacts import outbound
 from lantern.contacts import queries as contact_queries
 from lantern.core import language
 from lantern.privacy.fields import reveal
@@ -152,14 +154,20 @@ def is_hotline_address(address: str) -> bool:
     return address.strip().lower() in settings.LANTERN_EMAIL_ADDRESSES
 
 
-def send_queued(message_id) -> None:
-    """The email channel's sender (``contacts.outbound``): never raises; the status tells."""
+def send_queued(message_id, *, attempt: int = 1) -> None:
+    """The email channel's sender (``contacts.outbound``), run by the outbound queue's worker.
+
+    The Message-ID is derived from the message's id, so a retry after an attempt whose outcome
+    was lost (the worker died mid-send) carries the same one and mail programs show it once.
+    Raises ``outbound.Retry`` when the SMTP server cannot be reached or answers a temporary
+    error, ``outbound.GiveUp`` when it refuses for good (5xx)."""
     message = contact_queries.message_for_sending(message_id)
     if message is None or message.status != "queued":
         return
     conversation = message.conversation
     thread = contact_queries.email_thread_headers(conversation)
-    msgid = make_msgid(domain=conversation.hotline_address.split("@")[-1] or None)
+    domain = conversation.hotline_address.split("@")[-1] or "lantern.invalid"
+    msgid = f"<{message.pk}@{domain}>"
     mail = EmailMessage(
         subject=thread["subject"],
         body=reveal(message.body) or "",
@@ -169,10 +177,11 @@ def send_queued(message_id) -> None:
     )
     try:
         mail.send(fail_silently=False)
-    except (OSError, ValueError) as exc:
-        log.warning("email reply %s not sent: %s", message.pk, type(exc).__name__)
-        contacts.do_update_message_status(
-            message, "failed", error=f"not sent ({type(exc).__name__})"
-        )
-        return
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, ValueError) as exc:
+        log.warning("email reply %s refused: %s", message.pk, type(exc).__name__)
+        raise outbound.GiveUp(f"refused by the mail server ({type(exc).__name__})") from None
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("email reply %s not sent (attempt %d): %s", message.pk, attempt,
+                    type(exc).__name__)  # fmt: skip
+        raise outbound.Retry(f"mail server unavailable ({type(exc).__name__})") from None
     contacts.do_update_message_status(message, "sent", provider_id=msgid)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from twilio.twiml.messaging_response import MessagingResponse
 
 from lantern.contacts import actions as contacts
+from lantern.contacts import outbound
 from lantern.contacts import queries as contact_queries
 from lantern.core import commits, language
 from lantern.core.phone import normalize_phone
@@ -143,29 +144,41 @@ def status_callback(params) -> None:
     contacts.do_update_message_status(message, status, error=f"error {error}" if error else "")
 
 
-def send_queued(message_id) -> None:
+def send_queued(message_id, *, attempt: int = 1) -> None:
     """The SMS channel's sender (``contacts.outbound``): one queued reply through the REST API.
 
-    Runs after the reply's transaction commits; never raises, the message's status says how it
-    went."""
+    Run by the outbound queue's worker. A retry (``attempt`` > 1) first asks Twilio whether an
+    earlier attempt went out (the worker may have died after Twilio took it): then it records
+    that message instead of sending a second. Raises ``outbound.Retry`` when Twilio cannot be
+    reached or is busy, ``outbound.GiveUp`` when it refuses the message for good."""
     message = contact_queries.message_for_sending(message_id)
     if message is None or message.status != "queued":
-        return
+        return  # sent (or settled) already
     conversation = message.conversation
     to = reveal(conversation.participant) or ""
+    body = reveal(message.body) or ""
     if _opted_out(conversation.hotline_address, to):
         contacts.do_update_message_status(message, "failed", error="the person texted STOP")
         return
-    callback = ""
-    if settings.PUBLIC_URL:
-        callback = settings.PUBLIC_URL + reverse("intake:twilio_sms_status")
     try:
+        if attempt > 1:
+            earlier = twilio.find_sent(
+                to=to, from_=conversation.hotline_address, body=body, since=message.created_at,
+                known=contact_queries.message_id_by_provider_id,
+            )  # fmt: skip
+            if earlier:
+                sid, status = earlier
+                contacts.do_update_message_status(
+                    message, STATUSES.get(status, "sent"), provider_id=sid
+                )
+                return
+        callback = ""
+        if settings.PUBLIC_URL:
+            callback = settings.PUBLIC_URL + reverse("intake:twilio_sms_status")
         sid, status = twilio.send_sms(
-            to=to, from_=conversation.hotline_address, body=reveal(message.body) or "",
-            status_callback=callback,
-        )  # fmt: skip
+            to=to, from_=conversation.hotline_address, body=body, status_callback=callback
+        )
     except twilio.SendFailed as exc:
-        log.warning("sms reply %s not sent: %s", message.pk, exc)
-        contacts.do_update_message_status(message, "failed", error=str(exc))
-        return
+        log.warning("sms reply %s not sent (attempt %d): %s", message.pk, attempt, exc)
+        raise (outbound.GiveUp if exc.permanent else outbound.Retry)(str(exc)) from None
     contacts.do_update_message_status(message, STATUSES.get(status, "sent"), provider_id=sid)

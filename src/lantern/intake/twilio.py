@@ -83,7 +83,11 @@ def client() -> Client:
 
 class SendFailed(Exception):
     """Twilio refused the message or could not be reached; the text says why, without the body
-    or the number."""
+    or the number. ``permanent``: Twilio refused it for good (a 4xx other than 429)."""
+
+    def __init__(self, text: str, *, permanent: bool = False):
+        super().__init__(text)
+        self.permanent = permanent
 
 
 def send_sms(*, to: str, from_: str, body: str, status_callback: str = "") -> tuple[str, str]:
@@ -95,8 +99,25 @@ def send_sms(*, to: str, from_: str, body: str, status_callback: str = "") -> tu
         message = client().messages.create(**kwargs)
     except TwilioRestException as exc:
         raise SendFailed(
-            f"Twilio refused the message (error {exc.code}, HTTP {exc.status})"
+            f"Twilio refused the message (error {exc.code}, HTTP {exc.status})",
+            permanent=400 <= (exc.status or 0) < 500 and exc.status != 429,
         ) from exc
     except (TwilioException, OSError) as exc:
         raise SendFailed(f"could not reach Twilio ({type(exc).__name__})") from exc
     return message.sid, message.status
+
+
+def find_sent(*, to: str, from_: str, body: str, since, known) -> tuple[str, str] | None:
+    """A message Twilio has from ``from_`` to ``to`` with this body, sent since ``since``, whose
+    sid ``known(sid)`` does not claim for another of our messages: an earlier attempt of this
+    one that went out. ``(sid, status)`` or None."""
+    try:
+        sent = client().messages.list(to=to, from_=from_, date_sent_after=since, limit=50)
+    except TwilioRestException as exc:
+        raise SendFailed(f"Twilio's message log refused (error {exc.code})") from exc
+    except (TwilioException, OSError) as exc:
+        raise SendFailed(f"could not reach Twilio ({type(exc).__name__})") from exc
+    for message in sent:
+        if message.body == body and known(message.sid) is None:
+            return message.sid, message.status
+    return None

@@ -23,7 +23,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from lantern.contacts import queries as contact_queries
+from lantern.outbox import queries as outbox_queries
 from lantern.privacy import keys
 from lantern.routing import queries as routing_queries
 
@@ -126,11 +126,17 @@ def redis() -> str:
 
 
 def outbound() -> str:
-    waiting, oldest = contact_queries.queued_replies()
+    """The outbound queue moves: nothing has waited past the threshold (no worker, or a provider
+    down for that long), and this process's worker thread, if it should run one, is alive."""
+    from lantern.outbox.worker import worker
+
+    if os.environ.get("LANTERN_OUTBOX_WORKER") == "1" and not worker.alive():
+        raise Failed("this process's outbound worker thread has stopped")
+    waiting, oldest = outbox_queries.waiting()
     age = (timezone.now() - oldest).total_seconds() if oldest else 0
     if age > OUTBOUND_AGE:
-        raise Failed(f"{waiting} replies waiting, the oldest for {age:.0f} s")
-    return f"{waiting} replies waiting"
+        raise Failed(f"{waiting} waiting to be sent, the oldest for {age:.0f} s")
+    return f"{waiting} waiting, {outbox_queries.dead_count()} given up"
 
 
 CHECKS: dict[str, Callable[[], str]] = {

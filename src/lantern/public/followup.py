@@ -28,7 +28,7 @@ def open_with_code(typed: str):
     return conversation
 
 
-def make_available(message_id) -> None:
+def make_available(message_id, *, attempt: int = 1) -> None:
     """The web form channel's sender: an answer is delivered when the tipster can read it."""
     message = contact_queries.message_for_sending(message_id)
     if message is not None and message.status == "queued":

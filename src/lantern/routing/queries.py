@@ -14,6 +14,7 @@ from django.utils import timezone
 from lantern.contacts.choices import ConversationStateChoices, MessageDirectionChoices
 from lantern.contacts.models import Contact, Message
 from lantern.core import rows
+from lantern.outbox import queries as outbox_queries
 from lantern.privacy.fields import reveal
 from lantern.routing import defaults, workflow
 from lantern.routing.choices import (
@@ -444,6 +445,8 @@ def board(now: datetime | None = None, tz=None) -> dict:
         "breaches": Breach.objects.filter(recorded_at__gte=since).select_related("queue", "task")[
             :20
         ],
+        # replies the outbound queue gave up on: each shows "failed" on its conversation
+        "replies_not_sent": outbox_queries.dead_count("message."),
         "now": now,
     }
 
@@ -561,3 +564,20 @@ def dispatch_lag(now: datetime | None = None) -> float:
     oldest = unrouted_contacts(now, limit=1).values_list("received_at", flat=True)
     oldest = next(iter(oldest), None)
     return max(0.0, (now - oldest).total_seconds()) if oldest else 0.0
+
+
+def waiting_by_queue() -> list[tuple[str, str, int, datetime | None]]:
+    """``(queue name, urgency, tasks waiting or offered, oldest created_at)`` (metrics)."""
+    from django.db.models import Min
+
+    rows = (
+        Task.objects.filter(state__in=OPEN_TASK_STATES)
+        .values_list("queue__name", "urgency")
+        .annotate(n=Count("pk"), oldest=Min("created_at"))
+        .order_by()
+    )
+    return list(rows)
+
+
+def pending_offers() -> int:
+    return Offer.objects.filter(state=OfferStateChoices.PENDING).count()
