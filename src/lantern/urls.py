@@ -15,7 +15,7 @@ from django.views.generic import RedirectView
 
 from lantern.api.hsds import hsds_api
 from lantern.api.urls import api
-from lantern.operations.views import healthz, readyz
+from lantern.operations.views import healthz, metrics, readyz
 
 
 def _mark(patterns) -> None:
@@ -54,6 +54,7 @@ urlpatterns = [
     path("admin/", anyone(admin.site.urls)),
     path("healthz", login_not_required(healthz), name="healthz"),
     path("readyz", login_not_required(readyz), name="readyz"),
+    path("metrics", login_not_required(metrics), name="metrics"),
 ]
 
 # JSON for the API, 503 with Retry-After when the database is busy (lantern.operations.errors)

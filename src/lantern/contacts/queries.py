@@ -411,3 +411,9 @@ def queued_replies() -> tuple[int, datetime | None]:
     """How many outbound messages wait to be sent, and since when the oldest (health, metrics)."""
     row = Message.objects.filter(status="queued").aggregate(n=Count("pk"), oldest=Min("created_at"))
     return row["n"], row["oldest"]
+
+
+def received_by_channel() -> dict[str, int]:
+    """Contacts ever received, by channel (metrics; one index count per channel)."""
+    rows = Contact.objects.values_list("channel").annotate(n=Count("pk")).order_by()
+    return dict(rows)

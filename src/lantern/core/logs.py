@@ -10,11 +10,38 @@ exits.
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import logging.handlers
+import os
 import queue
+from datetime import UTC, datetime
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (``LANTERN_LOG_FORMAT=json``): time (UTC, ISO 8601), level,
+    logger, message, and the exception's type and traceback when there is one. The message is
+    the same text the plain format writes: nothing more is logged."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        doc = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            doc["exception"] = record.exc_info[0].__name__
+            doc["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(doc, ensure_ascii=False)
+
+
+def formatter() -> logging.Formatter:
+    if os.environ.get("LANTERN_LOG_FORMAT", "text").lower() == "json":
+        return JsonFormatter()
+    return logging.Formatter(FORMAT)
 
 
 class _Listener(logging.handlers.QueueListener):
@@ -26,10 +53,10 @@ class _Listener(logging.handlers.QueueListener):
 def background(filename: str) -> logging.Handler:
     """The handler ``settings.LOGGING`` gives the root logger: standard error and ``filename``
     (reopened when logrotate moves it), written from a thread of their own."""
-    formatter = logging.Formatter(FORMAT)
+    chosen = formatter()
     targets = [logging.StreamHandler(), logging.handlers.WatchedFileHandler(filename)]
     for handler in targets:
-        handler.setFormatter(formatter)
+        handler.setFormatter(chosen)
     records: queue.SimpleQueue = queue.SimpleQueue()
     listener = _Listener(records, *targets, respect_handler_level=True)
     listener.start()

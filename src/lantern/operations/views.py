@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from lantern.operations import access, health
@@ -23,3 +23,18 @@ def readyz(request):
     detailed = access.may_read(request)
     checks = {r.name: {"ok": r.ok, **({"detail": r.detail} if detailed else {})} for r in results}
     return JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)
+
+
+@never_cache
+def metrics(request):
+    """Prometheus' text format, for this machine or the metrics token only."""
+    if not access.may_read(request):
+        return HttpResponseForbidden(
+            "metrics: from this machine, or with Authorization: Bearer $LANTERN_METRICS_TOKEN\n",
+            content_type="text/plain",
+        )
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    from lantern.operations.metrics import exposition
+
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
