@@ -8,10 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lantern.audit.models import GENESIS_HASH, AuditEvent
-from lantern.core import rows
-
-# Any constant works: it names the advisory lock that serialises appends on PostgreSQL.
-_PG_AUDIT_LOCK = 0x4C414E54
+from lantern.core import locks, rows
 
 
 def _lock_chain() -> None:
@@ -21,7 +18,9 @@ def _lock_chain() -> None:
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_AUDIT_LOCK])
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [locks.NAMESPACE, locks.AUDIT_CHAIN]
+            )
 
 
 _LAST_HASH = "SELECT hash FROM audit_auditevent ORDER BY id DESC LIMIT 1"

@@ -18,6 +18,7 @@ import threading
 
 from django.db import close_old_connections, connection
 
+from lantern.core import locks
 from lantern.routing import kick as kicking
 from lantern.routing.engine import tick
 
@@ -26,7 +27,8 @@ INTERVAL = float(os.environ.get("LANTERN_DISPATCH_INTERVAL", "0.5"))
 # At most this often, however many kicks: under a burst of webhooks, kicks arriving during a pass
 # are served together by the next one, and routing never crowds out the webhooks themselves.
 MIN_GAP = 0.1
-_ADVISORY_KEY = 0x4C414E54  # "LANT"
+# its own key: the audit chain has another (lantern.core.locks)
+_ADVISORY_KEY = [locks.NAMESPACE, locks.ROUTING_DISPATCH]
 
 
 @contextlib.contextmanager
@@ -34,12 +36,12 @@ def turn():
     """This process's turn to dispatch (blocks while another process's tick runs)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [_ADVISORY_KEY])
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", _ADVISORY_KEY)
         try:
             yield
         finally:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [_ADVISORY_KEY])
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _ADVISORY_KEY)
         return
     name = str(connection.settings_dict["NAME"])
     if not name or name == ":memory:" or name.startswith("file:"):
