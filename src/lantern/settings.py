@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     # no models: an app so that its locale/ (state names, shared vocabularies) is found
     "lantern.core",
     "lantern.privacy",
+    "lantern.outbox",
     "lantern.audit",
     "lantern.accounts",
     "lantern.contacts",
@@ -114,6 +115,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "lantern.console.middleware.RequestLogMiddleware",
+    "lantern.operations.metrics.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, reading the visitor's choice from the session first
     "lantern.core.locale.SessionLocaleMiddleware",
@@ -275,7 +277,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") in ("1", "true", "yes")
-EMAIL_TIMEOUT = 20
+EMAIL_TIMEOUT = 10  # a hanging mail server holds a worker 10 s at most, then retries
 # Leading zero bits of SHA-256 a browser must find before a receipt code is checked.
 LANTERN_POW_BITS = int(os.environ.get("LANTERN_POW_BITS", "16"))
 # Wrong receipt codes per minute, site-wide, before every follow-up login waits a minute.

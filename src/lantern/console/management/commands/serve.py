@@ -1,4 +1,5 @@
 import os
+import shutil
 
 from django.conf import settings
 from django.core.management import call_command
@@ -38,6 +39,14 @@ class Command(BaseCommand):
         # Each server process runs routing's dispatcher (lantern.asgi); LANTERN_DISPATCHER=0
         # leaves it to a separate `lantern dispatch`.
         os.environ.setdefault("LANTERN_DISPATCHER", "1")
+        # and the outbound queue's worker (LANTERN_OUTBOX_WORKER=0: a separate `lantern outbox`)
+        os.environ.setdefault("LANTERN_OUTBOX_WORKER", "1")
+        if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            # /metrics sums the request figures of every worker process from files here
+            metrics_dir = settings.DATA_DIR / "metrics"
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            metrics_dir.mkdir(mode=0o700)
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
         self.stdout.write(f"Lantern is serving on http://{host}:{port}/ (Ctrl+C to stop)")
         self.stdout.flush()
         uvicorn.run(
