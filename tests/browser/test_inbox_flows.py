@@ -29,7 +29,14 @@ def test_text_to_the_inbox_and_a_reply_back(page, live, fake_twilio):
     page.get_by_label("Reply").fill("Synthetic test reply: you are safe to talk here.")
     page.get_by_role("button", name="Send").click()
     expect(thread).to_contain_text("you are safe to talk here")
-    expect(page.locator("li.msg.out").last).to_have_attribute("data-status", "sent")
+    # the outbound queue's worker sends it a moment after the page answered: look again
+    last = page.locator("li.msg.out").last
+    for _ in range(50):
+        if last.get_attribute("data-status") == "sent":
+            break
+        page.wait_for_timeout(100)
+        page.reload()
+    expect(last).to_have_attribute("data-status", "sent")
     sent = [r for r in fake_twilio.requests if r["auth"] == TWILIO_ACCOUNT]
     assert sent[-1]["form"]["To"] == "+17025550177"
     assert sent[-1]["form"]["Body"] == "Synthetic test reply: you are safe to talk here."
