@@ -402,13 +402,23 @@ def triage_on_the_labelled_set(rounds: int = 5) -> str:
         return out
 
     floor = timed(lambda item: triage.normalize(item.signals.text[: triage.MAX_TEXT]))
-    rules = timed(lambda item: triage.triage(item.signals, rule_set))
+    rules = timed(lambda item: triage.triage(item.signals, rule_set, classifier=None))
     lines = [
         f"Triage of one message over the labelled set ({len(items)} messages x {rounds}): "
         f"the rules p50 {percentile(rules, .5):.3f} ms, p95 {percentile(rules, .95):.3f} ms, "
         f"max {max(rules):.3f} ms (target p95 <= 5 ms); baseline, normalizing the text alone: "
         f"p50 {percentile(floor, .5):.3f} ms, p95 {percentile(floor, .95):.3f} ms"
     ]
+    from lantern.routing import classifier
+
+    model = classifier.configured()
+    if model is not None:
+        model.urgency(items[0].signals.text)  # the first call loads the embeddings
+        both = timed(lambda item: triage.triage(item.signals, rule_set, classifier=model))
+        lines.append(
+            f"  with the classifier (LANTERN_TRIAGE_CLASSIFIER): p50 {percentile(both, .5):.1f} "
+            f"ms, p95 {percentile(both, .95):.1f} ms, max {max(both):.1f} ms"
+        )
     return "\n".join(lines)
 
 

@@ -140,6 +140,8 @@ class TipReportEventKindChoices(models.TextChoices):
     REVIEWED = "reviewed", _("Reviewed and passed on for approval")
     SENT_BACK = "sent_back", _("Sent back with comments")
     APPROVED = "approved", _("Approved")
+    FAST_TRACKED = "fast_tracked", _("Approved by the crisis fast path")
+    REVIEWED_AFTER = "reviewed_after", _("Reviewed after the crisis fast path")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     LINK_ISSUED = "link_issued", _("Secure link issued")
     LINK_REVOKED = "link_revoked", _("Secure link revoked")

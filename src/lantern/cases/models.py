@@ -331,6 +331,16 @@ class TipReport(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_content = EncryptedTextField(help_text="The frozen JSON the agency sees")
     approved_digest = models.CharField(max_length=64, blank=True)
+    # The crisis fast path (cases.reports.fast_path): a supervisor approved it alone
+    fast_tracked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    fast_tracked_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    fast_track_reason = EncryptedTextField(help_text="Why it could not wait for the review")
+    after_reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a case analyst reviewed it after the fast path"
+    )
     outcome = EncryptedTextField()
     follow_up_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

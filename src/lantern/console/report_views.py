@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lantern.cases.choices import TipReportStatusChoices as Status
 from lantern.cases.choices import TipReportUrgencyChoices
 from lantern.cases.models import AgencyLink
-from lantern.cases.reports import actions, config, content, pdf, queries
+from lantern.cases.reports import actions, config, content, fast_path, pdf, queries
 from lantern.cases.reports.actions import ReportError
 from lantern.console import access
 from lantern.console.report_forms import (
@@ -130,6 +131,7 @@ def _detail(request, report, *, new_link=None, status=200):
             "phone_form": PhoneForm(initial={"agency_name": report.recipient}),
             "outcome_form": OutcomeForm(),
             "overriding": report.consent_basis == "override",
+            "fast_steps": fast_path.steps_for(user, report),
         },
         status=status,
     )
@@ -273,7 +275,8 @@ def report_list(request):
     """Reports waiting for this user: their drafts and sent-back reports, what they review,
     approve or deliver."""
     access.require(request.user, "view_case")
-    return render(
-        request, "console/report_list.html",
-        {"groups": queries.waiting_for(request.user)},
-    )  # fmt: skip
+    groups = queries.waiting_for(request.user)
+    after = list(fast_path.awaiting_review_after(request.user)[:50])
+    if after:
+        groups.insert(0, queries.Waiting(_("Review after the crisis fast path"), after))
+    return render(request, "console/report_list.html", {"groups": groups})

@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from lantern.console import account_views as av
 from lantern.console import case_views as cv
 from lantern.console import directory_views as dv
+from lantern.console import emergency_views as ev
 from lantern.console import protocol_views as pv
 from lantern.console import report_views as tv
 from lantern.console import routing_views as rv
@@ -128,6 +129,11 @@ urlpatterns = [
     path("reports/<uuid:report_id>/", tv.report_detail, name="report_detail"),
     path("reports/<uuid:report_id>/edit/", tv.report_edit, name="report_edit"),
     path("reports/<uuid:report_id>/submit/", tv.report_submit, name="report_submit"),
+    path("reports/<uuid:report_id>/fast-path/", ev.report_fast_track, name="report_fast_track"),
+    path("reports/<uuid:report_id>/review-after/", ev.report_review_after,
+         name="report_review_after"),
+    path("contacts/<uuid:contact_id>/police-call/", ev.contact_police_call,
+         name="contact_police_call"),
     path("reports/<uuid:report_id>/decide/", tv.report_decide, name="report_decide"),
     path("reports/<uuid:report_id>/withdraw/", tv.report_withdraw, name="report_withdraw"),
     path("reports/<uuid:report_id>/link/", tv.report_link, name="report_link"),

@@ -16,6 +16,7 @@ from lantern.cases import queries as case_queries
 from lantern.console import access
 from lantern.console.directory_forms import DirectorySearchForm
 from lantern.console.directory_views import search_form
+from lantern.console.emergency_views import police_calls_context
 from lantern.console.forms import AuditFilterForm, ContactFilterForm, ContactForm
 from lantern.contacts import actions, queries
 from lantern.contacts.definitions import active_form
@@ -147,6 +148,7 @@ def contact_detail(request, contact_id):
     ctx["retriage_notes"] = routing_queries.retriage_notes(request.user, ctx["task"])
     ctx["can_retriage"] = rules.allows_object(request.user, "retriage_contact", contact)
     ctx["urgencies"] = TaskUrgencyChoices.choices
+    ctx.update(police_calls_context(request.user, contact))
     return render(request, "console/contact_detail.html", ctx)
 
 

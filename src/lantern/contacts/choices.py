@@ -133,6 +133,23 @@ class VenueChoices(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class PoliceCallToChoices(models.TextChoices):
+    """Who was called during a contact, when someone's life was in danger."""
+
+    NINE_ONE_ONE = "911", _("911")
+    POLICE = "police", _("The local police directly")
+    OTHER_LAW_ENFORCEMENT = "other_law_enforcement", _("Other law enforcement")
+
+
+class PoliceCallByChoices(models.TextChoices):
+    """Who placed that call."""
+
+    ADVOCATE = "advocate", _("The advocate")
+    SUPERVISOR = "supervisor", _("A supervisor")
+    CALLER = "caller", _("The person who contacted us")
+    OTHER = "other", _("Someone else")
+
+
 class TipUrgencyChoices(models.TextChoices):
     NOW = "now", _("Someone is in danger right now")
     SOON = "soon", _("Someone could be in danger soon")

@@ -12,6 +12,8 @@ from lantern.contacts.choices import (
     ConversationStateChoices,
     MessageDirectionChoices,
     MessageStatusChoices,
+    PoliceCallByChoices,
+    PoliceCallToChoices,
 )
 from lantern.core.geo import USStateChoices
 from lantern.core.ids import short_id, uuid7
@@ -262,3 +264,23 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"attachment {short_id(self.pk)} ({self.size} bytes)"
+
+
+class PoliceCall(models.Model):
+    """911 or the police called during a contact: who was called, who called, when, and which
+    staff member recorded it (``contacts.police_calls``)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="police_calls")
+    called = models.CharField(max_length=32, choices=PoliceCallToChoices.choices)
+    called_by = models.CharField(max_length=16, choices=PoliceCallByChoices.choices)
+    called_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["called_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_called_display()} called during contact {self.contact.short_id}"

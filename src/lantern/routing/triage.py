@@ -7,6 +7,7 @@ Sources, in order of trust:
 2. the rule set in ``data/triage.yaml``: phrases and patterns in the hotline's eleven languages,
    kept as data (a hotline copies the file, tests the copy with ``lantern triage_eval`` and points
    ``LANTERN_TRIAGE_RULES`` at it);
+3. the optional offline classifier (``routing.classifier``), when configured.
 
 The rules read words, not meaning, so three things make them less naive:
 
@@ -376,13 +377,21 @@ class Decision:
         return False if "adult" in self.flags else None
 
 
-def triage(
-    signals: Signals, rule_set: list[Rule] | RuleSet | None = None, *, classifier=None
-) -> Decision:
-    """Decide for one contact. Pure: no database, well under a millisecond for a text message.
+CONFIGURED = object()  # triage(classifier=...): the configured classifier, if any
 
-    ``classifier``, anything with ``urgency(text) -> str | None``, may raise the urgency the
-    rules gave (never lower it)."""
+
+def triage(
+    signals: Signals, rule_set: list[Rule] | RuleSet | None = None, *, classifier=CONFIGURED
+) -> Decision:
+    """Decide for one contact. No database; well under a millisecond for a text message with
+    the rules alone (the classifier, when configured, costs its embedding).
+
+    ``classifier``: the configured one by default, None for the rules alone, or anything with
+    ``urgency(text) -> str | None``; it may raise the urgency the rules gave, never lower it."""
+    if classifier is CONFIGURED:
+        from lantern.routing import classifier as classifiers
+
+        classifier = classifiers.configured()
     if rule_set is None:
         rule_set = configured()
     if isinstance(rule_set, RuleSet):

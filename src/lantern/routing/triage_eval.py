@@ -26,7 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from lantern.contacts.choices import ContactCallerTypeChoices
 from lantern.core.language import hint, normalize_language
 from lantern.routing.choices import TaskUrgencyChoices
-from lantern.routing.triage import Decision, RuleSet, Signals, triage
+from lantern.routing.triage import CONFIGURED, Decision, RuleSet, Signals, triage
 
 MAX_LINE = 64 * 1024  # bytes: a message longer than this is not a message
 CHANNELS = {
@@ -146,7 +146,9 @@ def result(decision: Decision) -> dict:
     }
 
 
-def triage_lines(stream, rule_set: RuleSet | None = None, classifier=None) -> Iterator[dict]:
+def triage_lines(
+    stream, rule_set: RuleSet | None = None, classifier=CONFIGURED
+) -> Iterator[dict]:
     """``lantern triage``: one result or error per input line, in order."""
     for number, raw, error in read_lines(stream):
         if raw is not None and not raw.strip():
@@ -305,7 +307,9 @@ class Scores:
         return out
 
 
-def evaluate(items: Iterable[Item], rule_set: RuleSet | None = None, classifier=None) -> Scores:
+def evaluate(
+    items: Iterable[Item], rule_set: RuleSet | None = None, classifier=CONFIGURED
+) -> Scores:
     scores = Scores()
     for item in items:
         scores.add(item, triage(item.signals, rule_set, classifier=classifier))

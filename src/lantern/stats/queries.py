@@ -66,6 +66,9 @@ class Operations:
     top_venues: list[tuple[str, int]]
     referral_outcomes: list[tuple[str, int]]
     daily_review: list[dict]  # queues whose emails and tips are reviewed daily, and how it went
+    fast_tracked: int  # tip reports approved by the crisis fast path in the period
+    awaiting_review_after: int  # of all fast-tracked reports, those not yet reviewed (now)
+    police_calls: int  # 911 or the police called during a contact, in the period
 
     @property
     def total(self) -> int:
@@ -107,6 +110,10 @@ def operations(start: date, end: date) -> Operations:
         hours[row["hour"]] = row["n"]
     queues = routing_queries.daily_metrics(since, until)
     daily_review = routing_queries.daily_review(since, until, timezone.now())
+    from lantern.cases.models import TipReport
+    from lantern.contacts.models import PoliceCall
+
+    fast = TipReport.objects.filter(fast_tracked_at__isnull=False)
     offered = sum(q["offered"] for q in queues)
     answered = sum(q["answered"] for q in queues)
     abandoned = sum(q["abandoned"] for q in queues)
@@ -143,6 +150,12 @@ def operations(start: date, end: date) -> Operations:
         top_venues=[(str(venues.get(r["venue"], r["venue"])), r["n"]) for r in top],
         referral_outcomes=[(str(outcomes.get(r["status"], r["status"])), r["n"]) for r in referred],
         daily_review=daily_review,
+        fast_tracked=fast.filter(fast_tracked_at__gte=since, fast_tracked_at__lt=until).count(),
+        awaiting_review_after=fast.filter(after_reviewed_at__isnull=True)
+        .exclude(status="withdrawn")
+        .count(),
+        police_calls=PoliceCall.objects.filter(called_at__gte=since, called_at__lt=until)
+        .values("contact").distinct().count(),
     )
 
 

@@ -6,7 +6,7 @@ import sys
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from lantern.routing import triage, triage_eval
+from lantern.routing import classifier, triage, triage_eval
 
 
 class Command(BaseCommand):
@@ -24,9 +24,10 @@ class Command(BaseCommand):
         try:
             path = options["rules"]
             rule_set = triage.load_rules(path) if path else triage.configured()
+            model = classifier.configured()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from None
         out = sys.stdout
-        for row in triage_eval.triage_lines(sys.stdin.buffer, rule_set):
+        for row in triage_eval.triage_lines(sys.stdin.buffer, rule_set, model):
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
         out.flush()

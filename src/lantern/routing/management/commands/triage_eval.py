@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from lantern.routing import triage, triage_eval
+from lantern.routing import classifier, triage, triage_eval
 
 
 class Command(BaseCommand):
@@ -20,6 +20,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", type=Path)
         parser.add_argument("--rules", help="a rules file to score instead of the configured one")
+        parser.add_argument(
+            "--classifier", choices=["configured", "off"], default="configured",
+            help="with the configured classifier (LANTERN_TRIAGE_CLASSIFIER), or the rules alone",
+        )  # fmt: skip
         parser.add_argument("--no-misses", action="store_true", help="leave out the misses")
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
         parser.add_argument(
@@ -29,12 +33,13 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         try:
             rule_set = triage.load_rules(o["rules"]) if o["rules"] else triage.configured()
+            model = classifier.configured() if o["classifier"] == "configured" else None
             items, errors = triage_eval.load_labelled(o["paths"])
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from None
         if not items:
             raise CommandError("no labelled message could be read: " + "; ".join(errors[:5]))
-        scores = triage_eval.evaluate(items, rule_set)
+        scores = triage_eval.evaluate(items, rule_set, model)
         if o["json"]:
             figures = scores.figures()
             figures["unreadable_lines"] = errors
