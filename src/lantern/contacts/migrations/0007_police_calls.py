@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0005_attachments'),
+        ('contacts', '0006_queued_messages_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
