@@ -222,3 +222,19 @@ def test_property_random_csv_rows_import_or_fail_cleanly(tmp_path_factory, table
         assert problem.where and problem.action
     # nothing half-written: every stored service has its organization
     assert not Service.objects.filter(organization__isnull=True).exists()
+
+
+def test_a_record_whose_parent_was_skipped_keeps_no_reference_to_it(tmp_path):
+    """Found by the property test: a term whose parent row was skipped (no name) pointed at a
+    term that was never written, which the database refused at commit."""
+    folder = tmp_path / "terms"
+    folder.mkdir()
+    write_csv(folder / "taxonomy.csv", ["id", "term", "parent_id", "vocabulary"],
+              [["tx-1", "", "", "v"], ["tx-2", "Shelter", "tx-1", "v"]])  # fmt: skip
+    result = import_directory(folder, progress=False)
+    child = TaxonomyTerm.objects.get(name="Shelter")
+    assert child.parent_id is None
+    assert any("was not imported" in p.problem for p in result.problems)
+    from django.db import connection
+
+    connection.check_constraints()

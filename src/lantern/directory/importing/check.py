@@ -276,6 +276,16 @@ class Checker:
                           "directory", ROW_SKIPPED)  # fmt: skip
                 continue
             keep[pk] = (row, fields)
+        # a reference to a record of the same kind that was itself skipped (a term's parent)
+        for name, (attname, target, _) in REFS[kind].items():
+            if target != kind:
+                continue
+            for row, fields in keep.values():
+                ref = fields.get(attname)
+                if ref is not None and ref not in keep and ref not in self.db_known[kind]:
+                    self.warn(row.where, f"{name} refers to a {kind} that was not imported, "
+                              "left out")  # fmt: skip
+                    fields[attname] = None
         self.plan.records[kind] = keep
         if kind == "service_at_location":
             self.dedupe_service_at_locations()
