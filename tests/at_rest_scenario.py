@@ -152,7 +152,8 @@ def channels(s: dict) -> None:
     r = advocate.post(f"/console/contacts/{contact_id}/conversation/", {"body": s["sms_reply"]})
     assert r.status_code == 302, r.content
     r = advocate.get(f"/console/contacts/{contact_id}/conversation/")
-    assert s["sms_body"].encode() in r.content and b"Failed" in r.content
+    # the reply is kept and shown; with Twilio unreachable the outbox retries it later
+    assert s["sms_body"].encode() in r.content and s["sms_reply"].encode() in r.content
 
 
 if __name__ == "__main__":
