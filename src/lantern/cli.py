@@ -12,6 +12,8 @@ backup and restore) skip the check.
 import os
 import sys
 
+from lantern.datadir import private_umask
+
 # Commands that run without the keys: they never read or write personal fields, or they exist
 # to diagnose or repair a deployment whose keys are in trouble.
 WITHOUT_KEYS = {
@@ -25,6 +27,7 @@ WITHOUT_KEYS = {
 
 
 def main() -> None:
+    private_umask()  # everything under LANTERN_DATA_DIR is for this user only
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantern.settings")
     command = sys.argv[1] if len(sys.argv) > 1 else "help"
     if command not in WITHOUT_KEYS:

@@ -8,7 +8,6 @@ year. Values use CTDC's codes: ``ageBroad`` bands, ``majorityStatus`` Adult/Mino
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from lantern.cases.choices import (
@@ -17,6 +16,7 @@ from lantern.cases.choices import (
     CaseGenderChoices,
     CasePartyRoleChoices,
 )
+from lantern.core import spreadsheet
 
 CONTROL_COLUMNS = {
     CaseControlMethodChoices.DEBT_BONDAGE: "meansOfControlDebtBondage",
@@ -125,7 +125,7 @@ def rows(cases: Iterable) -> Iterator[dict]:
 
 
 def write(cases: Iterable, out) -> int:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer = spreadsheet.dict_writer(out, COLUMNS)
     writer.writeheader()
     written = 0
     for row in rows(cases):

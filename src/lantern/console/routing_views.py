@@ -3,7 +3,6 @@ board, surge mode, re-triage on a contact, and the staffing planner."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from lantern.accounts import rules
 from lantern.console import access
 from lantern.console.forms import StaffingForm
+from lantern.core import spreadsheet
 from lantern.routing import actions, queries
 from lantern.routing import staffing as staffing_plan
 from lantern.routing.choices import AdvocatePresenceChoices, TaskUrgencyChoices
@@ -141,7 +141,7 @@ METRIC_COLUMNS = (
 def _metrics_csv(day, rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="routing-{day}.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheet.writer(response)
     writer.writerow([header for _, header in METRIC_COLUMNS])
     for row in rows:
         writer.writerow(["" if row[key] is None else row[key] for key, _ in METRIC_COLUMNS])

@@ -3,7 +3,6 @@ withdraw), the operational dashboard, and every table by period, each with its C
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
 from lantern.console import access
+from lantern.core import spreadsheet
 from lantern.core.geo import USStateChoices
 from lantern.stats import actions, charts, publishing, queries
 from lantern.stats.choices import ReleaseModeChoices, SnapshotPeriodChoices
@@ -128,7 +128,7 @@ def _operations_csv(ops) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="operations-{ops.start}-to-{ops.end}.csv"'
     )
-    writer = csv.writer(response)
+    writer = spreadsheet.writer(response)
     writer.writerow(["day", *(value for value, _ in ops.channels), "contacts"])
     for day, counts in ops.by_day:
         writer.writerow([day.isoformat(), *(counts.get(v, 0) for v, _ in ops.channels),
@@ -206,7 +206,7 @@ def _period_csv(table) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="{table.key}-{table.year}-{table.period}-{where}.csv"'
     )
-    writer = csv.writer(response)
+    writer = spreadsheet.writer(response)
     writer.writerow(["period", "state", "column", "column_label", table.unit])
     for label, counts, total in table.lines:
         for value, name in table.columns:

@@ -19,13 +19,13 @@ batches, so memory stays flat for a million services.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
 
 from tqdm import tqdm
 
+from lantern.core import spreadsheet
 from lantern.directory import hsds
 from lantern.directory.importing import EMBEDDED, NESTED
 from lantern.directory.models import Organization, Service, Taxonomy, TaxonomyTerm
@@ -166,7 +166,7 @@ class TableWriter:
         for kind, (name, columns) in TABLES.items():
             handle = (outdir / name).open("w", newline="", encoding="utf-8")
             self.files[kind] = handle
-            writer = csv.writer(handle)
+            writer = spreadsheet.writer(handle)
             writer.writerow(columns)
             self.writers[kind] = writer
 

@@ -11,13 +11,13 @@ for the whole country, whose state is ``US``.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from lantern.core import spreadsheet
 from lantern.core.pdf import Document
 from lantern.stats import charts
 
@@ -37,7 +37,7 @@ def by_state(table: dict) -> dict[str, int | None]:
 
 def csv_for(table: dict) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out, lineterminator="\n")
     row_kind, col_kind, unit = table["row"], table["column"], table["unit"]
     writer.writerow(
         [row_kind, f"{row_kind}_name", col_kind, f"{col_kind}_label", unit, "suppressed"]

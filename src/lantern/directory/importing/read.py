@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lantern.core import spreadsheet
 from lantern.directory import taxonomy as lantern_taxonomy
 from lantern.directory.importing.result import (
     COLUMN_MAPPED,
@@ -155,7 +156,8 @@ class Reader:
         mapped: set[str] = set()
         for n, raw in enumerate(rows, start=2):
             data = {
-                k: (v.strip() if isinstance(v, str) else v)
+                # a cell Lantern's own export protected from spreadsheets ('=...) reads back
+                k: (spreadsheet.restore(v).strip() if isinstance(v, str) else v)
                 for k, v in raw.items()
                 if v not in (None, "")
             }
