@@ -333,10 +333,13 @@ LOGGING = {
             "filename": str(LOG_DIR / "lantern.log"),
         },
     },
+    "filters": {"no_client_address": {"()": "lantern.core.logs.NoClientAddress"}},
     "root": {"handlers": ["background"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "uvicorn.access": {"handlers": [], "propagate": False},
+        # uvicorn writes each WebSocket handshake with the client's address and port
+        "uvicorn.error": {"filters": ["no_client_address"]},
         # The twilio client logs each API request and its headers at INFO; its warnings and
         # errors are enough, and Lantern logs the outcome itself without numbers or text.
         "twilio": {"level": "WARNING"},

@@ -62,6 +62,7 @@ class LiveLantern:
         }
         self.env.pop("DATABASE_URL", None)
         self.log = data_dir / "server.out"
+        self.data_dir = data_dir
 
     def run(self, *args, stdin: str | None = None) -> str:
         result = subprocess.run(

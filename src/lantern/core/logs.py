@@ -44,6 +44,24 @@ def formatter() -> logging.Formatter:
     return logging.Formatter(FORMAT)
 
 
+class NoClientAddress(logging.Filter):
+    """uvicorn's error logger opens every WebSocket line with the client's address and port
+    (``203.0.113.5:50123 - "WebSocket /ws/chat/" [accepted]``) and gives the path with its query
+    string. The record keeps the event, without the address or the query string: no log line may
+    hold a client address (docs/privacy.md)."""
+
+    PREFIX = "%s - "
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(record.msg, str) and record.msg.startswith(self.PREFIX) and args:
+            args = tuple(args[1:])
+            if args and isinstance(args[0], str):
+                args = (args[0].split("?", 1)[0], *args[1:])
+            record.msg, record.args = record.msg[len(self.PREFIX) :], args
+        return True
+
+
 class _Listener(logging.handlers.QueueListener):
     def stop(self):  # once: at exit, or earlier in a test
         if self._thread is not None:
