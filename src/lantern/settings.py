@@ -35,6 +35,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # one shift (staff sessions: see "Sessions" below)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Nothing a visitor's browser keeps outlives it: the CSRF cookie too ends with the browser
+# (Django's default keeps it a year), and no page is stored (lantern.core.nostore).
+CSRF_COOKIE_AGE = None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on form posts and
 # CSRF protection rightly refuses them. Nothing leaks to other sites either way.
@@ -114,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "lantern.core.nostore.NoStoreMiddleware",
     "lantern.console.middleware.RequestLogMiddleware",
     "lantern.operations.metrics.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -278,12 +282,20 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") in ("1", "true", "yes")
 EMAIL_TIMEOUT = 10  # a hanging mail server holds a worker 10 s at most, then retries
-# Leading zero bits of SHA-256 a browser must find before a receipt code is checked.
+# Proof of work (lantern.core.pow): leading zero bits of SHA-256 a browser must find before a
+# receipt code is checked, and before a tip is sent or a chat opened (kept low: a person in
+# danger must not wait). Above the normal rate (wrong receipt codes; tips and chats opened, per
+# minute, site-wide) each doubling adds a bit, up to LANTERN_POW_MAX_EXTRA_BITS. Nothing is
+# refused for load.
 LANTERN_POW_BITS = int(os.environ.get("LANTERN_POW_BITS", "16"))
-# Wrong receipt codes per minute, site-wide, before every follow-up login waits a minute.
+LANTERN_INTAKE_POW_BITS = int(os.environ.get("LANTERN_INTAKE_POW_BITS", "12"))
+LANTERN_POW_MAX_EXTRA_BITS = int(os.environ.get("LANTERN_POW_MAX_EXTRA_BITS", "6"))
 LANTERN_RECEIPT_FAILURES_PER_MINUTE = int(
     os.environ.get("LANTERN_RECEIPT_FAILURES_PER_MINUTE", "60")
 )
+LANTERN_INTAKE_PER_MINUTE = int(os.environ.get("LANTERN_INTAKE_PER_MINUTE", "30"))
+# Tips and chats one browser session may open (a flood from one browser stops there).
+LANTERN_SESSION_INTAKE_LIMIT = int(os.environ.get("LANTERN_SESSION_INTAKE_LIMIT", "5"))
 # Languages a text's language may be guessed as (ISO 639-1, as py3langid names them); by default
 # the hotline's languages (core/data/languages.yaml).
 LANTERN_LANGUAGE_HINTS = [

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from lantern.accounts import rules
 from lantern.console import access
 from lantern.console.forms import StaffingForm
-from lantern.core import spreadsheet
+from lantern.core import pow, spreadsheet
 from lantern.routing import actions, queries
 from lantern.routing import staffing as staffing_plan
 from lantern.routing.choices import AdvocatePresenceChoices, TaskUrgencyChoices
@@ -110,6 +110,8 @@ def _board_context(request) -> dict:
         "metrics": queries.daily_metrics(day, day + timedelta(days=1)),
         "all_queues": Queue.objects.filter(active=True),
         "can_manage": rules.allows(request.user, "manage_routing"),
+        # the proof of work raised against a flood of wrong receipt codes or of tips and chats
+        "pressure": pow.pressure(),
     }
 
 

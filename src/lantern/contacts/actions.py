@@ -29,7 +29,7 @@ from lantern.contacts.choices import (
     YesNoUnknownChoices,
 )
 from lantern.contacts.definitions import active_form
-from lantern.contacts.exceptions import ContactValidationError
+from lantern.contacts.exceptions import ContactValidationError, DuplicateSubmission
 from lantern.contacts.models import (
     HAS_PROVIDER_ID,
     Attachment,
@@ -589,13 +589,16 @@ def _tip_summary(tip: dict, urgency: str, what: str) -> str:
     return "\n".join(f"{k}: {v}" for k, v in facts if v) + "\n\n" + what
 
 
-def do_receive_tip(tip: dict, *, receipt_hash: str) -> Contact:
+def do_receive_tip(tip: dict, *, receipt_hash: str, submission_key: str = "") -> Contact:
     """A web tip (``public`` app): an open contact, its summary composed from the form, and a
     follow-up conversation that only the receipt code's hash leads back to.
 
     ``tip`` holds cleaned values: ``what_happened`` (required), ``state``, ``city``,
     ``postal_code``, ``when``, ``venue``, ``people``, ``minors``, ``urgency``, ``language``,
     ``name``, ``phone``, ``email`` and ``consent_to_share`` (True/False/None).
+
+    ``submission_key`` (the form's once-only key, kept as the contact's ``provider_id``) makes
+    sending the same form twice file one tip: the second raises ``DuplicateSubmission``.
     """
     what = (tip.get("what_happened") or "").strip()
     if not what:
@@ -607,12 +610,22 @@ def do_receive_tip(tip: dict, *, receipt_hash: str) -> Contact:
     with translation.override(settings.LANGUAGE_CODE):
         summary = _tip_summary(tip, urgency, what)
     now = timezone.now()
+    try:
+        return _file_tip(tip, what, summary, urgency, receipt_hash, submission_key, now)
+    except IntegrityError:
+        if submission_key and Contact.objects.filter(provider_id=submission_key).exists():
+            raise DuplicateSubmission from None
+        raise
+
+
+def _file_tip(tip, what, summary, urgency, receipt_hash, submission_key, now) -> Contact:
     with transaction.atomic():
         contact = _new_open_contact(
             ContactChannelChoices.WEBFORM,
             received_at=now,
             urgent=urgency == TipUrgencyChoices.NOW,
             language=tip.get("language") or "",
+            provider_id=submission_key,
             phone=tip.get("phone") or "",
             email=tip.get("email") or "",
         )

@@ -340,6 +340,13 @@ def caller_phone(contact) -> str:
     return reveal(contact.caller_phone) or ""
 
 
+def submission_received(submission_key: str) -> bool:
+    """A public form with this once-only key was filed already (``do_receive_tip``)."""
+    from lantern.contacts.models import Contact
+
+    return bool(submission_key) and Contact.objects.filter(provider_id=submission_key).exists()
+
+
 def conversation_by_receipt(receipt_hash: str):
     """The web tip conversation a receipt code's hash leads to, or None (public follow-up)."""
     from lantern.contacts.models import Conversation

@@ -15,6 +15,7 @@ import secrets
 
 from argon2.low_level import Type, hash_secret_raw
 
+from lantern.privacy import crypto
 from lantern.privacy.crypto import _index_key
 
 DIGITS = 16
@@ -54,3 +55,20 @@ def code_hash(code: str) -> str:
         type=Type.ID,
     )
     return raw.hex()
+
+
+_SESSION_CONTEXT = "receipt-code.session"
+
+
+def seal(code: str) -> str:
+    """A code to keep in the visitor's session while its page may be reloaded: encrypted with
+    the data key, so the session table never holds it in clear."""
+    return crypto.encrypt(code, _SESSION_CONTEXT)
+
+
+def unseal(sealed: str) -> str:
+    """The code ``seal`` kept, or ``""`` if it cannot be read (a key rotated away, a forgery)."""
+    try:
+        return crypto.decrypt(sealed, _SESSION_CONTEXT)
+    except (crypto.DecryptionError, KeyError, ValueError):
+        return ""

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import cache
-
 from lantern.contacts import actions as contacts
 from lantern.contacts import queries as contact_queries
+from lantern.core import pow
 from lantern.privacy import receipts
 
 
-class TooManyAttempts(Exception):
-    pass
-
-
 def open_with_code(typed: str):
-    """The conversation a receipt code opens, or None; raises TooManyAttempts under attack."""
-    # No address is kept to limit per person, so the limit is global (and generous).
-    if cache.get("receipt-failures", 0) >= settings.LANTERN_RECEIPT_FAILURES_PER_MINUTE:
-        raise TooManyAttempts
+    """The conversation a receipt code opens, or None.
+
+    Never refused for load: with no address to limit per person, a site-wide lock would let one
+    guesser keep every tipster out (issue 16). A wrong code instead raises the proof of work the
+    next tries cost, everyone's (``lantern.core.pow``); a right one always opens."""
     code = receipts.normalize(typed)
     conversation = (
         contact_queries.conversation_by_receipt(receipts.code_hash(code)) if code else None
     )
-    if conversation is None and not cache.add("receipt-failures", 1, timeout=60):
-        cache.incr("receipt-failures")
+    if conversation is None:
+        pow.count(pow.RECEIPT)
     return conversation
 
 

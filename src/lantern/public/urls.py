@@ -5,6 +5,7 @@ from lantern.public import agency, statistics, views
 app_name = "public"
 urlpatterns = [
     path("tip/", views.tip, name="tip"),
+    path("tip/sent/", views.tip_sent, name="tip_sent"),
     path("tip/follow-up/", views.followup_login, name="followup_login"),
     path("tip/follow-up/messages/", views.followup_thread, name="followup"),
     path("tip/follow-up/leave/", views.followup_leave, name="followup_leave"),

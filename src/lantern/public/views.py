@@ -1,9 +1,17 @@
-"""The public site: the anonymous tip form and follow-up by receipt code.
+"""The public site: the anonymous tip form, follow-up by receipt code, and the chat's pages.
 
 Nothing here learns who the visitor is: no account, no address kept (the request log has none),
-no third-party asset. The follow-up is held in a short session that ends with the browser.
+no third-party asset. What the browser keeps lasts until it closes (session-only cookies, pages
+never cached), and the pages' script replaces each page in the history with the next, so the
+quick exit leaves nothing to go Back to (docs/privacy.md, "Traces on the visitor's device").
+
+Sending a tip and opening a chat cost a proof of work that grows under a flood, and one browser
+session may open only ``LANTERN_SESSION_INTAKE_LIMIT`` of them (docs/intake.md, "Floods").
 """
 
+import time
+
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,75 +21,127 @@ from django.views.decorators.http import require_http_methods
 
 from lantern.contacts import actions as contacts
 from lantern.contacts import queries as contact_queries
-from lantern.contacts.exceptions import ContactValidationError
+from lantern.contacts.exceptions import ContactValidationError, DuplicateSubmission
+from lantern.core import pow
 from lantern.core.sessions import CHAT as CHAT_SESSION_KEY
 from lantern.privacy import receipts
-from lantern.public import followup, pow
+from lantern.public import followup, once
 from lantern.public.forms import OTHER_LANGUAGE, PreChatForm, ReceiptForm, ReplyForm, TipForm
 from lantern.routing.kick import kick
 
 SESSION_KEY = "lantern_followup"
+SESSION_UNTIL = "lantern_followup_until"
+TIP_SENT = "lantern_tip_sent"  # the receipt code just given, sealed, and until when it shows
+OPENED = "lantern_opened"  # how many tips and chats this browser session opened
 FOLLOWUP_SECONDS = 30 * 60
+
+
+def _retry_message() -> str:
+    return _("Please try again: the page needs a moment to check your browser.")
+
+
+def _over_limit(request) -> bool:
+    return request.session.get(OPENED, 0) >= settings.LANTERN_SESSION_INTAKE_LIMIT
+
+
+def _opened(request) -> None:
+    request.session[OPENED] = request.session.get(OPENED, 0) + 1
+    pow.count(pow.INTAKE)
+
+
+def _limit_page(request):
+    return render(request, "public/limit.html", status=429)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def tip(request):
     form = TipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        code = receipts.new_code()
-        try:
-            # the tip's language is the page's: what the tipster read and wrote in
-            tip = {**form.cleaned_data, "language": get_language()}
-            contacts.do_receive_tip(tip, receipt_hash=receipts.code_hash(code))
-        except ContactValidationError as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-        else:
-            kick()
-            # shown once, on this page; never stored
-            return render(request, "public/tip_sent.html", {"code": receipts.display(code)})
-    return render(
-        request, "public/tip_form.html", {"form": form}, status=400 if form.errors else 200
-    )
+    error, status = "", 200
+    if request.method == "POST":
+        key = once.key(request.POST.get("once", ""))
+        if key and contact_queries.submission_received(key):
+            return redirect("public:tip_sent")  # sent already: the same receipt, or a neutral page
+        if _over_limit(request):
+            return _limit_page(request)
+        if not key or not pow.verify(
+            request.POST.get("challenge", ""), request.POST.get("work", ""), pow.INTAKE
+        ):
+            error, status = _retry_message(), 400
+        elif form.is_valid():
+            code = receipts.new_code()
+            try:
+                # the tip's language is the page's: what the tipster read and wrote in
+                tip = {**form.cleaned_data, "language": get_language()}
+                contacts.do_receive_tip(
+                    tip, receipt_hash=receipts.code_hash(code), submission_key=key
+                )
+            except DuplicateSubmission:
+                return redirect("public:tip_sent")
+            except ContactValidationError as exc:
+                for field, message in exc.errors.items():
+                    form.add_error(field if field in form.fields else None, message)
+            else:
+                kick()
+                _opened(request)
+                # the code shows on the next page (and on a reload of it) while this browser
+                # session lasts, sealed with the data key; the database keeps only its hash
+                request.session[TIP_SENT] = [receipts.seal(code), time.time() + FOLLOWUP_SECONDS]
+                return redirect("public:tip_sent")
+        status = 400 if (form.errors or error) else status
+    challenge = pow.new_challenge(pow.INTAKE)
+    context = {
+        "form": form, "error": error, "once": once.new(), "challenge": challenge,
+        "bits": pow.bits_of(challenge),
+    }  # fmt: skip
+    return render(request, "public/tip_form.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def tip_sent(request):
+    """After sending (post/redirect/get): the receipt code while this browser session lasts,
+    else a neutral page. Reloading files nothing."""
+    sealed, until = request.session.get(TIP_SENT) or ("", 0)
+    code = receipts.unseal(sealed) if sealed and until > time.time() else ""
+    return render(request, "public/tip_sent.html", {"code": receipts.display(code) if code else ""})
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def followup_login(request):
-    form = ReceiptForm(request.POST or None, initial={"challenge": pow.new_challenge()})
+    """A receipt code, with the browser's work done first. A right code always opens the report;
+    wrong ones raise the work everyone's next try costs (``lantern.core.pow``), never a lock."""
+    challenge = pow.new_challenge(pow.RECEIPT)
+    form = ReceiptForm(request.POST or None, initial={"challenge": challenge})
     error, status = "", 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if not pow.verify(data["challenge"], data["work"]):
-            error = _("Please try again: the page needs a moment to check your browser.")
-            status = 400
-        else:
-            try:
-                conversation = followup.open_with_code(data["code"])
-            except followup.TooManyAttempts:
-                conversation, error, status = (
-                    None,
-                    _("Too many tries right now. Please wait a minute."),
-                    429,
-                )
-            if conversation is not None:
-                request.session.cycle_key()
-                request.session[SESSION_KEY] = str(conversation.pk)
-                request.session.set_expiry(FOLLOWUP_SECONDS)
-                return redirect("public:followup")
-            error = error or _("That receipt code does not open a report. Check the digits.")
-            status = max(status, 404)
-        form = ReceiptForm(initial={"challenge": pow.new_challenge(), "code": data["code"]})
-    elif request.method == "POST":
+    if request.method == "POST":
         status = 400
-    context = {"form": form, "error": error, "bits": pow.difficulty()}
+        if form.is_valid():
+            data = form.cleaned_data
+            if not pow.verify(data["challenge"], data["work"], pow.RECEIPT):
+                error = _retry_message()
+            else:
+                conversation = followup.open_with_code(data["code"])
+                if conversation is not None:
+                    request.session.cycle_key()
+                    request.session[SESSION_KEY] = str(conversation.pk)
+                    request.session[SESSION_UNTIL] = time.time() + FOLLOWUP_SECONDS
+                    return redirect("public:followup")
+                error = _("That receipt code does not open a report. Check the digits.")
+                status = 404
+        form = ReceiptForm(
+            initial={"challenge": challenge, "code": request.POST.get("code", "")[:40]}
+        )
+    context = {"form": form, "error": error, "bits": pow.bits_of(challenge)}
     return render(request, "public/followup_login.html", context, status=status)
 
 
 def _conversation(request):
     pk = request.session.get(SESSION_KEY)
-    return contact_queries.tip_conversation(pk) if pk else None
+    if not pk or request.session.get(SESSION_UNTIL, 0) < time.time():
+        return None
+    return contact_queries.tip_conversation(pk)
 
 
 @never_cache
@@ -106,7 +166,14 @@ def followup_thread(request):
 @require_http_methods(["POST"])
 def followup_leave(request):
     request.session.flush()
-    return redirect("public:tip")
+    return _cleared(redirect("public:tip"))
+
+
+def _cleared(response):
+    """Leaving (the quick exit's beacons, End the chat, Close my report) also asks the browser to
+    drop this site's cookies and storage."""
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
 
 
 @never_cache
@@ -114,29 +181,45 @@ def followup_leave(request):
 def chat(request):
     """The pre-chat form; sending it (even empty) opens the chat."""
     form = PreChatForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        # the language chosen in the form, else the page's; "another language" says none
-        language = data["language"] or get_language()
-        language = "" if language == OTHER_LANGUAGE else language
-        conversation = contacts.do_open_chat(
-            language=language, state=data["state"], safe=data["safe"],
-            heard_about=data["heard_about"],
-        )  # fmt: skip
-        kick()
-        request.session[CHAT_SESSION_KEY] = str(conversation.pk)
-        request.session.set_expiry(0)  # ends with the browser
-        return redirect("public:chat_room")
-    return render(
-        request, "public/chat_start.html", {"form": form}, status=400 if form.errors else 200
-    )
+    error, status = "", 200
+    if request.method == "POST" and _open_chat(request):
+        return redirect("public:chat_room")  # open already: a second press opens no second chat
+    if request.method == "POST":
+        if _over_limit(request):
+            return _limit_page(request)
+        if not pow.verify(request.POST.get("challenge", ""), request.POST.get("work", ""),
+                          pow.INTAKE):  # fmt: skip
+            error, status = _retry_message(), 400
+        elif form.is_valid():
+            data = form.cleaned_data
+            # the language chosen in the form, else the page's; "another language" says none
+            language = data["language"] or get_language()
+            language = "" if language == OTHER_LANGUAGE else language
+            conversation = contacts.do_open_chat(
+                language=language, state=data["state"], safe=data["safe"],
+                heard_about=data["heard_about"],
+            )  # fmt: skip
+            kick()
+            _opened(request)
+            request.session[CHAT_SESSION_KEY] = str(conversation.pk)
+            return redirect("public:chat_room")
+        else:
+            status = 400
+    challenge = pow.new_challenge(pow.INTAKE)
+    context = {"form": form, "error": error, "challenge": challenge, "bits": pow.bits_of(challenge)}
+    return render(request, "public/chat_start.html", context, status=status)
+
+
+def _open_chat(request):
+    conversation_id = request.session.get(CHAT_SESSION_KEY)
+    conversation = contact_queries.chat_conversation(conversation_id) if conversation_id else None
+    return conversation if conversation is not None and conversation.state == "open" else None
 
 
 @never_cache
 def chat_room(request):
-    conversation_id = request.session.get(CHAT_SESSION_KEY)
-    conversation = contact_queries.chat_conversation(conversation_id) if conversation_id else None
-    if conversation is None or conversation.state != "open":
+    conversation = _open_chat(request)
+    if conversation is None:
         return redirect("public:chat")
     history = (
         contact_queries.followup_thread(conversation) if conversation.messages.exists() else []
@@ -151,4 +234,5 @@ def chat_leave(request):
     conversation = contact_queries.chat_conversation(conversation_id) if conversation_id else None
     if conversation is not None:
         contacts.do_close_conversation(conversation, reason="the visitor left the chat")
-    return redirect("public:chat")
+    request.session.flush()
+    return _cleared(redirect("public:chat"))

@@ -1,4 +1,5 @@
-// Quick exit (button, or Esc three times) and the receipt form's proof of work. No library.
+// The public pages' script: Quick exit (button, or Esc three times), one history entry for the
+// whole visit, and the proof of work forms carry (core/pow.py). No library.
 (function () {
   "use strict";
   const neutral = "https://www.weather.gov/";
@@ -9,7 +10,8 @@
       navigator.sendBeacon("/tip/follow-up/leave/");
       navigator.sendBeacon("/chat/leave/");
     }
-    // replace this page in the history, so Back does not return here
+    // replace this page in the history: with every page of the visit replacing the one before,
+    // the hotline leaves no entry to go Back to
     window.location.replace(neutral);
   }
   document.querySelectorAll("[data-quick-exit]").forEach((a) => a.addEventListener("click", leave));
@@ -22,7 +24,19 @@
     if (escapes >= 3) leave();
   });
 
-  // Find a counter whose SHA-256 with the challenge starts with `bits` zero bits (pow.py).
+  // One history entry for the whole visit: a link to another page of the site replaces this
+  // page instead of adding an entry after it.
+  document.addEventListener("click", (event) => {
+    const a = event.target.closest("a[href]");
+    if (!a || a.hasAttribute("data-quick-exit") || a.hasAttribute("download") || a.target) return;
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    const url = new URL(a.href, window.location.href);
+    if (url.origin !== window.location.origin || url.pathname.startsWith("/static/")) return;
+    event.preventDefault();
+    window.location.replace(url.href);
+  });
+
+  // Find a counter whose SHA-256 with the challenge starts with `bits` zero bits (core/pow.py).
   function zeroBits(bytes) {
     let bits = 0;
     for (const b of bytes) {
@@ -44,16 +58,40 @@
       }
     }
   }
-  document.querySelectorAll("form[data-pow]").forEach((form) => {
+
+  // A form is sent in the background and its answer replaces this page: a redirect by
+  // location.replace, a page with errors in place. Either way no entry is added to the history.
+  async function send(form) {
+    const response = await fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+    });
+    if (response.redirected) { window.location.replace(response.url); return; }
+    const html = await response.text();
+    document.open();
+    document.write(html);
+    document.close();
+  }
+  document.querySelectorAll("form[method=post]").forEach((form) => {
     form.addEventListener("submit", async (event) => {
-      if (form.dataset.solved) return;
+      if (event.defaultPrevented || form.dataset.sending) return;
       event.preventDefault();
-      const status = form.querySelector("[data-pow-status]");
-      if (status) status.hidden = false;
-      const challenge = form.querySelector("input[name=challenge]").value;
-      form.querySelector("input[name=work]").value = await solve(challenge, Number(form.dataset.pow));
-      form.dataset.solved = "1";
-      form.submit();
+      form.dataset.sending = "1";
+      const button = form.querySelector("button[type=submit]");
+      if (button) button.disabled = true;
+      try {
+        if (form.dataset.pow) {
+          const status = form.querySelector("[data-pow-status]");
+          if (status) status.hidden = false;
+          const challenge = form.querySelector("input[name=challenge]").value;
+          form.querySelector("input[name=work]").value = await solve(challenge, Number(form.dataset.pow));
+        }
+        await send(form);
+      } catch (error) {
+        // offline, or the script cannot run the work: send the ordinary way
+        delete form.dataset.sending;
+        if (button) button.disabled = false;
+        HTMLFormElement.prototype.submit.call(form);
+      }
     });
   });
 })();
