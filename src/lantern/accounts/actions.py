@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lantern.accounts import hooks, signin, twofactor
+from lantern.accounts import hooks, signin, sockets, twofactor
 from lantern.accounts.choices import UserRoleChoices
 from lantern.accounts.exceptions import AccountError
 from lantern.accounts.models import (
@@ -174,6 +174,22 @@ def do_set_user_active(user: User, active: bool, *, actor) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=active)
         audit.record(actor, Audit.UPDATE, user, changes={"is_active": [user.is_active, active]})
+        if not active:
+            sockets.close_user_sockets(user)
+
+
+def do_set_user_role(user: User, role: str, *, actor) -> None:
+    """A new role: what the user may do changes at once, so their live sockets close (pages
+    reconnect under the new rules)."""
+    if role not in UserRoleChoices.values:
+        raise AccountError(
+            f"unknown role {role!r}; choose one of {', '.join(UserRoleChoices.values)}"
+        )
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(role=role, is_staff=role == UserRoleChoices.ADMIN)
+        audit.record(actor, Audit.UPDATE, user, changes={"role": [user.role, role]})
+        sockets.close_user_sockets(user)
+    user.role = role
 
 
 def do_revoke_token(token: ApiToken, *, actor) -> None:

@@ -20,7 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
-from lantern.accounts import rules
+from lantern.accounts import rules, sockets
 from lantern.contacts import actions as contacts
 from lantern.contacts import queries as contact_queries
 from lantern.contacts.exceptions import ContactValidationError
@@ -106,7 +106,18 @@ class VisitorConsumer(JsonWebsocketConsumer):
             self.group, {"type": "chat.presence", "visitor": state}
         )
 
+    def _session_stands(self) -> bool:
+        """The visitor's session still holds this chat (Quick exit and leaving flush it);
+        asked on every event in and out, so a socket outliving its session closes."""
+        store = sessions.reread(self.scope)
+        if store is not None and store.get(SESSION_KEY) == str(self.conversation.pk):
+            return True
+        self.close(code=4404)
+        return False
+
     def receive_json(self, content, **kwargs):
+        if not self._session_stands():
+            return
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "leave":
             contacts.do_close_conversation(self.conversation, reason="the visitor left the chat")
@@ -141,6 +152,8 @@ class VisitorConsumer(JsonWebsocketConsumer):
             self.send_json({"type": "error", "error": str(text)})
 
     def chat_message(self, event):
+        if not self._session_stands():
+            return
         with translation.override(self.conversation.contact.language or "en"):
             author = gettext("You") if event["inbound"] else gettext("The hotline")
         self.send_json({**event, "type": "message", "author": author})
@@ -150,31 +163,55 @@ class VisitorConsumer(JsonWebsocketConsumer):
 
 
 class AdvocateConsumer(JsonWebsocketConsumer):
+    """An advocate's side. The socket belongs to the session that opened it: it closes when that
+    session ends, the user is deactivated or changes password or role (``accounts.sockets``),
+    and every event in or out asks again whether the session stands and the rules still let
+    this user see the contact (and its words in clear) or write in it."""
+
     def connect(self):
-        user = self.scope.get("user")
-        contact_id = self.scope["url_route"]["kwargs"]["contact_id"]
-        self.user = user
-        contact = None
-        if user is not None and user.is_authenticated:
-            try:
-                contact = contact_queries.access_contact_for_user(user, contact_id, "view_contact")
-            except ObjectDoesNotExist:  # missing and forbidden look the same
-                contact = None
+        self.user = self.scope.get("user")
+        self.contact_id = self.scope["url_route"]["kwargs"]["contact_id"]
+        contact = self._contact() if self.user is not None and self.user.is_authenticated else None
         conversation = getattr(contact, "conversation", None) if contact else None
         if conversation is None or conversation.channel != "chat":
             self.close(code=4403)
             return
         self.contact, self.conversation = contact, conversation
-        self.pii = rules.allows_object(user, "view_contact_pii", contact)
-        self.group = group(conversation.pk)
-        async_to_sync(self.channel_layer.group_add)(self.group, self.channel_name)
+        self.pii = rules.allows_object(self.user, "view_contact_pii", contact)
+        self.groups_joined = [group(conversation.pk), *sockets.groups_for(self.scope)]
+        for name in self.groups_joined:
+            async_to_sync(self.channel_layer.group_add)(name, self.channel_name)
         self.accept()
 
+    def _contact(self):
+        try:
+            return contact_queries.access_contact_for_user(self.user, self.contact_id,
+                                                           "view_contact")  # fmt: skip
+        except ObjectDoesNotExist:  # missing and forbidden look the same
+            return None
+
+    def _still_allowed(self) -> bool:
+        """Session, user and rules, read afresh; closes the socket and says no if any changed."""
+        user = sockets.session_user(self.scope)
+        if user is None:
+            self.close(code=sockets.SESSION_ENDED)
+            return False
+        self.user = user
+        contact = self._contact()
+        if contact is None:
+            self.close(code=4403)
+            return False
+        self.contact = contact
+        self.pii = rules.allows_object(user, "view_contact_pii", contact)
+        return True
+
     def disconnect(self, code):
-        if getattr(self, "group", None):
-            async_to_sync(self.channel_layer.group_discard)(self.group, self.channel_name)
+        for name in getattr(self, "groups_joined", []):
+            async_to_sync(self.channel_layer.group_discard)(name, self.channel_name)
 
     def receive_json(self, content, **kwargs):
+        if not self._still_allowed():
+            return
         if not isinstance(content, dict) or content.get("type") != "message":
             self.send_json({"type": "error", "error": "unknown message type"})
             return
@@ -188,8 +225,14 @@ class AdvocateConsumer(JsonWebsocketConsumer):
             self.send_json({"type": "error", "error": " ".join(exc.errors.values())})
 
     def chat_message(self, event):
+        if not self._still_allowed():
+            return
         body = event["body"] if self.pii else masking.mask_text(event["body"])
         self.send_json({**event, "type": "message", "body": body})
 
     def chat_presence(self, event):
-        self.send_json({"type": "presence", "visitor": event["visitor"]})
+        if self._still_allowed():
+            self.send_json({"type": "presence", "visitor": event["visitor"]})
+
+    def session_ended(self, event):
+        self.close(code=sockets.SESSION_ENDED)
