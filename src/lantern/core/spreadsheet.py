@@ -12,6 +12,7 @@ phone numbers stay usable. ``restore`` undoes it when Lantern reads back its own
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Iterable
 
@@ -21,9 +22,15 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 def safe_cell(value):
     """``value`` as a spreadsheet shows it, never run: text that starts like a formula gets a
-    leading ``'``; numbers and other text are unchanged."""
-    if isinstance(value, str) and value[:1] in TRIGGERS and not _NUMBER.fullmatch(value):
-        return "'" + value
+    leading ``'``; numbers and other text are unchanged. Anything else is judged by the text
+    the CSV writer would put in the cell (a lazy translation, ``-inf``)."""
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    text = value if isinstance(value, str) else str(value)
+    if text[:1] in TRIGGERS and not _NUMBER.fullmatch(text):
+        return "'" + text
     return value
 
 
