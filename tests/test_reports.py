@@ -17,6 +17,7 @@ from lantern.cases import actions as case_actions
 from lantern.cases.models import AgencyLink, AgencyLinkAccess, TipReport
 from lantern.cases.reports import actions, config, content, queries
 from lantern.cases.reports.actions import AgencyLinkRefused, ReportError
+from lantern.core.ids import short_id
 from tests.conftest import PASSWORD
 
 FACTS = "Synthetic: six workers sleep in the back of the Example Diner and are not paid."
@@ -337,11 +338,13 @@ def test_the_link_opens_for_one_browser_only(issued):
         actions.open_agency_link(token, None)  # someone the link was forwarded to
     with pytest.raises(AgencyLinkRefused, match="another device"):
         actions.open_agency_link(token, "a guessed secret")
-    assert outcomes(link) == ["opened", "viewed", "reused", "reused"]
+    # the second refusal within ten minutes is counted, not logged again (see
+    # test_admin_agency_audit): a forwarded link cannot flood the audit log
+    assert outcomes(link) == ["opened", "viewed", "reused"]
     refusals = AuditEvent.objects.filter(action="refused", object_id=str(link.pk))
-    assert refusals.count() == 2
+    assert refusals.count() == 1
     reads = AuditEvent.objects.filter(action="read_pii", object_id=str(link.report_id))
-    assert reads.count() == 2 and reads.first().actor_label == "agency link: Det. Example"
+    assert reads.count() == 2 and reads.first().actor_label == f"agency link {short_id(link.pk)}"
 
 
 def test_an_expired_link_is_refused_and_logged(issued):

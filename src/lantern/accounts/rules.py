@@ -43,6 +43,7 @@ ACTIONS: dict[str, str | None] = {
     "give_referral": None,
     "view_routing_board": None,
     "manage_routing": None,
+    "dismiss_spam": None,
     "retriage_contact": "contacts.Contact",
     "record_police_call": None,
     "control_call": "contacts.Contact",

@@ -20,7 +20,7 @@ from lantern.cases.choices import (
 from lantern.contacts.choices import VenueChoices
 from lantern.core.geo import USStateChoices
 from lantern.core.ids import short_id, uuid7
-from lantern.privacy.fields import EncryptedTextField
+from lantern.privacy.fields import EncryptedTextField, reveal
 
 
 class Referral(models.Model):
@@ -399,7 +399,7 @@ class AgencyLink(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     report = models.ForeignKey(TipReport, on_delete=models.PROTECT, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
-    recipient_name = models.CharField(max_length=200)
+    recipient_name = EncryptedTextField(help_text="The person the link is for")
     recipient_contact = EncryptedTextField(help_text="Where the link was sent (email, phone)")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -414,7 +414,13 @@ class AgencyLink(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"link to {self.report_id} for {self.recipient_name}"
+        return f"link to {self.report_id}"
+
+    @property
+    def recipient(self) -> str:
+        """The recipient's name in clear, for the pages that show it (the staff member who
+        delivers the report, and the recipient's own opening page)."""
+        return reveal(self.recipient_name) or ""
 
 
 class AgencyLinkAccess(models.Model):

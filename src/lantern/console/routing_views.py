@@ -110,6 +110,7 @@ def _board_context(request) -> dict:
         "metrics": queries.daily_metrics(day, day + timedelta(days=1)),
         "all_queues": Queue.objects.filter(active=True),
         "can_manage": rules.allows(request.user, "manage_routing"),
+        "can_dismiss_spam": rules.allows(request.user, "dismiss_spam"),
         # the proof of work raised against a flood of wrong receipt codes or of tips and chats
         "pressure": pow.pressure(),
     }

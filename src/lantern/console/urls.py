@@ -10,8 +10,8 @@ from lantern.console import emergency_views as ev
 from lantern.console import protocol_views as pv
 from lantern.console import report_views as tv
 from lantern.console import routing_views as rv
+from lantern.console import spam_views, views
 from lantern.console import stats_views as sv
-from lantern.console import views
 from lantern.console import webauthn_views as wv
 
 app_name = "console"
@@ -168,6 +168,9 @@ urlpatterns = [
     path("routing/offers/<uuid:offer_id>/accept/", rv.offer_accept, name="offer_accept"),
     path("routing/offers/<uuid:offer_id>/decline/", rv.offer_decline, name="offer_decline"),
     path("routing/board/", rv.board, name="board"),
+    path("routing/spam/", spam_views.spam, name="spam"),
+    path("routing/spam/dismiss/", spam_views.spam_dismiss, name="spam_dismiss"),
+    path("routing/spam/<uuid:batch_id>/restore/", spam_views.spam_restore, name="spam_restore"),
     path("routing/board/live/", rv.board_partial, name="board_partial"),
     path("routing/metrics/", rv.metrics, name="routing_metrics"),
     path("routing/queues/<int:queue_id>/divert/", rv.queue_divert, name="queue_divert"),

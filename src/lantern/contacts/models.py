@@ -40,6 +40,29 @@ class ContactFormVersion(models.Model):
 HAS_PROVIDER_ID = ~models.Q(provider_id="")
 
 
+class SpamBatch(models.Model):
+    """Contacts a supervisor dismissed together as spam (a flood of fake tips or chats). The
+    contacts keep everything; the batch can be restored (``contacts.spam``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    reason = models.CharField(max_length=200, blank=True, help_text="Staff's note, not personal")
+    size = models.PositiveIntegerField(default=0, help_text="Contacts dismissed")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(default=timezone.now)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    restored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-dismissed_at"]
+
+    def __str__(self):
+        return f"spam batch of {self.size} at {self.dismissed_at:%Y-%m-%d %H:%M}"
+
+
 class Contact(models.Model):
     """One interaction with the hotline through one channel (NHTH: a *signal*).
 
@@ -98,6 +121,10 @@ class Contact(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # set when a supervisor dismissed it as spam: out of the inbox, routing and statistics
+    spam_batch = models.ForeignKey(
+        SpamBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
+    )
 
     objects = RestrictedQuerySet.as_manager()
 

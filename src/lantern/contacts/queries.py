@@ -300,9 +300,47 @@ def inbox(user) -> list:
 
     return list(
         Contact.objects.restrict(user, "view_contact")
-        .filter(status=ContactStatusChoices.OPEN)
+        .filter(status=ContactStatusChoices.OPEN, spam_batch__isnull=True)
         .select_related("handled_by", "conversation")
         .order_by("-urgent", "-received_at", "-id")[:INBOX_LIMIT]
+    )
+
+
+SPAM_CANDIDATES = 500
+
+
+def spam_candidates(user, *, channels, since) -> list:
+    """Open contacts from ``channels`` received since ``since``, not dismissed yet, that
+    ``user`` may see: a burst a supervisor may dismiss as spam. Newest first."""
+    from lantern.contacts.choices import ContactStatusChoices
+
+    return list(
+        Contact.objects.restrict(user, "view_contact")
+        .filter(status=ContactStatusChoices.OPEN, spam_batch__isnull=True,
+                channel__in=channels, received_at__gte=since)  # fmt: skip
+        .order_by("-received_at", "-id")[:SPAM_CANDIDATES]
+    )
+
+
+def spam_batches(limit: int = 20) -> list:
+    from lantern.contacts.models import SpamBatch
+
+    return list(SpamBatch.objects.select_related("dismissed_by", "restored_by")[:limit])
+
+
+def visible_contact_ids(user, ids) -> list:
+    """The ids among ``ids`` (strings from a form) that are contacts ``user`` may see."""
+    import uuid
+
+    valid = []
+    for value in ids:
+        try:
+            valid.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return list(
+        Contact.objects.restrict(user, "view_contact").filter(pk__in=valid)
+        .values_list("pk", flat=True)
     )
 
 

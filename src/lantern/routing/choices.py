@@ -24,6 +24,7 @@ class TaskStateChoices(models.TextChoices):
     ASSIGNED = "assigned", _("With an advocate")
     COMPLETED = "completed", _("Completed")
     ABANDONED = "abandoned", _("Left before an answer")
+    DISMISSED = "dismissed", _("Dismissed as spam")
 
 
 OPEN_TASK_STATES = (TaskStateChoices.WAITING, TaskStateChoices.OFFERED)

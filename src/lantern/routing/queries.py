@@ -232,7 +232,8 @@ def unrouted_contacts(now: datetime, *, limit: int = 200):
     """
     return (
         Contact.objects.filter(
-            status="open", received_at__gte=now - ROUTE_HORIZON, routing_task__isnull=True
+            status="open", received_at__gte=now - ROUTE_HORIZON, routing_task__isnull=True,
+            spam_batch__isnull=True,
         )
         .exclude(channel="phone", ended_at__isnull=True, received_at__gt=now - MENU_GRACE)
         .order_by("received_at")[:limit]
@@ -456,6 +457,7 @@ def daily_metrics(day_start: datetime, day_end: datetime) -> list[dict]:
     level and average handle time, computed in the database."""
     counts = (
         Task.objects.filter(created_at__gte=day_start, created_at__lt=day_end)
+        .exclude(state=TaskStateChoices.DISMISSED)  # spam, counted apart
         .values("queue__name", "queue__label", "channel")
         .annotate(
             offered=Count("pk"),

@@ -69,6 +69,7 @@ class Operations:
     fast_tracked: int  # tip reports approved by the crisis fast path in the period
     awaiting_review_after: int  # of all fast-tracked reports, those not yet reviewed (now)
     police_calls: int  # 911 or the police called during a contact, in the period
+    spam: int = 0  # contacts dismissed as spam, left out of every figure above
 
     @property
     def total(self) -> int:
@@ -86,7 +87,9 @@ def operations(start: date, end: date) -> Operations:
     zone = timezone.get_current_timezone()
     since = datetime.combine(start, time(), zone)
     until = datetime.combine(end + timedelta(days=1), time(), zone)
-    contacts = Contact.objects.filter(received_at__gte=since, received_at__lt=until)
+    received = Contact.objects.filter(received_at__gte=since, received_at__lt=until)
+    contacts = received.filter(spam_batch__isnull=True)
+    spam = received.filter(spam_batch__isnull=False).count()
     days: dict = {}
     for row in (
         contacts.annotate(day=TruncDate("received_at", tzinfo=zone))
@@ -156,6 +159,7 @@ def operations(start: date, end: date) -> Operations:
         .count(),
         police_calls=PoliceCall.objects.filter(called_at__gte=since, called_at__lt=until)
         .values("contact").distinct().count(),
+        spam=spam,
     )
 
 

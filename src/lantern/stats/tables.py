@@ -65,7 +65,9 @@ def _merge(rows: list[list]) -> list[list]:
 def _contacts(start, end):
     from lantern.contacts.models import Contact
 
-    return Contact.objects.filter(received_at__gte=start, received_at__lt=end)
+    # contacts dismissed as spam are counted apart (operations dashboard), never in a table
+    return Contact.objects.filter(received_at__gte=start, received_at__lt=end,
+                                  spam_batch__isnull=True)  # fmt: skip
 
 
 def _cases(start, end):
@@ -85,7 +87,8 @@ def contacts_by_first_call_type(start, end, options):
     from lantern.contacts.models import ContactCallType
 
     typed = ContactCallType.objects.filter(
-        position=0, contact__received_at__gte=start, contact__received_at__lt=end
+        position=0, contact__received_at__gte=start, contact__received_at__lt=end,
+        contact__spam_batch__isnull=True,
     )
     rows = _rows(typed, "contact__state", "call_type", Count("id"))
     untyped = _contacts(start, end).filter(call_types__isnull=True)

@@ -18,6 +18,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,7 @@ from lantern.cases.models import (
 )
 from lantern.cases.reports import config, content
 from lantern.core.geo import USStateChoices
+from lantern.core.ids import short_id
 from lantern.directory.choices import ServiceStatusChoices
 
 # Statuses from which the agency has (or may be given) the approved report.
@@ -567,19 +569,33 @@ def do_record_outcome(report: TipReport, *, actor, outcome: str, follow_up_on=No
 
 
 def _agency_label(link: AgencyLink) -> str:
-    return f"agency link: {link.recipient_name}"[:150]
+    # the recipient's name is personal data (encrypted on the link): the audit names the link
+    return f"agency link {short_id(link.pk)}"
 
 
 def _log_access(link: AgencyLink, outcome: str) -> None:
     AgencyLinkAccess.objects.create(link=link, outcome=outcome)
 
 
+# A refused link is logged and audited at most once per link and outcome in this many seconds;
+# the next row says how many refusals it stands for. Someone hammering a forwarded or expired
+# link cannot fill the audit log (issue 16).
+REFUSAL_WINDOW = 600
+
+
 def _refuse_link(link: AgencyLink, outcome: str, reason: str) -> AgencyLinkRefused:
-    with transaction.atomic():
-        _log_access(link, outcome)
-        audit.record(
-            _agency_label(link), Audit.REFUSED, link, changes={"errors": {"link": outcome}}
-        )
+    key = f"agency-refused:{link.pk}:{outcome}"
+    if cache.add(key, 1, timeout=REFUSAL_WINDOW):
+        unrecorded = cache.get(f"{key}:unrecorded", 0)
+        cache.delete(f"{key}:unrecorded")
+        with transaction.atomic():
+            _log_access(link, outcome)
+            audit.record(
+                _agency_label(link), Audit.REFUSED, link,
+                changes={"errors": {"link": outcome}, "also_refused_since_last_row": unrecorded},
+            )  # fmt: skip
+    elif not cache.add(f"{key}:unrecorded", 1, timeout=24 * 60 * 60):
+        cache.incr(f"{key}:unrecorded")
     return AgencyLinkRefused(reason)
 
 
