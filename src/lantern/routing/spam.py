@@ -16,6 +16,7 @@ from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
 from lantern.contacts import actions as contacts
 from lantern.contacts import spam as contact_spam
+from lantern.contacts.models import Conversation
 from lantern.routing import live
 from lantern.routing.choices import OPEN_TASK_STATES, OfferStateChoices, TaskStateChoices
 from lantern.routing.models import Offer, Task
@@ -30,12 +31,8 @@ def do_dismiss_spam(contact_ids, *, actor, reason: str = ""):
             state=OfferStateChoices.WITHDRAWN, answered_at=timezone.now()
         )
         moved = tasks.update(state=TaskStateChoices.DISMISSED)
-        for contact in dismissed:
-            conversation = getattr(contact, "conversation", None)
-            if conversation is not None and conversation.state == "open":
-                contacts.do_close_conversation(
-                    conversation, actor=actor, reason="dismissed as spam"
-                )
+        for conversation in Conversation.objects.filter(contact__in=dismissed, state="open"):
+            contacts.do_close_conversation(conversation, actor=actor, reason="dismissed as spam")
         audit.record(actor, Audit.UPDATE, batch, changes={"tasks_dismissed": moved})
         live.changed()
     return batch
