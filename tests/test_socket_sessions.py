@@ -50,7 +50,7 @@ async def _closed_by(path: str, cookie: bytes, ending) -> dict:
     connected, _ = await communicator.connect()
     assert connected
     await sync_to_async(ending)()
-    return await communicator.receive_output(timeout=5)
+    return await communicator.receive_output(timeout=20)
 
 
 @pytest.mark.parametrize("ending", list(ENDINGS))
@@ -81,7 +81,7 @@ def test_signing_out_of_one_browser_leaves_the_other_open(live_db, personas):
         one, two = socket(path, first_cookie), socket(path, second_cookie)
         assert (await one.connect())[0] and (await two.connect())[0]
         await sync_to_async(first.logout)()
-        closed = await one.receive_output(timeout=5)
+        closed = await one.receive_output(timeout=20)
         assert await two.receive_nothing(timeout=0.3)
         await two.disconnect()
         return closed
@@ -107,12 +107,12 @@ def test_every_event_asks_again_even_when_the_close_was_missed(live_db, personas
         await get_channel_layer().group_send(
             chat.group(conversation.pk), chat._event(message, author="visitor")
         )
-        shown = await advocate.receive_json_from(timeout=5)
+        shown = await advocate.receive_json_from(timeout=20)
         await sync_to_async(Session.objects.all().delete)()
         await get_channel_layer().group_send(
             chat.group(conversation.pk), chat._event(message, author="visitor")
         )
-        after = await advocate.receive_output(timeout=5)
+        after = await advocate.receive_output(timeout=20)
         return shown, after
 
     shown, after = scenario()
@@ -127,7 +127,7 @@ def test_every_event_asks_again_even_when_the_close_was_missed(live_db, personas
         assert (await advocate.connect())[0]
         await sync_to_async(User.objects.filter(username="supervisor").update)(is_active=False)
         await advocate.send_json_to({"type": "message", "body": "Synthetic: sent by nobody"})
-        return await advocate.receive_output(timeout=5)
+        return await advocate.receive_output(timeout=20)
 
     assert send_after_deactivation()["type"] == "websocket.close"
     assert not Message.objects.filter(direction="outbound").exists()
@@ -145,7 +145,7 @@ def test_a_visitor_socket_stops_when_the_chat_session_ends(live_db):
         assert (await visitor.connect())[0]
         await sync_to_async(Session.objects.all().delete)()  # Quick exit's beacon flushed it
         await visitor.send_json_to({"type": "message", "body": "Synthetic: after the exit"})
-        return await visitor.receive_output(timeout=5)
+        return await visitor.receive_output(timeout=20)
 
     assert scenario() == {"type": "websocket.close", "code": 4404}
     assert not Message.objects.filter(conversation=conversation).exists()
