@@ -97,6 +97,8 @@ def walk(page, live, lang: languages.Language, *, tip_words: str):
     expect(page.locator("#chat-status")).not_to_have_text(re.compile("…$"))  # connected
     check(page, lang, "chat")
     page.locator("#chat-leave button").click()
+    expect(page).to_have_url(re.compile(r"/chat/$"))  # sent in the background, page replaced
+    page.wait_for_load_state()
     page.goto("/statistics/")
     check(page, lang, "statistics")
     page.goto("/agency/no-such-link/")

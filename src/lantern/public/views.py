@@ -234,5 +234,6 @@ def chat_leave(request):
     conversation = contact_queries.chat_conversation(conversation_id) if conversation_id else None
     if conversation is not None:
         contacts.do_close_conversation(conversation, reason="the visitor left the chat")
-    request.session.flush()
-    return _cleared(redirect("public:chat"))
+    # the rest of the visit (its language) stays; the quick exit's other beacon, to the
+    # follow-up's leave, ends the whole session and clears the site's cookies
+    return redirect("public:chat")
