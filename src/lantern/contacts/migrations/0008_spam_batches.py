@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0005_attachments'),
+        ('contacts', '0007_police_calls'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

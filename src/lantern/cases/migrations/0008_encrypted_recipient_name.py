@@ -37,7 +37,7 @@ def decrypt_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0006_case_list_indexes")]
+    dependencies = [("cases", "0007_crisis_fast_path")]
 
     operations = [
         migrations.AlterField(
