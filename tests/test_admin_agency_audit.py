@@ -119,7 +119,7 @@ def test_the_migration_moves_existing_names_out_of_the_clear(link):
     agency_link, _ = link
     with connection.cursor() as cursor:
         cursor.execute("UPDATE cases_agencylink SET recipient_name = %s", [RECIPIENT])
-    migration = importlib.import_module("lantern.cases.migrations.0007_encrypted_recipient_name")
+    migration = importlib.import_module("lantern.cases.migrations.0008_encrypted_recipient_name")
     from django.apps import apps
 
     migration.encrypt_names(apps, None)
