@@ -38,6 +38,9 @@ ENDINGS = {
         User.objects.get(username=username), False, actor=None
     ),
     "password change": lambda client, username: _change_password(username),
+    "sign out everywhere": lambda client, username: accounts.do_end_sessions(
+        User.objects.get(username=username), actor=None
+    ),
     "role change": lambda client, username: accounts.do_set_user_role(
         User.objects.get(username=username), "directory_manager", actor=None
     ),

@@ -5,7 +5,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
-from lantern.accounts import actions, sessions, sockets
+from lantern.accounts import actions, hooks, sessions, sockets
 from lantern.accounts.models import User
 
 # a change to any of these ends every live socket of the user, on every device
@@ -41,3 +41,11 @@ def _password_role_or_active_changed(sender, instance, update_fields=None, raw=F
     before = User.objects.filter(pk=instance.pk).values(*SOCKET_FIELDS).first()
     if before and any(before[f] != getattr(instance, f) for f in SOCKET_FIELDS):
         sockets.close_user_sockets(instance.pk)
+
+
+@receiver(hooks.sessions_ended)
+def _sessions_ended(sender, user, session_keys=(), **kwargs):
+    """Sign out everywhere, a password change, a second-factor reset: the sockets of every
+    session that ended close now, not at their next event."""
+    for key in session_keys:
+        sockets.close_session_sockets(key)
