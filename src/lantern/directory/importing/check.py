@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from lantern.directory import hsds
 from lantern.directory import taxonomy as lantern_taxonomy
+from lantern.directory.hsds import as_text
 from lantern.directory.importing.read import Reader, Row
 from lantern.directory.importing.result import (
     FIRST_COPY_KEPT,
@@ -194,7 +195,7 @@ class Checker:
         wanted: dict[str, set] = defaultdict(set)
         for row, _ in self.plan.records[kind].values():
             for name, (_, target, _) in REFS[kind].items():
-                raw = _s(row.data.get(name)).strip()
+                raw = as_text(row.data.get(name)).strip()
                 if not raw:
                     continue
                 for part in [raw, *_parts(raw)]:
@@ -239,7 +240,7 @@ class Checker:
             dropped = False
             linked = False
             for name, (attname, target, required) in REFS[kind].items():
-                raw = _s(row.data.get(name)).strip()
+                raw = as_text(row.data.get(name)).strip()
                 if not raw:
                     if required:
                         if (kind, name) in FAIL_ON_BROKEN:
@@ -322,7 +323,7 @@ class Checker:
         term_rows = records["taxonomy_term"]
         wanted_terms = set()
         for row, _ in records["attribute"].values():
-            raw = _s(row.data.get("taxonomy_term_id")).strip()
+            raw = as_text(row.data.get("taxonomy_term_id")).strip()
             if raw:
                 wanted_terms.add(self.ref_uuid("taxonomy_term", raw))
         db_terms = {}
@@ -335,7 +336,7 @@ class Checker:
         wanted_links: dict[str, set] = defaultdict(set)
         for row, _ in records["attribute"].values():
             kind = self.link_kind(row)
-            raw = _s(row.data.get("link_id")).strip()
+            raw = as_text(row.data.get("link_id")).strip()
             if kind and raw:
                 pk = self.ref_uuid(kind, raw)
                 if pk not in records[kind]:
@@ -349,7 +350,7 @@ class Checker:
             for p in problems:
                 self.warn(row.where, p, action_for(p))
             kind = self.link_kind(row)
-            raw_link = _s(row.data.get("link_id")).strip()
+            raw_link = as_text(row.data.get("link_id")).strip()
             if not raw_link:
                 self.warn(row.where, "attribute not imported: link_id is missing", ROW_SKIPPED)
                 continue
@@ -363,7 +364,7 @@ class Checker:
                 self.warn(row.where, f"attribute not imported: link_id {raw_link!r} refers to "
                           f"no {kind}", ROW_SKIPPED)  # fmt: skip
                 continue
-            raw_term = _s(row.data.get("taxonomy_term_id")).strip()
+            raw_term = as_text(row.data.get("taxonomy_term_id")).strip()
             term = self.ref_uuid("taxonomy_term", raw_term) if raw_term else None
             if term is not None and term not in term_rows and term not in db_terms:
                 self.warn(row.where, f"attribute not imported: unknown taxonomy term {raw_term!r}",
@@ -391,7 +392,7 @@ class Checker:
         kind = row.data.get("_link_kind") or ""
         if kind:
             return kind
-        entity = _s(row.data.get("link_entity")).strip().lower()
+        entity = as_text(row.data.get("link_entity")).strip().lower()
         return ENTITY_NAMES.get(entity) or ENTITY_NAMES.get(entity.rstrip("s"))
 
     def apply_lantern(self, kind: str, link, code: str, value: str, row: Row) -> bool:
@@ -423,8 +424,8 @@ class Checker:
 
     def check_eligibility(self):
         for row in self.reader.rows.get("eligibility", []):
-            raw = _s(row.data.get("service_id")).strip()
-            text = _s(row.data.get("eligibility") or row.data.get("description")).strip()
+            raw = as_text(row.data.get("service_id")).strip()
+            text = as_text(row.data.get("eligibility") or row.data.get("description")).strip()
             pk = self.ref_uuid("service", raw) if raw else None
             if pk not in self.plan.records["service"]:
                 self.warn(row.where, f"eligibility not imported: service_id {raw!r} is not in "
@@ -465,10 +466,6 @@ class Checker:
                             "value": source,
                         },
                     )
-
-
-def _s(value) -> str:
-    return "" if value is None else str(value)
 
 
 def _parts(raw: str) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lantern.core import spreadsheet
 from lantern.directory import taxonomy as lantern_taxonomy
+from lantern.directory.hsds import as_text
 from lantern.directory.importing.result import (
     COLUMN_MAPPED,
     NOT_STORED,
@@ -81,14 +82,14 @@ class Reader:
         """Flatten one nested HSDS object into rows; returns its (source) id."""
         data = {k: v for k, v in obj.items() if not isinstance(v, (list, dict))}
         data.update({k: v for k, v in refs.items() if not data.get(k)})
-        if not _s(data.get("id")).strip():
+        if not as_text(data.get("id")).strip():
             data["id"] = _generated_id(kind, data)
         own_id = str(data["id"]).strip()
         for key, (child_kind, ref) in EMBEDDED.get(kind, {}).items():
             sub = obj.get(key)
             if isinstance(sub, dict) and sub:
                 sub_id = self.add_object(child_kind, sub, f"{where}.{key}", {}, False)
-                if not _s(data.get(ref)).strip():
+                if not as_text(data.get(ref)).strip():
                     data[ref] = sub_id
         if kind == "attribute":
             data.setdefault("_link_kind", refs.get("_link_kind", ""))
@@ -180,7 +181,7 @@ class Reader:
                 data["link_id"] = data.pop("service_id")
                 if "taxonomy_term_id" not in data and "taxonomy_id" in data:
                     data["taxonomy_term_id"] = data.pop("taxonomy_id")
-            if not _s(data.get("id")).strip():
+            if not as_text(data.get("id")).strip():
                 data["id"] = _generated_id(kind, data)
             if kind == "phone" and data.get("language"):
                 for lang in str(data.pop("language")).split(","):
@@ -218,10 +219,6 @@ def _holiday_to_schedule(data: dict) -> None:
         data.pop("opens_at", None)
         data.pop("closes_at", None)
     data["description"] = f"{label}. {data['description']}" if data.get("description") else label
-
-
-def _s(value) -> str:
-    return "" if value is None else str(value)
 
 
 def _generated_id(kind: str, data: dict) -> str:
