@@ -47,10 +47,11 @@ def make_service(
     assured=None,
     status="active",
     description="",
+    org_name="",
 ):
     place = geo.place_for_zip(zip_code)
     org = Organization.objects.create(
-        name=f"Example {name} Org", description="Synthetic.", organization_type=org_type
+        name=org_name or f"Example {name} Org", description="Synthetic.", organization_type=org_type
     )
     svc = Service.objects.create(
         organization=org,
@@ -454,6 +455,6 @@ def test_upgrade_fills_the_words_of_existing_entries():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(after)
-    entry = SearchEntry.objects.get()
-    assert entry.words == " for harbor shelter survivor "
+    entry = executor.loader.project_state(after).apps.get_model("directory", "SearchEntry")
+    assert entry.objects.get().words == " for harbor shelter survivor "
     call_command("migrate", verbosity=0)  # the rest, so the next test finds a whole schema

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from lantern.core import geo
 from lantern.directory import schedules as hours
+from lantern.directory import taxonomy
 from lantern.directory.choices import ServiceAreaScopeChoices, ServiceStatusChoices
 from lantern.directory.models import (
     Address,
@@ -115,12 +116,8 @@ def _build(service_ids: list) -> list[SearchEntry]:
     through = Service.taxonomy_terms.through
     service_terms = defaultdict(list)
     term_rows = _rows(through, "service_id", ids, "service_id", "taxonomyterm_id")
-    term_info = {
-        t["id"]: t
-        for t in _rows(
-            TaxonomyTerm, "pk", (r["taxonomyterm_id"] for r in term_rows), "id", "code", "name"
-        )
-    }
+    term_info = _terms(r["taxonomyterm_id"] for r in term_rows)
+    parents = _ancestors(term_info)
     for r in term_rows:
         service_terms[r["service_id"]].append(term_info[r["taxonomyterm_id"]])
     areas = defaultdict(list)
@@ -191,27 +188,34 @@ def _build(service_ids: list) -> list[SearchEntry]:
         reach_states = _tokens(a["state"] for a in service_areas if a["state"]).upper()
         service_languages = languages[service["id"]]
         service_schedules = scheds[service["id"]]
-        text = " ".join(
+        # the service's own words: they rank a hit above one that matched only its
+        # organization's or location's name ("shelter" finds shelters before the food pantry
+        # of "Hope Shelter Inc.")
+        own = " ".join(
             filter(
                 None,
                 [
                     service["name"],
                     service["alternate_name"],
-                    org["name"],
-                    org["alternate_name"],
                     service["description"],
                     service["eligibility_description"],
                     " ".join(t["name"] for t in terms),
                 ],
             )
         )
+        text = " ".join(filter(None, [own, org["name"], org["alternate_name"]]))
         common = dict(
             service_id=service["id"],
             organization_id=org["id"],
             active=service["status"] == ServiceStatusChoices.ACTIVE,
             reach=reach,
             reach_states=reach_states,
-            terms=_tokens(t["code"] or str(t["id"]) for t in terms),
+            # a feed's own terms, and the Lantern service types they mean
+            terms=_tokens(
+                [t["code"] or str(t["id"]) for t in terms]
+                + sorted(taxonomy.service_types_for(terms, parents))
+            ),
+            focus=words_column(fold(own)),
             populations=_tokens(service["populations"] or []),
             organization_type=org["organization_type"],
             available_24_7=service["available_24_7"],
@@ -270,6 +274,25 @@ def _build(service_ids: list) -> list[SearchEntry]:
             )
         entries.extend(found)
     return entries
+
+
+def _terms(ids: Iterable) -> dict:
+    return {t["id"]: t for t in _rows(TaxonomyTerm, "pk", ids, "id", "code", "name", "parent_id")}
+
+
+def _ancestors(terms: dict) -> dict:
+    """The parent terms of ``terms`` up the tree (id -> term), so a feed's narrow term under
+    "Emergency Shelters" counts as a shelter too."""
+    found: dict = {}
+    wanted = {t["parent_id"] for t in terms.values()} - {None}
+    for _ in range(taxonomy.MAX_PARENT_DEPTH):
+        wanted -= found.keys()
+        if not wanted:
+            break
+        batch = _terms(wanted)
+        found.update(batch)
+        wanted = {t["parent_id"] for t in batch.values()} - {None}
+    return found
 
 
 def _text(*parts: str) -> dict:

@@ -444,6 +444,9 @@ class SearchEntry(models.Model):
     available_24_7 = models.BooleanField(default=False)
     assured_date = models.DateField(null=True)
     confidential = models.BooleanField(default=False)
+    # Distinct stems of the service's own name, description, eligibility and terms (not its
+    # organization's or location's), space-delimited like ``words``: hits matching here rank first.
+    focus = models.TextField(blank=True, default="")
     # Service name, so a search orders by name without a join.
     name = models.CharField(max_length=300, blank=True)
     # Weekly opening intervals in local time, compiled from the schedules that apply

@@ -328,7 +328,7 @@ def parse_query(params: Mapping) -> DirectoryQuery:
         out["organization_type"] = org_type
     populations = []
     for value in _values(params, "population"):
-        for code in (str(value).split(",") if isinstance(value, str) else [value]):
+        for code in str(value).split(",") if isinstance(value, str) else [value]:
             code = str(code).strip()
             if code and code not in PopulationChoices.values:
                 errors["population"] = f"unknown population {code!r}"
@@ -486,6 +486,7 @@ _COLUMNS = (
 _ID, _SERVICE, _LAT, _LON, _REACH, _REACH_STATES, _STATE, _TZ, _HOURS, _NAME, _CONF, _247 = range(
     12
 )
+_TIER = 12  # the ", <focus tier>" a located search selects after the columns
 
 
 @dataclass
@@ -494,6 +495,7 @@ class _Candidate:
     distance: float | None = None
     area: str = ""  # "serves all of TX", "national"
     open_now: bool | None = None
+    tier: int = 0  # 1 when the text matched only the organization's or location's words
 
 
 def _like_token(value: str) -> str:
@@ -559,17 +561,27 @@ _PG_RANK = "ts_rank(se.text_tsv, to_tsquery('english', %s))"
 _FTS_JOIN = "JOIN directory_search_fts ON directory_search_fts.rowid = se.id"
 
 
-def _word_filters(words: list[str]) -> tuple[list[str], list]:
+def _word_filters(words: list[str], column: str = "se.words") -> tuple[list[str], list]:
     """``SearchEntry.words`` tests equivalent to ``fts5_query(words)``: each word's stem as a
-    whole token, the last one (of 2+ letters) also as a prefix."""
+    whole token, the last one (of 2+ letters) also as a prefix. ``column`` is a constant."""
     where, params = [], []
     for i, word in enumerate(words):
         parts = stemming.tokens(word)  # "a_b" is two tokens, as in FTS5
         for j, token in enumerate(parts):
             prefix = i == len(words) - 1 and j == len(parts) - 1 and len(word) >= 2
-            where.append("se.words LIKE %s ESCAPE '\\'")
+            where.append(f"{column} LIKE %s ESCAPE '\\'")
             params.append(_like_token(f" {token}" if prefix else f" {token} "))
     return where, params
+
+
+def _focus_tier(words: list[str]) -> tuple[str, list]:
+    """An SQL value, 0 when every word is among the service's own words (``SearchEntry.focus``:
+    its name, description, eligibility, terms), else 1: what ranks a shelter above the food
+    pantry of an organization named "... Shelter"."""
+    tests, params = _word_filters(words, column="se.focus")
+    if not tests:
+        return "0", []
+    return f"(CASE WHEN {' AND '.join(tests)} THEN 0 ELSE 1 END)", params
 
 
 def _fetch(where: list[str], params: list, extra_from: str = "", select: str = "") -> list:
@@ -668,10 +680,12 @@ def _candidates(query: DirectoryQuery, origin: geo.Place, words: list[str]):
     # SQLite's planner would rather drive the query from a full-text match (a common word
     # matches a fifth of the directory); the box on the (latitude, longitude) index is narrower.
     hint = "INDEXED BY directory_se_latlon" if not pg else ""
-    for row in _fetch(box + where, box_params + params, extra_from=hint):
+    tier, tier_params = _focus_tier(words) if words else ("0", [])
+    select = f", {tier}"
+    for row in _fetch(box + where, tier_params + box_params + params, hint, select):
         d = geo.distance_km(origin.latitude, origin.longitude, row[_LAT], row[_LON])
         if d <= query.radius_km:
-            found[row[_ID]] = _Candidate(row, distance=d)
+            found[row[_ID]] = _Candidate(row, distance=d, tier=row[_TIER])
     # 2. services whose area covers the caller: national, or statewide in the caller's state
     # (an IN on the indexed column, not an OR, so the reach index is used)
     national, statewide = ServiceAreaScopeChoices.NATIONAL, ServiceAreaScopeChoices.STATE
@@ -683,7 +697,7 @@ def _candidates(query: DirectoryQuery, origin: geo.Place, words: list[str]):
     # The statistics say three reach values share the table evenly; in fact "local" is nearly
     # all of it, so without the hint SQLite scans the table for the two rare values.
     hint = "INDEXED BY directory_se_reach" if not pg else ""
-    for row in _fetch(reach + where, reach_params + params, extra_from=hint):
+    for row in _fetch(reach + where, tier_params + reach_params + params, hint, select):
         area = (
             "national"
             if row[_REACH] == ServiceAreaScopeChoices.NATIONAL
@@ -694,7 +708,7 @@ def _candidates(query: DirectoryQuery, origin: geo.Place, words: list[str]):
             d = None
             if row[_LAT] is not None and row[_LON] is not None:
                 d = geo.distance_km(origin.latitude, origin.longitude, row[_LAT], row[_LON])
-            cand = found[row[_ID]] = _Candidate(row, distance=d)
+            cand = found[row[_ID]] = _Candidate(row, distance=d, tier=row[_TIER])
         cand.area = area
     return found
 
@@ -719,9 +733,10 @@ def _rank(query: DirectoryQuery, origin, candidates: dict[int, _Candidate]) -> l
             best[key] = c
     inside_services = {c.row[_SERVICE] for c in inside}
     outside = [c for c in best.values() if c.row[_SERVICE] not in inside_services]
-    inside.sort(key=lambda c: (c.distance, c.row[_NAME].lower(), c.row[_ID]))
+    inside.sort(key=lambda c: (c.tier, c.distance, c.row[_NAME].lower(), c.row[_ID]))
     outside.sort(
         key=lambda c: (
+            c.tier,
             c.area == "national",
             c.distance if c.distance is not None else math.inf,
             c.row[_NAME].lower(),
@@ -792,13 +807,15 @@ def _unlocated_page(query, words, at, *, per_service: bool) -> tuple[list[_Candi
     pg = connection.vendor == "postgresql"
     where, params = _filters(query, connection.vendor)
     extra_from, order, order_params = "", "LOWER(se.name), se.id", []
+    if words:
+        tier, order_params = _focus_tier(words)
     if words and pg:
         where, params = [*where, _PG_MATCH], [*params, tsquery(words)]
-        order = f"{_PG_RANK} DESC, {order}"
-        order_params = [tsquery(words)]
+        order = f"{tier}, {_PG_RANK} DESC, {order}"
+        order_params = [*order_params, tsquery(words)]
     elif words:
         where, params = [*where, "directory_search_fts MATCH %s"], [*params, fts5_query(words)]
-        extra_from, order = _FTS_JOIN, f"directory_search_fts.rank, {order}"
+        extra_from, order = _FTS_JOIN, f"{tier}, directory_search_fts.rank, {order}"
     # Only constant SQL fragments are joined here; every user value travels as a parameter.
     body = f"FROM directory_searchentry se {extra_from} WHERE {' AND '.join(where)}"  # noqa: S608
     start = (query.page - 1) * query.per_page
