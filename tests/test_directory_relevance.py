@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from lantern.directory import indexing, taxonomy
 from lantern.directory.models import SearchEntry, Service, Taxonomy, TaxonomyTerm
-from tests.test_directory_search import make_service, names, q, search
+from tests.test_directory_search import existing_entry, make_service, migrated, names, q, search
 
 # Term names as 211/ORServices/Open Eligibility feeds publish them (case, plurals, qualifiers,
 # slashes, typos left in), each with the Lantern service types a hotline advocate would expect.
@@ -163,31 +163,17 @@ def search_services_page(personas, where):
 @pytest.mark.django_db(transaction=True)
 def test_upgrade_fills_focus_and_service_types_of_existing_entries():
     """Migration 0007: entries indexed before it rank and filter like new ones."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    before = [("directory", "0006_fold_accents_in_search_text")]
-    after = [("directory", "0007_searchentry_focus_and_type_equivalents")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
-    org = apps.get_model("directory", "Organization").objects.create(
-        name="Example Shelter Org", description="Synthetic."
-    )
-    service = apps.get_model("directory", "Service").objects.create(
-        organization=org, name="Harbor House", description="Beds tonight."
-    )
+    apps = migrated("0006_fold_accents_in_search_text")
+    service = existing_entry(
+        apps, org_name="Example Shelter Org", name="Harbor House", description="Beds tonight.",
+        text="Harbor House Beds tonight Example Shelter Org",
+    )  # fmt: skip
     term = apps.get_model("directory", "TaxonomyTerm").objects.create(
         name="Domestic Violence Shelters", code="BH-1800.1500"
     )
-    service.taxonomy_terms.add(term)
-    apps.get_model("directory", "SearchEntry").objects.create(
-        service=service, organization=org, text="Harbor House Beds tonight Example Shelter Org"
-    )
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(after)
-    entry = executor.loader.project_state(after).apps.get_model("directory", "SearchEntry")
+    apps.get_model("directory", "Service").objects.get(pk=service.pk).taxonomy_terms.add(term)
+    apps = migrated("0007_searchentry_focus_and_type_equivalents")
+    entry = apps.get_model("directory", "SearchEntry")
     row = entry.objects.get()
     assert row.terms == " bh-1800.1500 emergency-shelter "
     assert " shelter " in row.focus and " org " not in row.focus

@@ -432,29 +432,39 @@ def test_nul_characters_are_bad_input(db):
         assert list(err.value.errors) == list(params)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_upgrade_fills_the_words_of_existing_entries():
-    """Migration 0004 adds SearchEntry.words: entries indexed before it must stay findable."""
+def migrated(name: str):
+    """The directory's historical models with the database migrated to (or back to) ``name``.
+    Migrating back and forth needs ``django_db(transaction=True)``; end the test with
+    ``call_command("migrate")`` so the next one finds a whole schema."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("directory", "0003_searchentry_hours")]
-    after = [("directory", "0004_searchentry_words_covering_indexes")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
-    org = apps.get_model("directory", "Organization").objects.create(
-        name="Example Org", description="Synthetic."
-    )
-    service = apps.get_model("directory", "Service").objects.create(
-        organization=org, name="Harbor Shelter", description="Synthetic."
-    )
-    apps.get_model("directory", "SearchEntry").objects.create(
-        service=service, organization=org, text="Harbor Shelters for survivors"
-    )
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(after)
-    entry = executor.loader.project_state(after).apps.get_model("directory", "SearchEntry")
-    assert entry.objects.get().words == " for harbor shelter survivor "
+    executor.migrate([("directory", name)])
+    return executor.loader.project_state([("directory", name)]).apps
+
+
+def existing_entry(apps, *, org_name: str, name: str, description: str, text: str):
+    org = apps.get_model("directory", "Organization").objects.create(
+        name=org_name, description="Synthetic."
+    )
+    service = apps.get_model("directory", "Service").objects.create(
+        organization=org, name=name, description=description
+    )
+    apps.get_model("directory", "SearchEntry").objects.create(
+        service=service, organization=org, text=text
+    )
+    return service
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrade_fills_the_words_of_existing_entries():
+    """Migration 0004 adds SearchEntry.words: entries indexed before it must stay findable."""
+    existing_entry(
+        migrated("0003_searchentry_hours"), org_name="Example Org", name="Harbor Shelter",
+        description="Synthetic.", text="Harbor Shelters for survivors",
+    )  # fmt: skip
+    apps = migrated("0004_searchentry_words_covering_indexes")
+    assert apps.get_model("directory", "SearchEntry").objects.get().words == " for harbor shelter survivor "
     call_command("migrate", verbosity=0)  # the rest, so the next test finds a whole schema

@@ -253,6 +253,10 @@ LOGOUT_REDIRECT_URL = "console:login"
 LANTERN_REFERRAL_FOLLOW_UP_DAYS = int(os.environ.get("LANTERN_REFERRAL_FOLLOW_UP_DAYS", "3"))
 # The HSDS API (/hsds/) without signing in; confidential locations are never shown either way.
 LANTERN_HSDS_PUBLIC = os.environ.get("LANTERN_HSDS_PUBLIC", "") in ("1", "true", "yes", "on")
+# The public referral directory at /directory/ (public/directory.py); off unless turned on.
+LANTERN_PUBLIC_DIRECTORY = os.environ.get("LANTERN_PUBLIC_DIRECTORY", "") in (
+    "1", "true", "yes", "on",
+)  # fmt: skip
 # --- Intake (channels) ----------------------------------------------------------------------
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")

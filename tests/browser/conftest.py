@@ -59,6 +59,7 @@ class LiveLantern:
             "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT,
             "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
             "TWILIO_API_URL": twilio_api,  # the tests' local server speaking Twilio's API
+            "LANTERN_PUBLIC_DIRECTORY": "1",  # /directory/ (test_public_directory_flows)
         }
         self.env.pop("DATABASE_URL", None)
         self.log = data_dir / "server.out"

@@ -404,3 +404,33 @@ def organizations_for_manager(user, search: str = ""):
 
 def services_of_organization(user, organization):
     return services_for_user(user).filter(organization=organization).order_by("name")
+
+
+PUBLIC_PAGE_SIZE = 10
+
+
+def public_search(place: dict, *, terms=(), language="", open_now=False, page=1):
+    """The public directory's search (``/directory/``): services near a ZIP code or a city, as
+    an anonymous visitor may see them. Confidential locations are not candidates at all, so no
+    result, count or distance reveals one; nothing is recorded. Returns the page and, when it
+    is empty, the single filters whose relaxing would find something. ``InvalidInput`` for an
+    unknown place."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from lantern.directory.relax import relaxations
+    from lantern.directory.search import DirectoryQuery, search
+
+    query = DirectoryQuery(
+        postal_code=place.get("zip", ""),
+        city=place.get("city", ""),
+        state=place.get("state", ""),
+        terms=tuple(terms),
+        language=language,
+        open_now=open_now,
+        include_confidential=False,
+        page=page,
+        per_page=PUBLIC_PAGE_SIZE,
+    )
+    visitor = AnonymousUser()
+    found = search(visitor, query)
+    return found, ([] if found.total else relaxations(visitor, query))

@@ -1,4 +1,8 @@
+import functools
+import re
+
 from django import forms
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -137,3 +141,83 @@ class PreChatForm(forms.Form):
             *languages.choices(), (OTHER_LANGUAGE, _("Another language")),
         ]  # fmt: skip
         self.fields["language"].initial = get_language()
+
+
+# What a visitor can look for, in the public's words, and the Lantern service types it means
+# (directory/data/taxonomy.yaml). Staff-only kinds (law enforcement) are not offered here.
+PUBLIC_NEEDS = [
+    ("shelter", _("A safe place to stay tonight"), ("emergency-shelter",)),
+    ("housing", _("Housing for longer"), ("transitional-housing",)),
+    ("crisis", _("Someone to talk to now (crisis line)"), ("crisis-line",)),
+    ("legal", _("Legal help"), ("legal-services", "victim-advocacy")),
+    ("immigration", _("Help with immigration or visas"), ("immigration-legal",)),
+    ("counselling", _("Counselling and mental health"), ("mental-health",)),
+    ("medical", _("Medical care"), ("medical-care",)),
+    ("substance", _("Help with alcohol or drugs"), ("substance-use",)),
+    ("case", _("A case manager"), ("case-management",)),
+    ("food", _("Food"), ("food",)),
+    ("money", _("Money for emergencies"), ("financial-assistance",)),
+    ("work", _("Finding work"), ("employment",)),
+    ("school", _("Classes and school"), ("education",)),
+    ("documents", _("Replacing ID or documents"), ("identity-documents",)),
+    ("transport", _("Getting somewhere safe (transport)"), ("transportation",)),
+    ("interpreter", _("An interpreter"), ("interpretation",)),
+    ("home", _("Going home to my country"), ("repatriation",)),
+]
+NEED_TYPES = {key: types for key, _label, types in PUBLIC_NEEDS}
+
+
+class DirectorySearchForm(forms.Form):
+    """The public directory's search: a place, and optionally a need, a language, open now."""
+
+    place = forms.CharField(
+        label=_("Where? A ZIP code, or a city and state"),
+        max_length=100,
+        help_text=_("For example 77002 or Houston, TX."),
+        error_messages={"required": _("Enter a ZIP code, or a city and its state.")},
+    )
+    need = forms.ChoiceField(
+        label=_("What do you need?"),
+        choices=[("", _("Any kind of help")), *[(k, label) for k, label, _t in PUBLIC_NEEDS]],
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label=_("Language spoken"),
+        choices=[("", _("Any language")), *languages.choices()],
+        required=False,
+    )
+    open_now = forms.BooleanField(label=_("Only places open now"), required=False)
+    page = forms.IntegerField(min_value=1, max_value=500, required=False, widget=forms.HiddenInput)
+
+    def clean_place(self) -> dict:
+        """``{"zip": ...}`` or ``{"city": ..., "state": ...}`` as the directory search takes."""
+        value = " ".join(self.cleaned_data["place"].split())
+        if ZIP_IN_TEXT.fullmatch(value):
+            return {"zip": value[:5]}
+        found = CITY_STATE.fullmatch(value)
+        if found:
+            state = _state_code(found["state"])
+            if state in USStateChoices.values:
+                return {"city": found["city"].strip(" ,"), "state": state}
+        raise forms.ValidationError(
+            _("Enter a ZIP code (like 77002) or a city and its state (like Houston, TX).")
+        )
+
+
+ZIP_IN_TEXT = re.compile(r"\d{5}(?:-\d{4})?")
+# "Houston, TX", "Houston TX", "houston, texas", "New York, New York"
+CITY_STATE = re.compile(
+    r"(?P<city>[^\d,]{2,80}?)\s*(?:,\s*|\s+)(?P<state>[A-Za-z]{2}|[A-Za-z .]{4,30})"
+)
+
+
+@functools.cache
+def _state_names() -> dict[str, str]:
+    with translation.override("en"):
+        return {str(label).lower(): code for code, label in USStateChoices.choices}
+
+
+def _state_code(text: str) -> str:
+    """"TX", "tx", "Texas" -> "TX"; anything else as typed, upper case."""
+    text = " ".join(text.split())
+    return _state_names().get(text.lower(), text.upper())

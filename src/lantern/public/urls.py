@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantern.public import agency, statistics, views
+from lantern.public import agency, directory, statistics, views
 
 app_name = "public"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("chat/", views.chat, name="chat"),
     path("chat/room/", views.chat_room, name="chat_room"),
     path("chat/leave/", views.chat_leave, name="chat_leave"),
+    path("directory/", directory.directory, name="directory"),
     path("statistics/", statistics.statistics, name="statistics"),
     path("statistics/<int:year>/<str:name>", statistics.statistics_file, name="statistics_file"),
     path("agency/<str:token>/", agency.agency_report, name="agency_report"),
