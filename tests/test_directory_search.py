@@ -466,5 +466,6 @@ def test_upgrade_fills_the_words_of_existing_entries():
         description="Synthetic.", text="Harbor Shelters for survivors",
     )  # fmt: skip
     apps = migrated("0004_searchentry_words_covering_indexes")
-    assert apps.get_model("directory", "SearchEntry").objects.get().words == " for harbor shelter survivor "
+    entry = apps.get_model("directory", "SearchEntry").objects.get()
+    assert entry.words == " for harbor shelter survivor "
     call_command("migrate", verbosity=0)  # the rest, so the next test finds a whole schema
