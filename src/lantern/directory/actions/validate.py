@@ -1,0 +1,129 @@
+"""Checks shared by the directory actions: each adds one message per bad field to ``errors``
+(``fail`` raises them together as ``InvalidInput``) and returns the cleaned value."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+
+from lantern.accounts import rules
+from lantern.core.errors import InvalidInput
+from lantern.directory.choices import (
+    WeekdayChoices,
+)
+
+WEEKDAYS = list(WeekdayChoices.values)  # MO .. SU
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def require_manager(actor) -> None:
+    if actor is not None:
+        rules.require(actor, "manage_directory")
+
+
+def text(data: dict, key: str, errors: dict, *, required=False, max_length=300, label="") -> str:
+    value = data.get(key)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[key] = "must be text"
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors[key] = f"{label or key.replace('_', ' ').capitalize()} is required"
+    elif len(value) > max_length:
+        errors[key] = f"is too long ({len(value)} characters, at most {max_length})"
+    return value
+
+
+def email(value: str, key: str, errors: dict) -> str:
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            errors[key] = f"{value!r} is not an email address"
+    return value
+
+
+def url(value: str, key: str, errors: dict) -> str:
+    if value:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError:
+            errors[key] = f"{value!r} is not a web address (https://...)"
+    return value
+
+
+def boolean(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def choice(value, choices, key: str, errors: dict, what: str) -> str:
+    value = (value or "").strip() if isinstance(value, str) else value
+    if value and value not in choices.values:
+        errors[key] = f"{value!r} is not a known {what}"
+        return ""
+    return value or ""
+
+
+def age(value, key: str, errors: dict) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        age = int(value)
+    except (TypeError, ValueError):
+        errors[key] = "must be a whole number of years"
+        return None
+    if not 0 <= age <= 120:
+        errors[key] = "must be between 0 and 120"
+        return None
+    return age
+
+
+def number(value, key: str, errors: dict, low: float, high: float, what: str) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        errors[key] = f"{value!r} is not a number"
+        return None
+    if not low <= number <= high:
+        errors[key] = f"{what} must be between {low:g} and {high:g}"
+        return None
+    return number
+
+
+def clock_time(value, key: str, errors: dict) -> time | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    match = _TIME_RE.match(str(value).strip())
+    if not match:
+        errors[key] = f"{value!r} is not a time (HH:MM, 24-hour clock)"
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+def rows_of(data: dict, key: str, errors: dict) -> list:
+    value = data.get(key) or []
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[,\s]+", value) if v]
+    if not isinstance(value, list | tuple):
+        errors[key] = "must be a list"
+        return []
+    return list(value)
+
+
+def fail(errors: dict) -> None:
+    if errors:
+        raise InvalidInput(errors)
