@@ -557,6 +557,14 @@ _STATUS_ORDER = {
 }
 
 
+def message_not_sent(message_id, reason: str) -> None:
+    """The outbox gave up on a queued message (``outbound.register``'s ``on_dead``): it is
+    marked failed, with the reason, on its conversation."""
+    message = queries.message_for_sending(message_id)
+    if message is not None:
+        do_update_message_status(message, "failed", error=f"not sent: {reason}")
+
+
 def do_update_message_status(
     message: Message, status: str, *, provider_id: str = "", error: str = ""
 ) -> bool:

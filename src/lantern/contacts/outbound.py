@@ -21,10 +21,13 @@ def kind(channel: str) -> str:
     return f"message.{channel}"
 
 
-def register(channel: str, sender: Callable) -> None:
+def register(channel: str, sender: Callable, *, on_dead: Callable) -> None:
     """``sender(message_id, *, attempt)`` delivers one queued message and records what
-    happened; it raises ``Retry`` (try later) or ``GiveUp`` (refused for good)."""
-    outbox.register(kind(channel), sender, on_dead=_failed)
+    happened; it raises ``Retry`` (try later) or ``GiveUp`` (refused for good).
+    ``on_dead(message_id, reason)`` records a message given up on: pass
+    ``contacts.actions.message_not_sent`` (this module sits below the actions, which send
+    through it)."""
+    outbox.register(kind(channel), sender, on_dead=on_dead)
 
 
 def can_send(channel: str) -> bool:
@@ -34,11 +37,3 @@ def can_send(channel: str) -> bool:
 def send_after_commit(channel: str, message_id) -> None:
     """Queue the message in the caller's transaction; it leaves once that commits."""
     outbox.enqueue(kind(channel), message_id)
-
-
-def _failed(message_id, reason: str) -> None:
-    from lantern.contacts import actions, queries
-
-    message = queries.message_for_sending(message_id)
-    if message is not None:
-        actions.do_update_message_status(message, "failed", error=f"not sent: {reason}")
