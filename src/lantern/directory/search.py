@@ -772,15 +772,18 @@ def _search(user, query: DirectoryQuery, *, per_service: bool) -> SearchPage:
         page, total = _unlocated_page(query, words, at, per_service=per_service)
     else:
         candidates = _candidates(query, origin, words)
-        for cand in candidates.values():
-            cand.open_now = is_open_compiled(cand.row[_HOURS], at, cand.row[_TZ])
         if query.open_now:
+            for cand in candidates.values():
+                cand.open_now = is_open_compiled(cand.row[_HOURS], at, cand.row[_TZ])
             candidates = {k: c for k, c in candidates.items() if c.open_now}
         ranked = _rank(query, origin, candidates)
         if per_service:
             ranked = _first_per_service(ranked, key=lambda c: c.row[_SERVICE])
         start = (query.page - 1) * query.per_page
         page, total = ranked[start : start + query.per_page], len(ranked)
+        if not query.open_now:  # a broad search has thousands of candidates; a page has 20
+            for cand in page:
+                cand.open_now = is_open_compiled(cand.row[_HOURS], at, cand.row[_TZ])
     return SearchPage(
         hits=_hits(user, query, page),
         total=total,
