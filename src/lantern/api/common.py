@@ -7,17 +7,18 @@ Resource modules (``api/contacts.py``, ``api/audit.py``, ...) each define a ninj
 from __future__ import annotations
 
 import math
-from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from lantern.accounts import rules
 from lantern.accounts.queries import user_for_token
 from lantern.contacts.models import Contact
+from lantern.core import coerce
 from lantern.core.errors import InvalidInput
 
 MAX_PAGE_SIZE = 200
@@ -26,6 +27,23 @@ MAX_PAGE_SIZE = 200
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         return user_for_token(token)
+
+
+class TextParser(Parser):
+    """Query parameters with a NUL (``%00``) are a 422 naming the parameter, not a database
+    error. (JSON bodies are checked by the schemas: ``schemas.Strict``.)"""
+
+    def parse_querydict(self, data, list_fields, request):
+        errors = {}
+        for key, values in data.lists():
+            for value in values:
+                try:
+                    coerce.check_text(value)
+                except coerce.Invalid as exc:
+                    errors[key] = str(exc)
+        if errors:
+            raise InvalidInput(errors)
+        return super().parse_querydict(data, list_fields, request)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -71,6 +89,8 @@ def paginate(qs, page: int, page_size: int):
     """``(meta, rows)`` for one page of ``qs``; a page or size out of range is a 422."""
     if page < 1:
         raise InvalidInput({"page": "must be 1 or more"})
+    if page > coerce.MAX_INT:
+        raise InvalidInput({"page": f"must be {coerce.MAX_INT} or less"})
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InvalidInput({"page_size": f"must be between 1 and {MAX_PAGE_SIZE}"})
     count = qs.count()
@@ -84,9 +104,5 @@ def paginate(qs, page: int, page_size: int):
 
 
 def parse_date(value: str, name: str):
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput({name: "not a date (YYYY-MM-DD)"}) from None
+    """A ``YYYY-MM-DD`` query parameter (between 1900 and 2199), ``None`` when empty."""
+    return coerce.strict(name, coerce.date, value)

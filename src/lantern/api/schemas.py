@@ -4,11 +4,24 @@ from datetime import datetime
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
+
+from lantern.core import coerce
+from lantern.core.errors import InvalidInput
 
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _valid_text(cls, data):
+        """A lone surrogate (``"\\ud800"``) or NUL anywhere is a 422 naming the field: UTF-8
+        cannot store the one, PostgreSQL refuses the other."""
+        found = coerce.find_bad_text(data)
+        if found:  # not a ValueError: pydantic passes it on, and the API answers 422 with it
+            raise InvalidInput({found[0]: found[1]})
+        return data
 
 
 class LocationIn(Strict):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from lantern.api import audit, contacts, routing
-from lantern.api.common import BearerToken, install_error_handlers
+from lantern.api.common import BearerToken, TextParser, install_error_handlers
 
 
 class LanternAPI(NinjaAPI):
@@ -26,6 +26,7 @@ api = LanternAPI(
     description="Lantern's JSON API. Authenticate with `Authorization: Bearer <token>` "
     "(`lantern token USERNAME` prints one).",
     auth=BearerToken(),
+    parser=TextParser(),
     urls_namespace="api",
 )
 install_error_handlers(api)

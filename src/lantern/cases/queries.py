@@ -1,15 +1,32 @@
-"""Reads of cases and referrals, through the permission rules."""
+"""Reads of cases and referrals, through the permission rules.
+
+Which cases a user may open is ``cases.access`` (re-exported here); the home screen's reminders
+are ``cases.followups``.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
 from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
+from lantern.cases import statuses
+from lantern.cases.access import (  # noqa: F401 (re-exported: callers read cases from here)
+    access_case_for_user,
+    can_read_case_pii,
+    case_by_reference,
+    cases_for_user,
+    merged_case_for_user,
+)
 from lantern.cases.choices import ReferralStatusChoices
-from lantern.cases.models import Referral
+from lantern.cases.followups import FollowUps, follow_ups_due  # noqa: F401 (re-exported)
+from lantern.cases.models import Referral, TipReportEvent
 from lantern.directory import queries as directory_queries
 from lantern.privacy.fields import reveal
 
@@ -85,60 +102,6 @@ def access_referral_for_user(user, contact, referral_id) -> Referral:
 # --- cases ------------------------------------------------------------------------------------
 
 
-def cases_for_user(user, action: str = "view_case"):
-    """The cases the rules let the user open (merged duplicates left out), newest first; with
-    another ``action``, those of them the user may also do that to."""
-    from lantern.cases.models import Case
-
-    qs = Case.objects.restrict(user, "view_case")
-    if action != "view_case":
-        qs = qs & Case.objects.restrict(user, action)
-    return qs.filter(merged_into__isnull=True).select_related("assigned_to")
-
-
-def access_case_for_user(user, case_id, action: str = "view_case"):
-    """One case, or ``Case.DoesNotExist``: missing, not allowed to see and not allowed to do
-    ``action`` to all look the same."""
-    from lantern.cases.models import Case
-
-    try:
-        case_uuid = uuid.UUID(str(case_id))
-    except ValueError:
-        raise Case.DoesNotExist from None
-    return cases_for_user(user, action).get(pk=case_uuid)
-
-
-def merged_case_for_user(user, case_id):
-    """The case a merged duplicate lives on in (following merges of merges), or None: a
-    bookmark or an old link to a duplicate still leads somewhere."""
-    from lantern.cases.models import Case
-
-    try:
-        pk = uuid.UUID(str(case_id))
-    except ValueError:
-        return None
-    if not Case.objects.restrict(user, "view_case").filter(pk=pk).exists():
-        return None  # a duplicate the user may not see answers like a missing one
-    for _ in range(20):  # merges never form a loop; the bound is a guard, not a limit
-        pk = Case.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
-        if pk is None:
-            return None
-        if (case := cases_for_user(user).filter(pk=pk).first()) is not None:
-            return case
-    return None
-
-
-def case_by_reference(user, text: str, action: str = "view_case"):
-    """The case staff named by its id or short id, or None (also when not allowed)."""
-    from lantern.core.ids import reference_filter
-
-    where = reference_filter(text)
-    if where is None:
-        return None
-    found = list(cases_for_user(user, action).filter(where)[:2])
-    return found[0] if len(found) == 1 else None
-
-
 @dataclass
 class CaseFilter:
     status: str = ""
@@ -149,8 +112,6 @@ class CaseFilter:
     follow_up_due: bool = False
 
     def apply(self, qs, user):
-        from django.utils import timezone
-
         for name in ("status", "trafficking_type", "venue", "state"):
             value = getattr(self, name)
             if value:
@@ -163,11 +124,6 @@ class CaseFilter:
                 "follow_up_on", "-created_at"
             )
         return qs
-
-
-def can_read_case_pii(user, case) -> bool:
-    """May the user read the case's summary, notes and status reasons (``view_case_pii``)?"""
-    return rules.allows_object(user, "view_case_pii", case)
 
 
 def case_summary(user, case) -> str:
@@ -196,10 +152,6 @@ def case_timeline(user, case) -> list[TimelineEntry]:
     """Contacts, notes, status changes and referrals of a case, oldest first. Reading the notes
     is a read of personal data: it is audited, with the case as the reason. Without
     ``view_case_pii`` notes and status reasons are masked (and nothing is read)."""
-    from django.urls import reverse
-
-    from lantern.cases import statuses
-
     config = statuses.current()
     entries = []
     links = case.links.select_related("contact").order_by("linked_at")
@@ -238,8 +190,6 @@ def case_timeline(user, case) -> list[TimelineEntry]:
                 f"Referral to {referral.service.name}: {referral.get_status_display().lower()}",
             )
         )  # fmt: skip
-    from lantern.cases.models import TipReportEvent
-
     events = TipReportEvent.objects.filter(report__case=case).select_related("report")
     for event in events:
         entries.append(
@@ -287,8 +237,6 @@ class Acceptance:
 
 def acceptance_for_service(service) -> Acceptance:
     """One grouped count over the service's referrals (an index on service and status)."""
-    from django.db.models import Count
-
     counts = dict(
         Referral.objects.filter(service=service)
         .values_list("status")
@@ -302,38 +250,4 @@ def acceptance_for_service(service) -> Acceptance:
         declined=counts.get(S.DECLINED, 0),
         unreachable=counts.get(S.UNREACHABLE, 0),
         open=counts.get(S.GIVEN, 0) + counts.get(S.CONTACTED, 0),
-    )
-
-
-@dataclass
-class FollowUps:
-    """What is due today for one person: the home screen's reminders."""
-
-    referrals: list
-    cases: list
-    reports: list
-
-    def __bool__(self) -> bool:
-        return bool(self.referrals or self.cases or self.reports)
-
-
-def follow_ups_due(user, limit: int = 20) -> FollowUps:
-    """Referrals this user gave that are still open and due, cases assigned to them with a
-    follow-up date today or earlier, and reports waiting for their step."""
-    from django.utils import timezone
-
-    from lantern.cases.choices import REFERRAL_OPEN
-    from lantern.cases.reports import queries as report_queries
-
-    today = timezone.localdate()
-    referrals = (
-        Referral.objects.filter(given_by=user, status__in=REFERRAL_OPEN, follow_up_on__lte=today)
-        .select_related("service", "contact")
-        .order_by("follow_up_on", "given_at")[:limit]
-    )
-    cases = cases_for_user(user).filter(assigned_to=user, follow_up_on__lte=today)
-    return FollowUps(
-        referrals=list(referrals),
-        cases=list(cases.order_by("follow_up_on")[:limit]),
-        reports=report_queries.waiting_for(user, limit=limit),
     )

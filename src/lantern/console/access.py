@@ -28,6 +28,12 @@ def require(user, action: str, obj=None) -> None:
     rules.require(user, action, obj)
 
 
+def require_any(user, *actions: str) -> None:
+    """403 unless the rules allow at least one of ``actions``."""
+    if not any(rules.allows(user, action) for action in actions):
+        rules.require(user, actions[0])
+
+
 def get_or_404(lookup, *args, **kwargs):
     """``lookup(*args, **kwargs)``, a query raising ``DoesNotExist`` for a missing or forbidden
     record; either becomes the same 404."""

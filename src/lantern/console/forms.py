@@ -7,6 +7,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from lantern.console import fields
 from lantern.contacts.definitions import options
 from lantern.core.geo import USStateChoices
 
@@ -39,13 +40,13 @@ class ContactForm(DomainErrors, forms.Form):
     channel = forms.ChoiceField(widget=forms.RadioSelect)
     call_types = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, required=False)
     urgent = forms.BooleanField(required=False, label="Urgent")
-    received_at = forms.DateTimeField(
+    received_at = fields.DateTimeField(
         required=False,
         label="Received",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Leave empty for now.",
     )
-    ended_at = forms.DateTimeField(
+    ended_at = fields.DateTimeField(
         required=False,
         label="Ended",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -159,10 +160,10 @@ class ContactFilterForm(forms.Form):
         widget=forms.Select(choices=[("", "Any"), ("true", "Urgent"), ("false", "Not urgent")]),
     )
     state = forms.ChoiceField(required=False, choices=[("", "Any")] + list(USStateChoices.choices))
-    received_from = forms.DateField(
+    received_from = fields.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
-    received_to = forms.DateField(
+    received_to = fields.DateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
     handled_by_me = forms.BooleanField(required=False, label="Only mine")
@@ -183,8 +184,8 @@ class AuditFilterForm(forms.Form):
 class StaffingForm(forms.Form):
     """The staffing planner's period and service-level target."""
 
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = fields.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = fields.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
     target = forms.CharField(
         label="Target", initial="80/20", help_text="percent answered / within seconds"
     )
@@ -236,7 +237,7 @@ class CaseForm(DomainErrors, forms.Form):
     postal_code = forms.CharField(label="ZIP code", max_length=10, required=False)
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     assigned_to = forms.ModelChoiceField(queryset=None, required=False, label="Assigned to")
-    follow_up_on = forms.DateField(
+    follow_up_on = fields.DateField(
         label="Follow up on", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -6,6 +6,7 @@ from django import forms
 
 from lantern.cases import choices as case_choices
 from lantern.cases.reports import config
+from lantern.console import fields
 from lantern.console.forms import BLANK, DomainErrors
 from lantern.core.geo import USStateChoices
 
@@ -47,7 +48,7 @@ class ReportForm(DomainErrors, forms.Form):
         choices=case_choices.TipReportConsentBasisChoices.choices,
     )  # fmt: skip
     consent_given_by = forms.CharField(label="Who consented", max_length=300, required=False)
-    consent_given_at = forms.DateTimeField(
+    consent_given_at = fields.DateTimeField(
         label="When", required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )  # fmt: skip
@@ -63,7 +64,7 @@ class ReportForm(DomainErrors, forms.Form):
     override_explanation = forms.CharField(
         label="Why the override applies", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    follow_up_on = forms.DateField(
+    follow_up_on = fields.DateField(
         label="Follow up with the agency on", required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )  # fmt: skip
@@ -114,7 +115,7 @@ class PhoneForm(forms.Form):
     agency_name = forms.CharField(label="Agency", max_length=200)
     person = forms.CharField(label="Person spoken to", max_length=200)
     badge_or_id = forms.CharField(label="Badge or staff id", max_length=64, required=False)
-    called_at = forms.DateTimeField(
+    called_at = fields.DateTimeField(
         label="When", required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )  # fmt: skip
@@ -125,6 +126,6 @@ class PhoneForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.CharField(max_length=20_000, widget=forms.Textarea(attrs={"rows": 3}))
-    follow_up_on = forms.DateField(
+    follow_up_on = fields.DateField(
         label="Follow up again on", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -160,6 +160,7 @@ def report_submit(request, report_id):
 @require_POST
 def report_decide(request, report_id):
     """The reviewer's or the approver's decision, whichever step the report is at."""
+    access.require_any(request.user, "review_report", "approve_report")
     report = access.report(request.user, report_id)
     form = ReviewForm(request.POST)
     if not form.is_valid():
@@ -199,6 +200,7 @@ def report_withdraw(request, report_id):
 def report_link(request, report_id):
     """Issue the agency's link. The page that answers is the only place its address is ever
     shown (nothing keeps the token), so it is rendered here rather than after a redirect."""
+    access.require(request.user, "deliver_report")
     report = access.report(request.user, report_id)
     form = LinkForm(request.POST)
     if not form.is_valid():
@@ -216,6 +218,7 @@ def report_link(request, report_id):
 
 @require_POST
 def report_link_revoke(request, report_id, link_id):
+    access.require(request.user, "deliver_report")
     report = access.report(request.user, report_id)
     link = AgencyLink.objects.filter(pk=link_id, report=report).first()
     if link is None:
@@ -225,6 +228,7 @@ def report_link_revoke(request, report_id, link_id):
 
 @require_POST
 def report_pdf(request, report_id):
+    access.require(request.user, "deliver_report")
     report = access.report(request.user, report_id)
     try:
         document = actions.do_prepare_pdf(report, actor=request.user)
@@ -249,6 +253,7 @@ def _form_step(request, report, form_class, invalid: str, action):
 
 @require_POST
 def report_phone(request, report_id):
+    access.require(request.user, "deliver_report")
     report = access.report(request.user, report_id)
     return _form_step(request, report, PhoneForm, "Name the agency and the person you spoke to.",
                       actions.do_record_phone_notification)  # fmt: skip
@@ -256,6 +261,7 @@ def report_phone(request, report_id):
 
 @require_POST
 def report_acknowledged(request, report_id):
+    access.require(request.user, "deliver_report")
     report = access.report(request.user, report_id)
     note = request.POST.get("note", "")
     return _step(
@@ -266,6 +272,7 @@ def report_acknowledged(request, report_id):
 
 @require_POST
 def report_outcome(request, report_id):
+    access.require(request.user, "deliver_report")
     report = access.report(request.user, report_id)
     return _form_step(request, report, OutcomeForm, "Say what the agency did or said.",
                       actions.do_record_outcome)  # fmt: skip

@@ -200,7 +200,7 @@ def staffing(request):
 
 @require_POST
 def retriage(request, contact_id):
-    contact = access.contact(request.user, contact_id)
+    contact = access.contact(request.user, contact_id, "retriage_contact")
     task = Task.objects.filter(contact=contact).first()
     if task is None:
         raise Http404("This contact has not been routed")

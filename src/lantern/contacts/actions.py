@@ -39,7 +39,7 @@ from lantern.contacts.models import (
     Message,
 )
 from lantern.contacts.validation import clean_contact
-from lantern.core import rows
+from lantern.core import coerce, rows
 from lantern.privacy import crypto
 from lantern.privacy.fields import reveal
 
@@ -527,6 +527,10 @@ def do_send_message(
     body = (body or "").strip()
     if not body:
         raise ContactValidationError({"body": "write a message first"})
+    try:
+        coerce.check_text(body)
+    except coerce.Invalid as exc:
+        raise ContactValidationError({"body": str(exc)}) from None
     if len(body) > MAX_MESSAGE:
         raise ContactValidationError({"body": f"at most {MAX_MESSAGE} characters"})
     if not answer_inline and not outbound.can_send(conversation.channel):

@@ -14,8 +14,10 @@ from django.utils import timezone
 from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
-from lantern.contacts.models import HAS_PROVIDER_ID, Contact, Message
+from lantern.contacts.choices import ContactStatusChoices
+from lantern.contacts.models import HAS_PROVIDER_ID, Contact, Conversation, Message
 from lantern.core import rows
+from lantern.core.ids import reference_filter
 from lantern.core.phone import normalize_phone
 from lantern.privacy import crypto, masking
 from lantern.privacy.fields import reveal
@@ -48,8 +50,6 @@ def access_contact_for_user(user, contact_id, action: str = "view_contact") -> C
 def contact_by_reference(user, text: str, action: str = "view_contact"):
     """The contact staff named by its id, its page's address or its short id, or None (also
     when not allowed, or when a short id matches more than one)."""
-    from lantern.core.ids import reference_filter
-
     where = reference_filter(text)
     if where is None:
         return None
@@ -201,8 +201,6 @@ def contact_counts_today(user) -> dict:
 
 def message_by_provider_id(provider_id: str):
     """The message a provider's status callback is about, or None (system use, no user)."""
-    from lantern.contacts.models import Message
-
     if not provider_id:
         return None
     return (
@@ -228,8 +226,6 @@ def message_id_by_provider_id(provider_id: str):
 
 def message_with_contact(message_id):
     """A message with its conversation and contact (system use: intake answering a retry)."""
-    from lantern.contacts.models import Message
-
     return Message.objects.select_related("conversation__contact").get(pk=message_id)
 
 
@@ -240,8 +236,6 @@ def open_thread(channel: str, hotline_address: str, participant_index: str, part
     Plain SQL: it runs for every incoming text. On PostgreSQL the row stays locked to the end of
     the transaction, so closing the conversation waits for the message being threaded into it.
     """
-    from lantern.contacts.models import Conversation
-
     sql = (
         "SELECT cv.id, cv.contact_id, cv.opened_at, c.language, c.language_hint"
         " FROM contacts_conversation cv"
@@ -273,8 +267,6 @@ def open_thread(channel: str, hotline_address: str, participant_index: str, part
 
 def inbound_count(conversation_id, *, limit: int) -> int:
     """How many messages the person sent in a conversation, counted up to ``limit``."""
-    from lantern.contacts.models import Message
-
     row = rows.fetch_one(
         "SELECT COUNT(*) FROM (SELECT 1 FROM contacts_message"
         " WHERE conversation_id = %s AND direction = 'inbound' LIMIT %s) AS first",
@@ -285,8 +277,6 @@ def inbound_count(conversation_id, *, limit: int) -> int:
 
 def message_for_sending(message_id):
     """A queued outbound message with its conversation (system use: the channel's sender)."""
-    from lantern.contacts.models import Message
-
     return Message.objects.select_related("conversation").filter(pk=message_id).first()
 
 
@@ -296,8 +286,6 @@ INBOX_LIMIT = 200
 def inbox(user) -> list:
     """Contacts that arrived through a channel and are not logged yet, that ``user`` may see:
     urgent first, then newest (issue 4). With their conversation and handler."""
-    from lantern.contacts.choices import ContactStatusChoices
-
     return list(
         Contact.objects.restrict(user, "view_contact")
         .filter(status=ContactStatusChoices.OPEN, spam_batch__isnull=True)
@@ -387,8 +375,6 @@ def submission_received(submission_key: str) -> bool:
 
 def conversation_by_receipt(receipt_hash: str):
     """The web tip conversation a receipt code's hash leads to, or None (public follow-up)."""
-    from lantern.contacts.models import Conversation
-
     if not receipt_hash:
         return None
     return Conversation.objects.filter(receipt_hash=receipt_hash).select_related("contact").first()
@@ -412,8 +398,6 @@ def followup_thread(conversation, *, reader: str = "receipt holder") -> list[dic
 
 def tip_conversation(conversation_id):
     """A web tip's conversation by id (the public follow-up session holds the id)."""
-    from lantern.contacts.models import Conversation
-
     return (
         Conversation.objects.filter(pk=conversation_id, channel="webform")
         .select_related("contact")
@@ -443,8 +427,6 @@ def email_thread_headers(conversation) -> dict:
 
 def chat_conversation(conversation_id):
     """A web chat's conversation by id (the visitor's session holds the id)."""
-    from lantern.contacts.models import Conversation
-
     return (
         Conversation.objects.filter(pk=conversation_id, channel="chat")
         .select_related("contact")

@@ -14,12 +14,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from lantern.contacts.choices import NON_DATA_CALL_TYPES
 from lantern.contacts.exceptions import ContactValidationError
+from lantern.core import coerce
 from lantern.core.geo import normalize_state, normalize_zip
 from lantern.core.language import normalize_language
 from lantern.core.phone import normalize_phone
@@ -85,24 +85,13 @@ def _choice(field: str, form):
 
 def _text(limit: int):
     def check(value):
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise ValueError("must be text")
-        value = value.strip()
-        if "\x00" in value:
-            raise ValueError("contains a NUL character")
-        if len(value) > limit:
-            raise ValueError(f"is too long ({len(value):,} characters; the limit is {limit:,})")
-        return value
+        return coerce.text(value, max_length=limit)
 
     return check
 
 
 def _bool(value):
-    if isinstance(value, bool):
-        return value
-    raise ValueError("must be true or false")
+    return coerce.boolean(value, strict=True)
 
 
 def _call_types(form):
@@ -121,11 +110,7 @@ def _call_types(form):
 
 
 def _email(value):
-    value = _text(254)(value)
-    if value:
-        validate_email(value)
-        return value.lower()
-    return None
+    return coerce.email(value)
 
 
 def clean_contact(data: dict, form, *, partial: bool = False, now=None) -> dict:

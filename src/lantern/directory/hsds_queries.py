@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from lantern.core import coerce
 from lantern.core.errors import InvalidInput
 from lantern.directory import hsds, search
 from lantern.directory.models import (
@@ -50,13 +51,7 @@ def _get(params: Mapping, key: str) -> str:
 
 
 def _uuid(params: Mapping, key: str) -> uuid.UUID | None:
-    raw = _get(params, key)
-    if not raw:
-        return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise InvalidInput({key: f"{raw!r} is not a UUID"}) from None
+    return coerce.strict(key, coerce.uuid, _get(params, key))
 
 
 def object_id(raw: str) -> uuid.UUID:
@@ -67,32 +62,17 @@ def object_id(raw: str) -> uuid.UUID:
 
 
 def _bool(params: Mapping, key: str) -> bool:
-    raw = _get(params, key).lower()
-    if raw in ("", "0", "false", "no"):
-        return False
-    if raw in ("1", "true", "yes"):
-        return True
-    raise InvalidInput({key: "must be true or false"})
+    return bool(coerce.strict(key, coerce.boolean, _get(params, key)))
 
 
 def paging(params: Mapping) -> tuple[int, int]:
-    errors = {}
-    page = per_page = None
-    try:
-        page = int(_get(params, "page") or 1)
-        if page < 1:
-            errors["page"] = "must be 1 or more"
-    except ValueError:
-        errors["page"] = "must be a whole number"
-    try:
-        per_page = int(_get(params, "per_page") or DEFAULT_PER_PAGE)
-        if not 1 <= per_page <= MAX_PER_PAGE:
-            errors["per_page"] = f"must be between 1 and {MAX_PER_PAGE}"
-    except ValueError:
-        errors["per_page"] = "must be a whole number"
-    if errors:
-        raise InvalidInput(errors)
-    return page, per_page
+    check = coerce.Collect()
+    page = check("page", coerce.integer, _get(params, "page"), minimum=1)
+    per_page = check(
+        "per_page", coerce.integer, _get(params, "per_page"), minimum=1, maximum=MAX_PER_PAGE
+    )
+    check.raise_if_any()
+    return page or 1, per_page or DEFAULT_PER_PAGE
 
 
 def _modified_after(params: Mapping) -> datetime | None:

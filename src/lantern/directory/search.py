@@ -60,7 +60,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lantern.accounts import rules
-from lantern.core import geo
+from lantern.core import coerce, geo
 from lantern.core.errors import InvalidInput
 from lantern.core.language import language_name, normalize_language
 from lantern.directory import stemming
@@ -154,8 +154,6 @@ class SearchPage:
 
 # --- parsing -------------------------------------------------------------------------------------
 
-_TRUE = {"1", "true", "yes", "on", "t", "y"}
-_FALSE = {"", "0", "false", "no", "off", "f", "n"}
 # Names the HSDS API uses for the same things, accepted as aliases.
 _ALIASES = {
     "search": "q",
@@ -196,28 +194,6 @@ def _one(params, key):
             raise ValueError("must be text")
         value = str(value)
     return value.strip()
-
-
-def _float(value: str) -> float:
-    number = float(value)  # ValueError for junk
-    if not math.isfinite(number):
-        raise ValueError("not a finite number")
-    return number
-
-
-def _bool(value: str) -> bool:
-    v = value.lower()
-    if v in _TRUE:
-        return True
-    if v in _FALSE:
-        return False
-    raise ValueError("must be true or false (1/0)")
-
-
-def _int(value: str) -> int:
-    if not re.fullmatch(r"[+-]?\d{1,9}", value):
-        raise ValueError("must be a whole number")
-    return int(value)
 
 
 def parse_query(params: Mapping) -> DirectoryQuery:
@@ -271,13 +247,13 @@ def parse_query(params: Mapping) -> DirectoryQuery:
         out["state"] = state
 
     def latitude(v):
-        x = _float(v)
+        x = coerce.number(v)
         if not -90 <= x <= 90:
             raise ValueError("latitude must be between -90 and 90")
         return x
 
     def longitude(v):
-        x = _float(v)
+        x = coerce.number(v)
         if not -180 <= x <= 180:
             raise ValueError("longitude must be between -180 and 180")
         return x
@@ -289,7 +265,7 @@ def parse_query(params: Mapping) -> DirectoryQuery:
         out["latitude"], out["longitude"] = lat, lon
 
     def radius(v):
-        r = _float(v)
+        r = coerce.number(v)
         if not 0 < r <= MAX_RADIUS_KM:
             raise ValueError(f"radius must be more than 0 and at most {MAX_RADIUS_KM:g} km")
         return r
@@ -338,7 +314,7 @@ def parse_query(params: Mapping) -> DirectoryQuery:
         out["populations"] = tuple(populations)
 
     def age(v):
-        n = _int(v)
+        n = coerce.integer(v)
         if not 0 <= n <= MAX_AGE:
             raise ValueError(f"must be between 0 and {MAX_AGE}")
         return n
@@ -350,12 +326,12 @@ def parse_query(params: Mapping) -> DirectoryQuery:
     if language:
         out["language"] = language
     for name in ("open_now", "available_24_7"):
-        value = field(name, _bool)
+        value = field(name, coerce.boolean)
         if value is not None:
             out[name] = value
 
     def months(v):
-        n = _int(v)
+        n = coerce.integer(v)
         if not 1 <= n <= 600:
             raise ValueError("must be between 1 and 600 months")
         return n
@@ -384,13 +360,13 @@ def parse_query(params: Mapping) -> DirectoryQuery:
         out["at"] = at
 
     def page_number(v):
-        n = _int(v)
+        n = coerce.integer(v)
         if not 1 <= n <= MAX_PAGE:
             raise ValueError(f"page must be between 1 and {MAX_PAGE}")
         return n
 
     def page_size(v):
-        n = _int(v)
+        n = coerce.integer(v)
         if not 1 <= n <= MAX_PER_PAGE:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
         return n

@@ -24,7 +24,7 @@ from lantern.accounts import rules, sockets
 from lantern.contacts import actions as contacts
 from lantern.contacts import queries as contact_queries
 from lantern.contacts.exceptions import ContactValidationError
-from lantern.core import sessions
+from lantern.core import coerce, sessions
 from lantern.privacy import masking
 from lantern.privacy.fields import reveal
 from lantern.routing.kick import kick
@@ -78,7 +78,18 @@ class _Flood:
         return True
 
 
-class VisitorConsumer(JsonWebsocketConsumer):
+class _Json(JsonWebsocketConsumer):
+    """A frame that is not JSON answers with an error frame; the socket stays open."""
+
+    @classmethod
+    def decode_json(cls, text_data):
+        try:
+            return super().decode_json(text_data)
+        except ValueError:
+            return None
+
+
+class VisitorConsumer(_Json):
     def connect(self):
         session = self.scope.get("session")
         conversation_id = session.get(SESSION_KEY) if session else None
@@ -131,6 +142,12 @@ class VisitorConsumer(JsonWebsocketConsumer):
         if not isinstance(body, str) or not body.strip() or "\x00" in body:
             self._error(gettext_lazy("Write a message first."))
             return
+        try:
+            coerce.check_text(body)
+        except coerce.Invalid:
+            self.send_json({"type": "error", "error": "the message has a character that cannot "
+                            "be sent; please type it again"})  # fmt: skip
+            return
         if len(body) > MAX_BODY:
             self._error(
                 gettext_lazy("At most %(count)d characters, please.") % {"count": MAX_BODY}
@@ -162,7 +179,7 @@ class VisitorConsumer(JsonWebsocketConsumer):
         pass  # the visitor needs no news of their own connection
 
 
-class AdvocateConsumer(JsonWebsocketConsumer):
+class AdvocateConsumer(_Json):
     """An advocate's side. The socket belongs to the session that opened it: it closes when that
     session ends, the user is deactivated or changes password or role (``accounts.sockets``),
     and every event in or out asks again whether the session stands and the rules still let

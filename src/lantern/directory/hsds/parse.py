@@ -10,6 +10,7 @@ from datetime import date, time
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from lantern.core import coerce
 from lantern.directory import taxonomy as lantern_taxonomy
 from lantern.directory.choices import (
     AddressTypeChoices,
@@ -68,15 +69,12 @@ def _required(row: dict, name: str, max_length: int | None, warn: Warn) -> str:
 
 def _int(row: dict, name: str, warn: Warn, *, minimum: int = 0, maximum: int = 2**31 - 1):
     value = row.get(name)
-    if value in (None, ""):
-        return None
     try:
-        number = float(str(value).strip())
-        if not number.is_integer():
-            raise ValueError
-        number = int(number)
-    except ValueError:
+        number = coerce.integer(value.strip() if isinstance(value, str) else value, maximum=None)
+    except coerce.Invalid:
         warn(f"{name} {value!r} is not a whole number, left out")
+        return None
+    if number is None:
         return None
     if not minimum <= number <= maximum:
         warn(f"{name} {value!r} is out of range, left out")
@@ -86,11 +84,9 @@ def _int(row: dict, name: str, warn: Warn, *, minimum: int = 0, maximum: int = 2
 
 def _float(row: dict, name: str, warn: Warn):
     value = row.get(name)
-    if value in (None, ""):
-        return None
     try:
-        return float(str(value).strip())
-    except ValueError:
+        return coerce.number(value)
+    except coerce.Invalid:
         warn(f"{name} {value!r} is not a number, left out")
         return None
 
@@ -568,12 +564,11 @@ PARSERS: dict[str, Callable[[dict, Warn], dict]] = {
 
 
 def parse_bool(value) -> bool | None:
-    text = as_text(value).strip().lower()
-    if text in ("true", "1", "yes", "y", "t"):
-        return True
-    if text in ("false", "0", "no", "n", "f"):
-        return False
-    return None
+    """``core.coerce.boolean``'s words; ``None`` when blank or not one of them."""
+    try:
+        return coerce.boolean(as_text(value))
+    except coerce.Invalid:
+        return None
 
 
 def parse_population(value) -> str | None:
