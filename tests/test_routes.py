@@ -52,6 +52,8 @@ class Route:
     obj: str | None = None  # what the URL's ids name: a key of OBJECTS
     public: bool = False  # no sign-in needed (the sign-in page itself)
     ok: tuple = (200,)  # what an allowed role gets for a page (a workflow may redirect)
+    # a public route that checks for itself: what anonymous gets with nothing in progress
+    anonymous: tuple = ()
 
 
 R = Route
@@ -128,6 +130,28 @@ ROUTES: dict[str, Route] = {
     "console:queue_divert": R("post", frozenset({"supervisor"}), "queue"),
     "console:staffing": R("get", BOARD),
     "console:retriage": R("post", TAKERS, "routed"),
+    "console:sign_in_verify": R("get", STAFF, public=True),  # the second step of signing in
+    "console:sign_in_enrol": R("get", STAFF, public=True),
+    # security keys: no sign-in (or enrolment) in progress in this browser is a JSON 403
+    "console:webauthn_register_begin": R("post", STAFF, public=True, anonymous=(403,)),
+    "console:webauthn_register_complete": R("post", STAFF, public=True, anonymous=(403,)),
+    "console:webauthn_auth_begin": R("post", STAFF, public=True, anonymous=(403,)),
+    "console:webauthn_auth_complete": R("post", STAFF, public=True, anonymous=(403,)),
+    "console:webauthn_jsi18n": R("get", STAFF, public=True),
+    "console:account": R("get", STAFF),
+    "console:password_change": R("get", STAFF),
+    "console:factor_add": R("get", STAFF),
+    "console:factor_remove": R("post", STAFF, "factor"),
+    "console:recovery_codes_new": R("post", STAFF),
+    "console:sign_out_everywhere": R("post", STAFF),
+    "console:staff_factors": R("get", BOARD),
+    "console:staff_factor_reset": R("post", BOARD, "staff_user"),
+    "console:report_fast_track": R("post", frozenset({"supervisor"}), "report"),
+    "console:report_review_after": R("post", REVIEWERS, "report"),
+    "console:contact_police_call": R("post", TAKERS, "contact"),
+    "console:spam": R("get", frozenset({"supervisor"})),
+    "console:spam_dismiss": R("post", frozenset({"supervisor"})),
+    "console:spam_restore": R("post", frozenset({"supervisor"}), "spam_batch"),
     "api:api-root": R("get", STAFF, public=True),  # no page at the root: 404 for all
     "api:openapi-json": R("get", STAFF, public=True),
     "api:openapi-view": R("get", STAFF, public=True),
@@ -151,7 +175,7 @@ PRIVATE = {"contact", "chat", "routed", "call", "referral", "case", "case_contac
 DATA = {"console:referral_give": lambda world: {"service": str(world.get("service").pk)}}
 # Objects a test cannot cheaply make (an offer, a statistics release, an agency link): the URL
 # names a missing id, so an allowed role must reach the lookup and get 404, never 401/403.
-MISSING = {"offer", "release", "report_link"}
+MISSING = {"offer", "release", "report_link", "factor", "staff_user", "spam_batch"}
 
 
 def _routes():
@@ -255,7 +279,11 @@ class World:
         if kind is None:
             return {}
         if kind in MISSING:
-            ids = {"offer": "offer_id", "release": "release_id"}
+            ids = {"offer": "offer_id", "release": "release_id", "spam_batch": "batch_id"}
+            if kind == "factor":
+                return {"kind": "totp", "device_id": 999_999}
+            if kind == "staff_user":
+                return {"user_id": 999_999}
             if kind == "report_link":
                 return {"report_id": self.get("report").pk, "link_id": uuid.uuid4()}
             return {ids[kind]: uuid.uuid4()}
@@ -329,6 +357,9 @@ def test_route_by_role(name, personas, make_contact):
         return _call(_client(persona), route, path, data=data)
 
     anonymous = ask(None)
+    if route.anonymous:
+        assert anonymous.status_code in route.anonymous, (name, anonymous.status_code)
+        return
     if route.public:
         assert anonymous.status_code < 500 and anonymous.status_code not in (401, 403)
         return

@@ -19,6 +19,7 @@ from lantern.cases.models import TipReport
 from lantern.cases.reports import fast_path
 from lantern.cases.reports import queries as report_queries
 from lantern.cases.reports.actions import ReportError
+from lantern.console import access
 from lantern.contacts import queries as contact_queries
 from lantern.contacts.choices import PoliceCallByChoices, PoliceCallToChoices
 from lantern.contacts.exceptions import ContactValidationError
@@ -70,6 +71,7 @@ def _errors(form) -> str:
 @require_POST
 def report_fast_track(request, report_id):
     report = _report(request.user, report_id)
+    access.require(request.user, "fast_track_report", report)
     form = FastTrackForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the report cannot wait for the usual review."))
@@ -91,6 +93,7 @@ def report_fast_track(request, report_id):
 @require_POST
 def report_review_after(request, report_id):
     report = _report(request.user, report_id)
+    access.require(request.user, "review_report", report)
     form = ReviewAfterForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
@@ -108,6 +111,7 @@ def contact_police_call(request, contact_id):
         contact = contact_queries.access_contact_for_user(request.user, contact_id, "view_contact")
     except Contact.DoesNotExist:
         raise Http404("No such contact") from None
+    access.require(request.user, "record_police_call", contact)
     form = PoliceCallForm(request.POST)
     if not form.is_valid():
         messages.error(request, _errors(form))
