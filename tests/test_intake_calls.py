@@ -420,3 +420,118 @@ def test_call_actions_refuse_clearly(twilio, post, api, personas, lines, make_co
     assert api(None).get("/me/presence").status_code == 401
     assert api("directory").get("/me/offers").status_code == 403
     assert "/api/v1/me/presence" in api("advocate").get("/openapi.json").json()["paths"]
+
+
+def connected(twilio, post, personas, run, *, urgent=False):
+    """A Spanish call answered by the advocate on their phone, everyone in the conference."""
+    advocate = personas["advocate"]
+    available(advocate)
+    twiml(voice(post))
+    twiml(voice(post, "language", Digits="2"))
+    twiml(voice(post, "urgency", Digits="1" if urgent else "2"))
+    contact = Contact.objects.get(provider_id=CALLER_SID)
+    accept(advocate, run)
+    [sid] = dialled(twilio, ADVOCATE_PHONE)
+    leg = CallLeg.objects.get(provider_id=sid)
+    root = twiml(post(f"/intake/twilio/voice/leg/{leg.pk}/confirm",
+                      {"AccountSid": ACCOUNT, "CallSid": sid, "Digits": "1"}))  # fmt: skip
+    twilio.answer(sid)
+    twilio.join(sid, ET.tostring(root, encoding="unicode"))
+    twilio.deliver(post)
+    return contact, root
+
+
+def test_an_interpreter_line_that_does_not_answer_falls_back_to_the_any_language_line(
+    twilio, post, api, personas, lines, django_capture_on_commit_callbacks
+):
+    run = django_capture_on_commit_callbacks
+    contact, _ = connected(twilio, post, personas, run)
+    me = api("advocate")
+    with run(execute=True):
+        assert me.post(f"/contacts/{contact.pk}/call/interpreter", {}).status_code == 200
+    first = CallLeg.objects.get(role="interpreter", line="es")
+    with run(execute=True):
+        twilio.ring_out(first.provider_id, "no-answer")
+        twilio.deliver(post)
+    first.refresh_from_db()
+    assert first.state == "failed" and first.failure  # the advocate is told why
+    fallback = CallLeg.objects.get(role="interpreter", line="*")
+    assert twilio.calls[fallback.provider_id]["send_digits"] == "ww9999#"
+    with run(execute=True):
+        twilio.ring_out(fallback.provider_id, "busy")
+        twilio.deliver(post)
+    call = Call.objects.get(contact=contact)
+    assert call.events.filter(detail="no interpreter line answered").exists()
+    again = me.post(f"/contacts/{contact.pk}/call/interpreter", {})
+    assert again.status_code == 409 and "already failed" in again.json()["detail"]
+
+
+@pytest.mark.parametrize("urgent", [False, True])
+def test_recording_is_off_unless_asked_and_never_for_a_crisis(
+    twilio, post, personas, settings, django_capture_on_commit_callbacks, urgent
+):
+    settings.RECORD_CALLS = True
+    _, root = connected(twilio, post, personas, django_capture_on_commit_callbacks,
+                        urgent=urgent)  # fmt: skip
+    expected = "do-not-record" if urgent else "record-from-start"
+    assert root.find("Dial/Conference").get("record") == expected
+
+
+def test_a_supervisor_listens_or_coaches_audited_and_nobody_else_may(
+    twilio, post, api, personas, django_capture_on_commit_callbacks
+):
+    run = django_capture_on_commit_callbacks
+    contact, _ = connected(twilio, post, personas, run)
+    supervisor = personas["supervisor"]
+    assert api("advocate").post(f"/contacts/{contact.pk}/call/listen", {}).status_code == 403
+    with run(execute=True):
+        answer = api("supervisor").post(f"/contacts/{contact.pk}/call/coach", {})
+    assert answer.status_code == 200, answer.content
+    leg = CallLeg.objects.get(role="supervisor")
+    assert leg.user == supervisor and leg.coaching
+    assert twilio.calls[leg.provider_id]["to"] == f"client:advocate-{supervisor.pk}"
+    root = twiml(post(twilio.calls[leg.provider_id]["url"],
+                      {"AccountSid": ACCOUNT, "CallSid": leg.provider_id}))  # fmt: skip
+    advocate_leg = CallLeg.objects.get(role="advocate")
+    assert root.find("Dial/Conference").get("coach") == advocate_leg.provider_id
+    event = AuditEvent.objects.filter(actor_label=supervisor.username, action="read_pii").last()
+    assert event is not None and event.changes["call"] == "coach"
+
+
+def test_the_contact_page_shows_the_call_and_its_controls(
+    twilio, post, login, personas, django_capture_on_commit_callbacks
+):
+    contact, _ = connected(twilio, post, personas, django_capture_on_commit_callbacks)
+    page = login("advocate").get(f"/console/contacts/{contact.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="call"' in html and "Timeline" in html and "Add interpreter" in html
+    assert ADVOCATE_PHONE not in html  # the advocate's own number is never shown
+    with django_capture_on_commit_callbacks(execute=True):
+        held = login("advocate").post(f"/console/contacts/{contact.pk}/call/hold/")
+    assert held.status_code == 302
+    assert any(r["form"].get("Hold") == "true" for r in twilio.requests_to(".json"))
+
+
+def test_the_softphone_token_is_a_voice_grant_for_a_number_not_a_name(
+    twilio, login, personas, settings
+):
+    import jwt as pyjwt
+
+    assert login("advocate").get("/console/softphone/token/").status_code == 503  # no key yet
+    settings.TWILIO_API_KEY = "SK" + "1" * 32
+    settings.TWILIO_API_SECRET = "synthetic-api-secret"
+    settings.TWILIO_TWIML_APP_SID = "AP" + "2" * 32
+    answer = login("advocate").get("/console/softphone/token/")
+    assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
+    claims = pyjwt.decode(answer.json()["token"], "synthetic-api-secret", algorithms=["HS256"])
+    grants = claims["grants"]
+    assert grants["identity"] == f"advocate-{personas['advocate'].pk}"
+    assert grants["voice"]["incoming"]["allow"] is True
+    assert grants["voice"]["outgoing"]["application_sid"] == "AP" + "2" * 32
+    assert login("directory").get("/console/softphone/token/").status_code in (403, 404)
+
+
+def test_the_softphone_places_no_calls(twilio, post):
+    root = twiml(post("/intake/twilio/voice/client", {"AccountSid": ACCOUNT, "CallSid": "CA1"}))
+    assert root.find("Hangup") is not None and root.find("Dial") is None

@@ -102,7 +102,7 @@ def put_presence(request, payload: PresenceIn):
         if payload.device is not None or payload.phone is not None:
             calls.do_set_device(user, device=payload.device, phone=payload.phone, actor=user)
         actions.do_set_presence(user, payload.status, actor=user)
-    except calls.DeviceError as exc:
+    except calls.CallInputError as exc:
         raise InvalidInput(exc.errors) from None
     except RoutingError as exc:
         raise PermissionDenied(str(exc)) from None
@@ -188,29 +188,23 @@ def call_action(request, contact_id: UUID, action: CallAction, payload: CallIn |
     user = request.auth
     payload = payload or CallIn()
     contact = contact_queries.contacts_for_user(user).get(pk=contact_id)
-    leg = None
+    to_user = None
+    if action == "transfer" and payload.user:
+        to_user = queries.staff_by_username(payload.user)
+        if to_user is None:
+            raise InvalidInput({"user": "no such person takes calls here"})
     try:
-        if action == "interpreter":
-            leg = calls.do_add_interpreter(contact, language=payload.language or "", actor=user)
-        elif action == "transfer":
-            to_user = None
-            if payload.user:
-                to_user = queries.staff_by_username(payload.user)
-                if to_user is None:
-                    raise InvalidInput({"user": "no such person takes calls here"})
-            leg = calls.do_transfer_call(
-                contact,
-                to_number=payload.to or "",
-                to_user=to_user,
-                warm=payload.warm,
-                actor=user,
-            )
-        elif action in ("hold", "unhold"):
-            calls.do_hold_call(contact, held=action == "hold", actor=user)
-        elif action in ("hangup", "leave"):
-            calls.do_hang_up_call(contact, leave=action == "leave", actor=user)
-        else:
-            leg = calls.do_monitor_call(contact, coach=action == "coach", actor=user)
+        leg = calls.do_call_action(
+            contact,
+            action,
+            actor=user,
+            language=payload.language or "",
+            to=payload.to or "",
+            user=to_user,
+            warm=payload.warm,
+        )
+    except calls.CallInputError as exc:
+        raise InvalidInput(exc.errors) from None
     except calls.CallForbidden as exc:
         return 403, {"detail": str(exc)}
     except calls.CallUnavailable as exc:

@@ -6,17 +6,18 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
 from lantern.console import access
 from lantern.console.forms import StaffingForm
 from lantern.core import pow, spreadsheet
-from lantern.routing import actions, queries
+from lantern.routing import actions, calls, queries, telephony
 from lantern.routing import staffing as staffing_plan
 from lantern.routing.choices import AdvocatePresenceChoices, TaskUrgencyChoices
 from lantern.routing.exceptions import RoutingError
@@ -217,3 +218,39 @@ def retriage(request, contact_id):
     else:
         messages.success(request, "Triage changed; the reason is kept with the contact.")
     return redirect("console:contact_detail", contact_id=contact.pk)
+
+
+@require_POST
+def call_action(request, contact_id, action):
+    """A button of a live call's card (interpreter, transfer, hold, hang up, listen...)."""
+    contact = access.contact(request.user, contact_id)
+    to_user = None
+    if action == "transfer" and request.POST.get("user"):
+        to_user = queries.staff_by_username(request.POST["user"].strip())
+        if to_user is None:
+            messages.error(request, _("Nobody of that name takes calls here."))
+            return redirect("console:contact_detail", contact_id=contact.pk)
+    try:
+        calls.do_call_action(
+            contact,
+            action,
+            actor=request.user,
+            language=request.POST.get("language", "").strip(),
+            to=request.POST.get("to", "").strip(),
+            user=to_user,
+            warm=request.POST.get("warm") == "1",
+        )
+    except RoutingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done: the call's timeline shows each step."))
+    return redirect("console:contact_detail", contact_id=contact.pk)
+
+
+def softphone_token(request):
+    """The browser softphone's access token (JSON); 503 when calls do not reach browsers here."""
+    access.require(request.user, "take_contact")
+    token = telephony.access_token(request.user)
+    if not token:
+        return JsonResponse({"detail": _("The browser softphone is not set up.")}, status=503)
+    return JsonResponse({"token": token}, headers={"Cache-Control": "no-store"})

@@ -176,4 +176,6 @@ urlpatterns = [
     path("routing/queues/<int:queue_id>/divert/", rv.queue_divert, name="queue_divert"),
     path("routing/staffing/", rv.staffing, name="staffing"),
     path("contacts/<uuid:contact_id>/triage/", rv.retriage, name="retriage"),
+    path("contacts/<uuid:contact_id>/call/<slug:action>/", rv.call_action, name="call_action"),
+    path("softphone/token/", rv.softphone_token, name="softphone_token"),
 ]

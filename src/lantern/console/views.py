@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
@@ -149,6 +150,16 @@ def contact_detail(request, contact_id):
     ctx["can_retriage"] = rules.allows_object(request.user, "retriage_contact", contact)
     ctx["urgencies"] = TaskUrgencyChoices.choices
     ctx.update(police_calls_context(request.user, contact))
+    ctx["call"] = routing_queries.call_of(contact)
+    ctx["call_live"] = ctx["call"] is not None and ctx["call"].ended_at is None
+    ctx["can_control_call"] = rules.allows_object(request.user, "control_call", contact)
+    ctx["can_monitor_call"] = rules.allows(request.user, "monitor_call")
+    ctx["call_buttons"] = [
+        ("hold", _("Hold")),
+        ("unhold", _("Take off hold")),
+        ("leave", _("Leave the call")),
+        ("hangup", _("Hang up")),
+    ]
     return render(request, "console/contact_detail.html", ctx)
 
 

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.jwt.access_token import AccessToken
+from twilio.jwt.access_token.grants import VoiceGrant
 from twilio.twiml.voice_response import VoiceResponse
 
 from lantern.intake import twilio
@@ -28,6 +30,7 @@ from lantern.routing.models import CallLeg
 
 log = logging.getLogger("lantern.intake")
 RING_SECONDS = 20
+TOKEN_SECONDS = 3600
 LEG_EVENTS = ["initiated", "ringing", "answered", "completed"]
 CONFERENCE_EVENTS = "start end join leave hold"
 
@@ -86,6 +89,26 @@ class TwilioCalls:
         return bool(
             settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN and settings.PUBLIC_URL
         )
+
+    def access_token(self, user) -> str:
+        """A short-lived token for the browser softphone: it may receive calls for
+        ``advocate-<id>`` (the voice grant's outgoing app answers that it takes calls only)."""
+        if not (settings.TWILIO_API_KEY and settings.TWILIO_API_SECRET):
+            return ""
+        token = AccessToken(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_API_KEY,
+            settings.TWILIO_API_SECRET,
+            identity=identity(user),
+            ttl=TOKEN_SECONDS,
+        )
+        token.add_grant(
+            VoiceGrant(
+                outgoing_application_sid=settings.TWILIO_TWIML_APP_SID or None,
+                incoming_allow=True,
+            )
+        )
+        return token.to_jwt()
 
     def dial(self, leg_id) -> None:
         leg = _leg(leg_id)
@@ -203,6 +226,14 @@ def leg_confirm(leg_id, params) -> VoiceResponse:
         response.hangup()
         return response
     return conference_twiml(leg, response)
+
+
+def client_outgoing(params) -> VoiceResponse:
+    """The TwiML app's voice URL: the softphone takes calls, it does not place them."""
+    response = VoiceResponse()
+    response.say(_("This line takes hotline calls only."))
+    response.hangup()
+    return response
 
 
 def leg_status(leg_id, params) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
 ]
 
 urlpatterns += [
+    path("twilio/voice/client", views.twilio_voice_client, name="twilio_voice_client"),
     path("twilio/voice/leg/<uuid:leg_id>/answer", views.twilio_voice_leg_answer,
          name="twilio_voice_leg_answer"),
     path("twilio/voice/leg/<uuid:leg_id>/confirm", views.twilio_voice_leg_confirm,

@@ -41,6 +41,11 @@ twilio_voice_voicemail = _voice(voice.voicemail)
 
 
 @twilio.webhook
+def twilio_voice_client(request):
+    return twilio.twiml(conference.client_outgoing(request.POST))
+
+
+@twilio.webhook
 def twilio_voice_status(request):
     try:
         voice.status(request.POST)

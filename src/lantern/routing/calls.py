@@ -642,6 +642,35 @@ def do_monitor_call(contact: Contact, *, coach: bool = False, actor) -> CallLeg:
     return leg
 
 
+CALL_ACTIONS = ("interpreter", "transfer", "hold", "unhold", "hangup", "leave", "listen", "coach")
+
+
+def do_call_action(
+    contact: Contact,
+    action: str,
+    *,
+    actor,
+    language: str = "",
+    to: str = "",
+    user=None,
+    warm: bool = True,
+) -> CallLeg | None:
+    """One of ``CALL_ACTIONS`` on a live call, by name (the API's and the console's verbs)."""
+    if action == "interpreter":
+        return do_add_interpreter(contact, language=language, actor=actor)
+    if action == "transfer":
+        return do_transfer_call(contact, to_number=to, to_user=user, warm=warm, actor=actor)
+    if action in ("hold", "unhold"):
+        do_hold_call(contact, held=action == "hold", actor=actor)
+        return None
+    if action in ("hangup", "leave"):
+        do_hang_up_call(contact, leave=action == "leave", actor=actor)
+        return None
+    if action in ("listen", "coach"):
+        return do_monitor_call(contact, coach=action == "coach", actor=actor)
+    raise CallInputError({"action": f"one of {', '.join(CALL_ACTIONS)}"})
+
+
 def records(contact: Contact) -> bool:
     """Recording is off unless the deployment asks for it, and never for a crisis call."""
     if not settings.RECORD_CALLS:

@@ -583,3 +583,14 @@ def waiting_by_queue() -> list[tuple[str, str, int, datetime | None]]:
 
 def pending_offers() -> int:
     return Offer.objects.filter(state=OfferStateChoices.PENDING).count()
+
+
+def call_of(contact):
+    """The contact's call (conference), its legs and timeline; None for a call never routed."""
+    from lantern.routing.models import Call
+
+    return (
+        Call.objects.filter(contact=contact)
+        .prefetch_related("legs__user", "events__actor")
+        .first()
+    )

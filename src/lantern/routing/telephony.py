@@ -7,6 +7,8 @@ routing imports ``intake`` (DESIGN.md, "Calls (voice)").
 
 An adapter has these methods, each taking ids (it reads what it needs):
 
+- ``access_token(user) -> str``: a short-lived token for the browser softphone ("" when the
+  provider's keys are not set);
 - ``ready() -> bool``: the provider is configured (a deployment without it connects nobody:
   an accepted call is taken as before, and the advocate calls back by hand);
 - ``dial(leg_id)``: ring a leg (an advocate's browser or phone, an interpreter line, a transfer,
@@ -36,6 +38,10 @@ def register(adapter) -> None:
 
 def ready() -> bool:
     return _adapter is not None and _adapter.ready()
+
+
+def access_token(user) -> str:
+    return _adapter.access_token(user) if ready() else ""
 
 
 def after_commit(command: str, *args) -> None:
