@@ -398,6 +398,11 @@ def test_a_call_worked_through_the_api_end_to_end(
     [row] = [r for r in routing_queries.daily_metrics(day, day + timezone.timedelta(days=1))
              if r["channel"] == "phone"]  # fmt: skip
     assert row["answered"] == 1 and row["asa_seconds"] is not None
+    from lantern.stats import queries as stats_queries
+
+    today = timezone.localdate()
+    [used] = stats_queries.operations(today, today).interpreters
+    assert used["language"] == "es" and used["contacts"] == 1 and used["minutes"] >= 0
     # what people did is audited
     changes = [e.changes.get("call") for e in AuditEvent.objects.filter(object_id=str(contact.pk))]
     for what in ("interpreter", "transfer", "leave", "hold", "unhold", "hangup"):

@@ -60,6 +60,8 @@ class LiveLantern:
             "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
             "TWILIO_API_URL": twilio_api,  # the tests' local server speaking Twilio's API
             "LANTERN_PUBLIC_DIRECTORY": "1",  # /directory/ (test_public_directory_flows)
+            "TWILIO_API_KEY": "SK" + "0" * 32,  # the softphone's tokens (synthetic)
+            "TWILIO_API_SECRET": "synthetic-softphone-secret",
         }
         self.env.pop("DATABASE_URL", None)
         self.log = data_dir / "server.out"

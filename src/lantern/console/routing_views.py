@@ -254,3 +254,27 @@ def softphone_token(request):
     if not token:
         return JsonResponse({"detail": _("The browser softphone is not set up.")}, status=503)
     return JsonResponse({"token": token}, headers={"Cache-Control": "no-store"})
+
+
+@login_required
+def softphone(request):
+    """The browser softphone: a page the advocate keeps open while available."""
+    _require(request.user, "take_contact")
+    return render(request, "console/softphone.html")
+
+
+@login_required
+@require_POST
+def softphone_action(request, action):
+    """The softphone's hold button: the caller of the advocate's live call, on or off hold."""
+    _require(request.user, "take_contact")
+    if action not in ("hold", "unhold"):
+        raise Http404("No such softphone action")
+    contact = queries.live_call_contact_for(request.user)
+    if contact is None:
+        return JsonResponse({"detail": _("You are not on a call.")}, status=409)
+    try:
+        calls.do_hold_call(contact, held=action == "hold", actor=request.user)
+    except RoutingError as exc:
+        return JsonResponse({"detail": str(exc)}, status=409)
+    return JsonResponse({"held": action == "hold"})

@@ -177,5 +177,7 @@ urlpatterns = [
     path("routing/staffing/", rv.staffing, name="staffing"),
     path("contacts/<uuid:contact_id>/triage/", rv.retriage, name="retriage"),
     path("contacts/<uuid:contact_id>/call/<slug:action>/", rv.call_action, name="call_action"),
+    path("softphone/", rv.softphone, name="softphone"),
     path("softphone/token/", rv.softphone_token, name="softphone_token"),
+    path("softphone/<slug:action>/", rv.softphone_action, name="softphone_action"),
 ]

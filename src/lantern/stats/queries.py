@@ -69,6 +69,7 @@ class Operations:
     fast_tracked: int  # tip reports approved by the crisis fast path in the period
     awaiting_review_after: int  # of all fast-tracked reports, those not yet reviewed (now)
     police_calls: int  # 911 or the police called during a contact, in the period
+    interpreters: list[dict]  # by language: contacts with an interpreter, minutes on calls
     spam: int = 0  # contacts dismissed as spam, left out of every figure above
 
     @property
@@ -160,6 +161,7 @@ def operations(start: date, end: date) -> Operations:
         police_calls=PoliceCall.objects.filter(called_at__gte=since, called_at__lt=until)
         .values("contact").distinct().count(),
         spam=spam,
+        interpreters=routing_queries.interpreter_use(since, until),
     )
 
 
