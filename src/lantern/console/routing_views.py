@@ -256,18 +256,16 @@ def softphone_token(request):
     return JsonResponse({"token": token}, headers={"Cache-Control": "no-store"})
 
 
-@login_required
 def softphone(request):
     """The browser softphone: a page the advocate keeps open while available."""
-    _require(request.user, "take_contact")
+    access.require(request.user, "take_contact")
     return render(request, "console/softphone.html")
 
 
-@login_required
 @require_POST
 def softphone_action(request, action):
     """The softphone's hold button: the caller of the advocate's live call, on or off hold."""
-    _require(request.user, "take_contact")
+    access.require(request.user, "take_contact")
     if action not in ("hold", "unhold"):
         raise Http404("No such softphone action")
     contact = queries.live_call_contact_for(request.user)
