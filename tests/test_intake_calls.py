@@ -540,3 +540,47 @@ def test_the_softphone_token_is_a_voice_grant_for_a_number_not_a_name(
 def test_the_softphone_places_no_calls(twilio, post):
     root = twiml(post("/intake/twilio/voice/client", {"AccountSid": ACCOUNT, "CallSid": "CA1"}))
     assert root.find("Hangup") is not None and root.find("Dial") is None
+
+
+def test_other_language_in_the_menu_dials_the_interpreter_as_the_advocate_joins(
+    twilio, post, personas, lines, django_capture_on_commit_callbacks
+):
+    run = django_capture_on_commit_callbacks
+    advocate = personas["advocate"]
+    available(advocate)
+    twiml(voice(post))
+    twiml(voice(post, "language"))  # no key: another language
+    twiml(voice(post, "urgency", Digits="2"))
+    accept(advocate, run)
+    [sid] = dialled(twilio, ADVOCATE_PHONE)
+    leg = CallLeg.objects.get(provider_id=sid)
+    root = twiml(post(f"/intake/twilio/voice/leg/{leg.pk}/confirm",
+                      {"AccountSid": ACCOUNT, "CallSid": sid, "Digits": "1"}))  # fmt: skip
+    assert not CallLeg.objects.filter(role="interpreter").exists()  # not before they join
+    twilio.answer(sid)
+    twilio.join(sid, ET.tostring(root, encoding="unicode"))
+    twilio.deliver(post)
+    interpreter = CallLeg.objects.get(role="interpreter")
+    assert interpreter.line == "*"
+    assert twilio.calls[interpreter.provider_id]["send_digits"] == "ww9999#"
+
+
+def test_a_cold_transfer_to_a_number_leaves_the_caller_with_the_third_party(
+    twilio, post, api, personas, django_capture_on_commit_callbacks
+):
+    run = django_capture_on_commit_callbacks
+    contact, _ = connected(twilio, post, personas, run)
+    with run(execute=True):
+        answer = api("advocate").post(f"/contacts/{contact.pk}/call/transfer",
+                                      {"to": "(555) 555-0188", "warm": False})  # fmt: skip
+    assert answer.status_code == 200, answer.content
+    outside = CallLeg.objects.get(role="transfer")
+    assert twilio.calls[outside.provider_id]["to"] == "+15555550188"
+    with run(execute=True):
+        twilio.answer(outside.provider_id)
+        twilio.deliver(post)
+    twilio.deliver(post)
+    states = dict(Call.objects.get(contact=contact).legs.values_list("role", "state"))
+    assert states == {"caller": "joined", "advocate": "left", "transfer": "joined"}
+    bad = api("advocate").post(f"/contacts/{contact.pk}/call/transfer", {"to": "12"})
+    assert bad.status_code in (409, 422)

@@ -420,6 +420,8 @@ def _joined(call: Call, leg: CallLeg, at) -> None:
     if leg.role == Role.ADVOCATE and leg.offer_id:
         # the speed of answer ends when the advocate is in the call with the caller
         Task.objects.filter(contact=call.contact, answered_at__isnull=True).update(answered_at=at)
+        if call.contact.interpreter_used and not call.legs.filter(role=Role.INTERPRETER).exists():
+            _menu_interpreter(call)
     elif leg.role == Role.INTERPRETER:
         contacts.do_note_call_progress(
             call.contact, interpreter=True, reason=f"interpreter joined ({leg.language})"
@@ -428,6 +430,16 @@ def _joined(call: Call, leg: CallLeg, at) -> None:
         not leg.warm
     ):  # a cold transfer: the advocate who transferred leaves now
         _hang_up_others(call, keep=leg)
+
+
+def _menu_interpreter(call: Call) -> None:
+    """The caller chose "other language" in the menu: the any-language interpreter line is
+    dialled as the advocate joins."""
+    line = interpreters.line_for("")
+    if line is None:
+        _event(call, Kind.NOTE, detail="no interpreter line is set up for other languages")
+        return
+    _dial(call, Role.INTERPRETER, actor=None, number=line.phone, line=line.key)
 
 
 def _left(call: Call, leg: CallLeg) -> None:
