@@ -224,6 +224,10 @@ def retriage(request, contact_id):
 def call_action(request, contact_id, action):
     """A button of a live call's card (interpreter, transfer, hold, hang up, listen...)."""
     contact = access.contact(request.user, contact_id)
+    # the role first: one who may not act on calls is refused, not told there is no live call
+    monitoring = action in ("listen", "coach")
+    access.require(request.user, "monitor_call" if monitoring else "control_call",
+                   None if monitoring else contact)  # fmt: skip
     to_user = None
     if action == "transfer" and request.POST.get("user"):
         to_user = queries.staff_by_username(request.POST["user"].strip())
