@@ -65,3 +65,15 @@ def test_a_place_line_never_has_an_empty_part(parts):
 def test_the_directory_search_form_prints_no_template_comment(login):
     page = login("advocate").get("/console/directory/").content.decode()
     assert "{#" not in page and "#}" not in page and "shared by the live-call panel" not in page
+
+
+def test_the_contact_form_reports_every_error_at_once(login):
+    page = login("advocate").post(
+        "/console/contacts/new/",
+        {"postal_code": "9", "caller_type": "unknown", "language": "en", "caller_email": "x@"},
+    )
+    html = page.content.decode()
+    # the form's own check (no channel) and the contact rules' (call type, ZIP code, email)
+    assert "This field is required." in html
+    assert "choose at least one call type" in html
+    assert html.count('class="errorlist') >= 4

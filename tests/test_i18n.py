@@ -21,11 +21,12 @@ from lantern.core.management.commands.update_catalogues import update
 
 SRC = catalogues.ROOT
 # Template folders whose every visible string must be marked for translation. The console
-# joins this list when its templates are marked (issue 19 part 4).
+# templates are marked too (issue 19 part 4).
 CHECKED_TEMPLATES = [
     SRC / "public" / "templates",
     SRC / "cases" / "templates",
     SRC / "stats" / "templates",
+    SRC / "console" / "templates",
 ]
 TRANSLATE_BLOCKS = {"blocktranslate": "endblocktranslate", "blocktrans": "endblocktrans",
                     "comment": "endcomment"}  # fmt: skip

@@ -129,6 +129,8 @@ MIDDLEWARE = [
     # every view needs a signed-in user unless marked login_not_required (see lantern/urls.py)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # the console speaks the signed-in user's language (their profile), one of the console's
+    "lantern.console.middleware.ConsoleLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lantern.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -316,6 +318,10 @@ LANGUAGE_CODE = languages.DEFAULT
 LANGUAGES = languages.choices()
 LANGUAGES_BIDI = languages.rtl_codes()
 TIME_ZONE = os.environ.get("LANTERN_TIME_ZONE", "America/New_York")
+# Languages the console (staff) is offered in; each user picks one in their profile.
+LANTERN_CONSOLE_LANGUAGES = [
+    t.strip() for t in os.environ.get("LANTERN_CONSOLE_LANGUAGES", "en,es").split(",") if t.strip()
+]
 USE_I18N = True
 USE_TZ = True
 

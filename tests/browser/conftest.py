@@ -79,6 +79,10 @@ class LiveLantern:
         for user, role in (("advocate", "advocate"), ("supervisor", "supervisor")):
             self.run("createuser", user, "--role", role, "--password-stdin", stdin=PASSWORD + "\n")
         self.token = self.run("token", "advocate").strip()
+        return self.serve()
+
+    def serve(self):
+        """Start ``lantern serve`` on this data directory and wait until it answers."""
         self.proc = subprocess.Popen(
             [LANTERN, "serve", "--no-migrate"],
             env=self.env,

@@ -192,6 +192,17 @@ def do_set_user_role(user: User, role: str, *, actor) -> None:
     user.role = role
 
 
+def do_set_user_language(user: User, language: str, *, actor) -> None:
+    """The language the console speaks to ``user`` ("" = the browser's, if the console has it)."""
+    language = (language or "").strip()
+    if language and language not in settings.LANTERN_CONSOLE_LANGUAGES:
+        raise AccountError(f"{language!r} is not a language of the console")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(language=language)
+        audit.record(actor, Audit.UPDATE, user, changes={"language": [user.language, language]})
+    user.language = language
+
+
 def do_revoke_token(token: ApiToken, *, actor) -> None:
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())

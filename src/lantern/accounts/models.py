@@ -15,6 +15,13 @@ class User(AbstractUser):
     """A member of the hotline's staff. What they may do is decided by the permission rules."""
 
     role = models.CharField(max_length=32, choices=UserRoleChoices.choices)
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        help_text="The console's language for this user (LANTERN_CONSOLE_LANGUAGES); empty: the "
+        "browser's, if the console has it.",
+    )
 
     class Meta:
         ordering = ["username"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
@@ -68,7 +69,7 @@ def case_detail(request, case_id):
     except Case.DoesNotExist:
         if (kept := queries.merged_case_for_user(request.user, case_id)) is None:
             raise Http404("No such case") from None
-        messages.info(request, f"That case was merged into {kept}.")
+        messages.info(request, _("That case was merged into %(kept)s.") % {"kept": kept})
         return redirect("console:case_detail", case_id=kept.pk)
     config = statuses.current()
     return render(
@@ -105,7 +106,7 @@ def case_edit(request, case_id):
         except CaseError as exc:
             form.add_domain_errors(exc.errors)
         else:
-            messages.success(request, f"{case} saved.")
+            messages.success(request, _("%(case)s saved.") % {"case": case})
             return redirect("console:case_detail", case_id=case.pk)
     return render(
         request, "console/case_form.html", {"form": form, "case": case},
@@ -125,7 +126,7 @@ def case_from_contact(request, contact_id):
     except CaseError as exc:
         messages.error(request, " ".join(exc.errors.values()))
         return redirect("console:contact_detail", contact_id=contact.pk)
-    messages.success(request, f"{case} opened from this contact.")
+    messages.success(request, _("%(case)s opened from this contact.") % {"case": case})
     return redirect("console:case_detail", case_id=case.pk)
 
 
@@ -158,12 +159,20 @@ def case_link(request, case_id):
     case = _editable(request.user, case_id)
     contact = contact_queries.contact_by_reference(request.user, request.POST.get("contact", ""))
     if contact is None:
-        messages.error(request, "No single contact you can open has that short id, address or "
-                                "id. Copy its address from the contact's page.")  # fmt: skip
+        messages.error(request, _("No single contact you can open has that short id, address or "
+                                  "id. Copy its address from the contact's page."))  # fmt: skip
     elif actions.do_link_contact(case, contact, actor=request.user):
-        messages.success(request, f"Contact {contact.short_id} added to {case}.")
+        messages.success(
+            request,
+            _("Contact %(short_id)s added to %(case)s.")
+            % {"short_id": contact.short_id, "case": case},
+        )
     else:
-        messages.error(request, f"Contact {contact.short_id} is already in {case}.")
+        messages.error(
+            request,
+            _("Contact %(short_id)s is already in %(case)s.")
+            % {"short_id": contact.short_id, "case": case},
+        )
     return redirect("console:case_detail", case_id=case.pk)
 
 
@@ -187,12 +196,16 @@ def case_merge(request, case_id):
         request.user, request.POST.get("duplicate", ""), "edit_case"
     )
     if duplicate is None:
-        messages.error(request, "No open case has that id. Give the duplicate's 8-character id.")
+        messages.error(request, _("No open case has that id. Give the duplicate's 8-character id."))
         return redirect("console:case_detail", case_id=case.pk)
     try:
         actions.do_merge_cases(case, duplicate, actor=request.user)
     except CaseError as exc:
         messages.error(request, " ".join(exc.errors.values()))
     else:
-        messages.success(request, f"{duplicate} merged into {case}.")
+        messages.success(
+            request,
+            _("%(duplicate)s merged into %(case)s.")
+            % {"duplicate": duplicate, "case": case},
+        )
     return redirect("console:case_detail", case_id=case.pk)

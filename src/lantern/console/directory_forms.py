@@ -60,7 +60,7 @@ class DirectorySearchForm(forms.Form):
 
     q = forms.CharField(
         required=False,
-        label="Search directory",
+        label=_("Search directory"),
         widget=forms.TextInput(
             attrs={
                 "type": "search",
@@ -72,16 +72,16 @@ class DirectorySearchForm(forms.Form):
     )
     near = forms.CharField(
         required=False,
-        label="Near",
+        label=_("Near"),
         widget=forms.TextInput(
             attrs={"placeholder": "77002 or Houston, TX", "autocomplete": "off"}
         ),
     )
-    radius_km = forms.ChoiceField(required=False, choices=RADII, initial="40", label="Within")
-    term = forms.ChoiceField(required=False, label="Service type")
+    radius_km = forms.ChoiceField(required=False, choices=RADII, initial="40", label=_("Within"))
+    term = forms.ChoiceField(required=False, label=_("Service type"))
     language = forms.CharField(
         required=False,
-        label="Speaks",
+        label=_("Speaks"),
         widget=forms.TextInput(
             attrs={"list": "directory-languages", "autocomplete": "off", "placeholder": "es"}
         ),
@@ -98,13 +98,13 @@ class DirectorySearchForm(forms.Form):
         max_value=120,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "16"}),
     )
-    open_now = forms.BooleanField(required=False, label="Open now")
+    open_now = forms.BooleanField(required=False, label=_("Open now"))
     available_24_7 = forms.BooleanField(required=False, label="24/7")
 
     def __init__(self, *args, service_types=(), languages=(), **kwargs):
         kwargs.setdefault("auto_id", "dir-%s")
         super().__init__(*args, **kwargs)
-        self.fields["term"].choices = [("", "Any")] + list(service_types)
+        self.fields["term"].choices = [("", _("Any"))] + list(service_types)
         self.languages = list(languages)
         self.near_error = ""
 
@@ -147,14 +147,16 @@ class DirectorySearchForm(forms.Form):
 
 
 class OrganizationForm(forms.Form):
-    name = forms.CharField(required=False, max_length=300)
-    alternate_name = forms.CharField(required=False, max_length=300, label="Also known as")
+    name = forms.CharField(label=_("Name"), required=False, max_length=300)
+    alternate_name = forms.CharField(required=False, max_length=300, label=_("Also known as"))
     organization_type = forms.ChoiceField(
-        required=False, choices=BLANK + list(OrganizationTypeChoices.choices), label="Type"
+        required=False, choices=BLANK + list(OrganizationTypeChoices.choices), label=_("Type")
     )
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    email = forms.CharField(required=False, widget=forms.EmailInput())
-    website = forms.CharField(required=False, widget=forms.URLInput())
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    email = forms.CharField(label=_("Email"), required=False, widget=forms.EmailInput())
+    website = forms.CharField(label=_("Web page"), required=False, widget=forms.URLInput())
 
     def to_data(self) -> dict:
         return dict(self.cleaned_data)
@@ -165,46 +167,50 @@ class OrganizationForm(forms.Form):
 
 
 class ServiceForm(forms.Form):
-    name = forms.CharField(required=False, max_length=300)
-    alternate_name = forms.CharField(required=False, max_length=300, label="Also known as")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    name = forms.CharField(label=_("Name"), required=False, max_length=300)
+    alternate_name = forms.CharField(required=False, max_length=300, label=_("Also known as"))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     status = forms.ChoiceField(
+        label=_("Status"),
         required=False,
         choices=[c for c in ServiceStatusChoices.choices if c[0] != ServiceStatusChoices.DEFUNCT],
-        help_text="Retire a service with the Retire button on its page.",
+        help_text=_("Retire a service with the Retire button on its page."),
     )
     service_types = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Service types"
+        required=False, widget=forms.CheckboxSelectMultiple, label=_("Service types")
     )
     populations = forms.MultipleChoiceField(
         required=False,
         choices=PopulationChoices.choices,
         widget=forms.CheckboxSelectMultiple,
-        label="Populations served",
+        label=_("Populations served"),
     )
     languages = forms.CharField(
+        label=_("Languages"),
         required=False,
-        help_text="Language codes separated by commas, e.g. en, es, zh-Hant.",
+        help_text=_("Language codes separated by commas, e.g. en, es, zh-Hant."),
     )
-    available_24_7 = forms.BooleanField(required=False, label="Answers 24/7")
+    available_24_7 = forms.BooleanField(required=False, label=_("Answers 24/7"))
     trafficking_training = forms.BooleanField(
-        required=False, label="Staff trained to work with trafficking survivors"
+        required=False, label=_("Staff trained to work with trafficking survivors")
     )
     eligibility_description = forms.CharField(
-        required=False, label="Eligibility", widget=forms.Textarea(attrs={"rows": 2})
+        required=False, label=_("Eligibility"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    minimum_age = forms.CharField(required=False, label="Minimum age")
-    maximum_age = forms.CharField(required=False, label="Maximum age")
+    minimum_age = forms.CharField(required=False, label=_("Minimum age"))
+    maximum_age = forms.CharField(required=False, label=_("Maximum age"))
     application_process = forms.CharField(
-        required=False, label="How to apply", widget=forms.Textarea(attrs={"rows": 2})
+        required=False, label=_("How to apply"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    fees_description = forms.CharField(required=False, label="Fees")
-    url = forms.CharField(required=False, label="Web page", widget=forms.URLInput())
-    email = forms.CharField(required=False, widget=forms.EmailInput())
+    fees_description = forms.CharField(required=False, label=_("Fees"))
+    url = forms.CharField(required=False, label=_("Web page"), widget=forms.URLInput())
+    email = forms.CharField(label=_("Email"), required=False, widget=forms.EmailInput())
     alert = forms.CharField(
         required=False,
-        label="Alert",
-        help_text="Shown in red to advocates, e.g. 'closed for renovation until May'.",
+        label=_("Alert"),
+        help_text=_("Shown in red to advocates, e.g. 'closed for renovation until May'."),
     )
 
     def __init__(self, *args, service_types=(), **kwargs):
@@ -213,10 +219,16 @@ class ServiceForm(forms.Form):
 
 
 class PhoneForm(forms.Form):
-    number = forms.CharField(required=False, widget=forms.TextInput(attrs={"type": "tel"}))
-    extension = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 5}))
-    type = forms.ChoiceField(required=False, choices=list(PhoneTypeChoices.choices))
-    description = forms.CharField(required=False, label="Note")
+    number = forms.CharField(
+        label=_("Number"), required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    extension = forms.CharField(
+        label=_("Extension"), required=False, widget=forms.TextInput(attrs={"size": 5})
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=list(PhoneTypeChoices.choices)
+    )
+    description = forms.CharField(required=False, label=_("Note"))
 
 
 class HoursForm(forms.Form):
@@ -224,44 +236,46 @@ class HoursForm(forms.Form):
         required=False,
         choices=[(c, label[:3]) for c, label in WeekdayChoices.choices],
         widget=forms.CheckboxSelectMultiple,
-        label="Days",
+        label=_("Days"),
     )
     opens_at = forms.CharField(
-        required=False, label="Opens", widget=forms.TimeInput(attrs={"type": "time"})
+        required=False, label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     closes_at = forms.CharField(
-        required=False, label="Closes", widget=forms.TimeInput(attrs={"type": "time"})
+        required=False, label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    overnight = forms.BooleanField(required=False, label="Past midnight")
+    overnight = forms.BooleanField(required=False, label=_("Past midnight"))
 
 
 class AreaForm(forms.Form):
     scope = forms.ChoiceField(
-        required=False, choices=BLANK + list(ServiceAreaScopeChoices.choices), label="Reach"
+        required=False, choices=BLANK + list(ServiceAreaScopeChoices.choices), label=_("Reach")
     )
-    state = forms.ChoiceField(required=False, choices=STATES)
-    value = forms.CharField(required=False, label="County, city or ZIP")
+    state = forms.ChoiceField(label=_("State"), required=False, choices=STATES)
+    value = forms.CharField(required=False, label=_("County, city or ZIP"))
 
 
 class LocationForm(forms.Form):
     id = forms.CharField(required=False, widget=forms.HiddenInput())
-    name = forms.CharField(required=False, label="Location name")
-    address_1 = forms.CharField(required=False, label="Street address")
-    address_2 = forms.CharField(required=False, label="Address line 2")
-    city = forms.CharField(required=False)
-    state = forms.ChoiceField(required=False, choices=STATES)
-    postal_code = forms.CharField(required=False, label="ZIP code")
-    latitude = forms.CharField(required=False, help_text="Leave empty: the ZIP code's centre.")
-    longitude = forms.CharField(required=False)
+    name = forms.CharField(required=False, label=_("Location name"))
+    address_1 = forms.CharField(required=False, label=_("Street address"))
+    address_2 = forms.CharField(required=False, label=_("Address line 2"))
+    city = forms.CharField(label=_("City"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False, choices=STATES)
+    postal_code = forms.CharField(required=False, label=_("ZIP code"))
+    latitude = forms.CharField(
+        label=_("Latitude"), required=False, help_text=_("Leave empty: the ZIP code's centre.")
+    )
+    longitude = forms.CharField(label=_("Longitude"), required=False)
     time_zone = forms.CharField(
-        required=False, label="Time zone", help_text="Leave empty: from the ZIP code."
+        required=False, label=_("Time zone"), help_text=_("Leave empty: from the ZIP code.")
     )
     confidential = forms.BooleanField(
         required=False,
-        label="Confidential location (shelter)",
-        help_text="The street address is shown only to roles the rules allow, never exported.",
+        label=_("Confidential location (shelter)"),
+        help_text=_("The street address is shown only to roles the rules allow, never exported."),
     )
-    remove = forms.BooleanField(required=False, label="Remove this location")
+    remove = forms.BooleanField(required=False, label=_("Remove this location"))
 
 
 PhoneFormSet = formset_factory(PhoneForm, extra=2)

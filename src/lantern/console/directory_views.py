@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
@@ -141,7 +142,7 @@ def service_new(request, organization_id):
         except InvalidInput as exc:
             editor.add_domain_errors(exc.errors)
         else:
-            messages.success(request, f"Service “{service.name}” added.")
+            messages.success(request, _("Service “%(name)s” added.") % {"name": service.name})
             return redirect(service)
     return _editor_page(request, editor, organization=organization)
 
@@ -159,7 +160,7 @@ def service_edit(request, service_id):
         except InvalidInput as exc:
             editor.add_domain_errors(exc.errors)
         else:
-            messages.success(request, f"Service “{service.name}” saved.")
+            messages.success(request, _("Service “%(name)s” saved.") % {"name": service.name})
             return redirect(service)
     return _editor_page(request, editor, service=service, organization=service.organization)
 
@@ -181,7 +182,7 @@ def service_verify(request, service_id):
     except InvalidInput as exc:
         messages.error(request, " ".join(exc.errors.values()))
     else:
-        messages.success(request, f"“{service.name}” verified today.")
+        messages.success(request, _("“%(name)s” verified today.") % {"name": service.name})
     return redirect(_back(request, service.get_absolute_url()))
 
 
@@ -189,7 +190,11 @@ def service_verify(request, service_id):
 def service_retire(request, service_id):
     service = _service(request.user, service_id, "manage_directory")
     actions.do_retire_service(service, actor=request.user, reason=request.POST.get("reason", ""))
-    messages.success(request, f"“{service.name}” retired: it no longer appears in search.")
+    messages.success(
+        request,
+        _("“%(name)s” retired: it no longer appears in search.")
+        % {"name": service.name},
+    )
     return redirect(_back(request, service.get_absolute_url()))
 
 
@@ -197,7 +202,7 @@ def service_retire(request, service_id):
 def service_reactivate(request, service_id):
     service = _service(request.user, service_id, "manage_directory")
     actions.do_reactivate_service(service, actor=request.user)
-    messages.success(request, f"“{service.name}” is active again.")
+    messages.success(request, _("“%(name)s” is active again.") % {"name": service.name})
     return redirect(_back(request, service.get_absolute_url()))
 
 
@@ -229,7 +234,11 @@ def organization_new(request):
         except InvalidInput as exc:
             form.add_domain_errors(exc.errors)
         else:
-            messages.success(request, f"Organization “{org.name}” added. Now add its services.")
+            messages.success(
+                request,
+                _("Organization “%(name)s” added. Now add its services.")
+                % {"name": org.name},
+            )
             return redirect("console:directory_organization", org.pk)
     return render(request, "console/directory_organization.html", {"form": form})
 
@@ -256,7 +265,7 @@ def organization_edit(request, organization_id):
         except InvalidInput as exc:
             form.add_domain_errors(exc.errors)
         else:
-            messages.success(request, f"Organization “{org.name}” saved.")
+            messages.success(request, _("Organization “%(name)s” saved.") % {"name": org.name})
             return redirect("console:directory_organization", org.pk)
     ctx = {
         "form": form,
@@ -295,7 +304,7 @@ def referral_give(request, contact_id):
     except InvalidInput as exc:
         return _referrals_response(request, contact, error=" ".join(exc.errors.values()))
     if not _is_htmx(request):
-        messages.success(request, f"Referred: {service.name}.")
+        messages.success(request, _("Referred: %(name)s.") % {"name": service.name})
     return _referrals_response(request, contact)
 
 
@@ -311,7 +320,11 @@ def referral_remove(request, contact_id, referral_id):
     except InvalidInput as exc:
         return _referrals_response(request, contact, error=" ".join(exc.errors.values()))
     if not _is_htmx(request):
-        messages.success(request, f"Referral to {referral.service.name} removed.")
+        messages.success(
+            request,
+            _("Referral to %(name)s removed.")
+            % {"name": referral.service.name},
+        )
     return _referrals_response(request, contact)
 
 
@@ -332,5 +345,9 @@ def referral_update(request, contact_id, referral_id):
     except InvalidInput as exc:
         return _referrals_response(request, contact, error=" ".join(exc.errors.values()))
     if not _is_htmx(request):
-        messages.success(request, f"Referral to {referral.service.name} updated.")
+        messages.success(
+            request,
+            _("Referral to %(name)s updated.")
+            % {"name": referral.service.name},
+        )
     return _referrals_response(request, contact)

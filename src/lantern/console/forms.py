@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 
 from lantern.console import fields
+from lantern.contacts import queries as contact_queries
 from lantern.contacts.definitions import options
 from lantern.core.geo import USStateChoices
 
@@ -29,7 +33,7 @@ class DomainErrors:
         for key, message in errors.items():
             field = self.ERROR_FIELDS.get(key, key)
             if self.ROWS and field.startswith(self.ROWS[0] + "."):
-                _, number, part = field.split(".")
+                _rows, number, part = field.split(".")
                 field = f"{self.ROWS[1]}{number}_{part}"
             self.add_error(field if field in self.fields else None, message)
 
@@ -37,42 +41,52 @@ class DomainErrors:
 class ContactForm(DomainErrors, forms.Form):
     """The live-call form. Field names map to the API shape in ``to_data``."""
 
-    channel = forms.ChoiceField(widget=forms.RadioSelect)
-    call_types = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, required=False)
-    urgent = forms.BooleanField(required=False, label="Urgent")
+    channel = forms.ChoiceField(label=_("Channel"), widget=forms.RadioSelect)
+    call_types = forms.MultipleChoiceField(
+        label=_("Call types"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    urgent = forms.BooleanField(required=False, label=_("Urgent"))
     received_at = fields.DateTimeField(
         required=False,
-        label="Received",
+        label=_("Received"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Leave empty for now.",
+        help_text=_("Leave empty for now."),
     )
     ended_at = fields.DateTimeField(
         required=False,
-        label="Ended",
+        label=_("Ended"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     language = forms.CharField(
-        max_length=35, initial="en", widget=forms.TextInput(attrs={"list": "languages"})
+        label=_("Language"),
+        max_length=35,
+        initial="en",
+        widget=forms.TextInput(attrs={"list": "languages"}),
     )
-    interpreter_used = forms.BooleanField(required=False, label="Interpreter used")
-    caller_type = forms.ChoiceField(label="Caller type")
-    heard_about = forms.ChoiceField(required=False, label="How they heard of us")
-    state = forms.ChoiceField(required=False, choices=BLANK + list(USStateChoices.choices))
-    county = forms.CharField(required=False, max_length=100)
-    city = forms.CharField(required=False, max_length=100)
-    postal_code = forms.CharField(required=False, max_length=10, label="ZIP code")
-    caller_name = forms.CharField(required=False, max_length=200, label="Caller's name")
+    interpreter_used = forms.BooleanField(required=False, label=_("Interpreter used"))
+    caller_type = forms.ChoiceField(label=_("Caller type"))
+    heard_about = forms.ChoiceField(required=False, label=_("How they heard of us"))
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=BLANK + list(USStateChoices.choices)
+    )
+    county = forms.CharField(label=_("County"), required=False, max_length=100)
+    city = forms.CharField(label=_("City"), required=False, max_length=100)
+    postal_code = forms.CharField(required=False, max_length=10, label=_("ZIP code"))
+    caller_name = forms.CharField(required=False, max_length=200, label=_("Caller's name"))
     caller_phone = forms.CharField(
         required=False,
         max_length=40,
-        label="Caller's phone",
+        label=_("Caller's phone"),
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
     caller_email = forms.CharField(
-        required=False, max_length=254, label="Caller's email", widget=forms.EmailInput()
+        required=False, max_length=254, label=_("Caller's email"), widget=forms.EmailInput()
     )
     summary = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 8}), max_length=20_000
+        label=_("Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20_000,
     )
 
     PERSONAL = ("caller_name", "caller_phone", "caller_email", "summary")
@@ -95,10 +109,34 @@ class ContactForm(DomainErrors, forms.Form):
         self.initial.setdefault("caller_type", "unknown")
         self.fields["heard_about"].choices = BLANK + options(form_version, "heard_about")
         self.languages = form_version.definition.get("languages", [])
+        self.form_version = form_version
         self.show_personal = show_personal
         if not show_personal:
             for name in self.PERSONAL:
                 del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:  # a valid form is checked once, by the action; an invalid one here too
+            errors = contact_queries.contact_input_errors(self._given(), self.form_version)
+            self.add_domain_errors(errors)
+        return cleaned
+
+    def _given(self) -> dict:
+        """``to_data``'s shape with only the fields that passed the form's own checks."""
+        d = self.cleaned_data
+        top = ("channel", "call_types", "urgent", "language", "interpreter_used", "caller_type",
+               "ended_at", "summary")  # fmt: skip
+        data = {k: d[k] for k in top if k in d}
+        if d.get("heard_about"):
+            data["heard_about"] = d["heard_about"]
+        if d.get("received_at"):
+            data["received_at"] = d["received_at"]
+        data["location"] = {k: d[k] for k in ("state", "county", "city", "postal_code") if k in d}
+        if self.show_personal:
+            data["caller"] = {k: d[f"caller_{k}"] for k in ("name", "phone", "email")
+                              if f"caller_{k}" in d}  # fmt: skip
+        return data
 
     def to_data(self) -> dict:
         d = self.cleaned_data
@@ -153,44 +191,52 @@ class ContactForm(DomainErrors, forms.Form):
 
 
 class ContactFilterForm(forms.Form):
-    channel = forms.ChoiceField(required=False)
-    call_type = forms.ChoiceField(required=False, label="Call type")
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    call_type = forms.ChoiceField(required=False, label=_("Call type"))
     urgent = forms.NullBooleanField(
+        label=_("Urgent"),
         required=False,
-        widget=forms.Select(choices=[("", "Any"), ("true", "Urgent"), ("false", "Not urgent")]),
+        widget=forms.Select(
+            choices=[("", _("Any")), ("true", _("Urgent")), ("false", _("Not urgent"))]
+        ),
     )
-    state = forms.ChoiceField(required=False, choices=[("", "Any")] + list(USStateChoices.choices))
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Any"))] + list(USStateChoices.choices)
+    )
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Any"))] + list(USStateChoices.choices)
+    )
     received_from = fields.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
     received_to = fields.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    handled_by_me = forms.BooleanField(required=False, label="Only mine")
+    handled_by_me = forms.BooleanField(required=False, label=_("Only mine"))
 
     def __init__(self, *args, form_version, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["channel"].choices = [("", "Any")] + options(form_version, "channel")
-        self.fields["call_type"].choices = [("", "Any")] + options(form_version, "call_type")
+        self.fields["channel"].choices = [("", _("Any"))] + options(form_version, "channel")
+        self.fields["call_type"].choices = [("", _("Any"))] + options(form_version, "call_type")
 
 
 class AuditFilterForm(forms.Form):
-    object_type = forms.CharField(required=False, label="Object type")
-    object_id = forms.CharField(required=False, label="Object id")
-    actor_label = forms.CharField(required=False, label="Who")
-    action = forms.CharField(required=False)
+    object_type = forms.CharField(required=False, label=_("Object type"))
+    object_id = forms.CharField(required=False, label=_("Object id"))
+    actor_label = forms.CharField(required=False, label=_("Who"))
+    action = forms.CharField(label=_("Action"), required=False)
 
 
 class StaffingForm(forms.Form):
     """The staffing planner's period and service-level target."""
 
-    start = fields.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = fields.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = fields.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = fields.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     target = forms.CharField(
-        label="Target", initial="80/20", help_text="percent answered / within seconds"
+        label=_("Target"), initial="80/20", help_text=_("percent answered / within seconds")
     )
     max_occupancy = forms.IntegerField(
-        label="Occupancy at most (%)", min_value=10, max_value=100, initial=85
+        label=_("Occupancy at most (%)"), min_value=10, max_value=100, initial=85
     )
 
     def __init__(self, data=None, **kwargs):
@@ -213,9 +259,9 @@ class StaffingForm(forms.Form):
         data = super().clean()
         if data.get("start") and data.get("end"):
             if data["end"] < data["start"]:
-                raise forms.ValidationError("The period ends before it starts.")
+                raise forms.ValidationError(_("The period ends before it starts."))
             if (data["end"] - data["start"]).days > 366:
-                raise forms.ValidationError("Plan from at most a year of history.")
+                raise forms.ValidationError(_("Plan from at most a year of history."))
         return data
 
 
@@ -226,19 +272,23 @@ class CaseForm(DomainErrors, forms.Form):
     PARTY_ROWS = 6
     PARTY_PARTS = ("role", "count", "age_band", "gender", "citizenship", "nationality")
 
-    trafficking_type = forms.ChoiceField(label="Type of trafficking")
-    venue = forms.ChoiceField(label="Venue or industry")
+    trafficking_type = forms.ChoiceField(label=_("Type of trafficking"))
+    venue = forms.ChoiceField(label=_("Venue or industry"))
     control_methods = forms.MultipleChoiceField(
-        label="Methods of control", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Methods of control"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    state = forms.ChoiceField(choices=[("", "—"), *USStateChoices.choices], required=False)
-    county = forms.CharField(max_length=100, required=False)
-    city = forms.CharField(max_length=100, required=False)
-    postal_code = forms.CharField(label="ZIP code", max_length=10, required=False)
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    assigned_to = forms.ModelChoiceField(queryset=None, required=False, label="Assigned to")
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", "—"), *USStateChoices.choices], required=False
+    )
+    county = forms.CharField(label=_("County"), max_length=100, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    postal_code = forms.CharField(label=_("ZIP code"), max_length=10, required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    assigned_to = forms.ModelChoiceField(queryset=None, required=False, label=_("Assigned to"))
     follow_up_on = fields.DateField(
-        label="Follow up on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, staff=None, **kwargs):
@@ -266,11 +316,11 @@ class CaseForm(DomainErrors, forms.Form):
                     )  # fmt: skip
                 elif part == "count":
                     self.fields[name] = forms.IntegerField(
-                        label="How many", min_value=1, max_value=10_000, required=False
+                        label=_("How many"), min_value=1, max_value=10_000, required=False
                     )
                 else:
                     self.fields[name] = forms.CharField(
-                        label="Nationality (2-letter code)", max_length=2, required=False
+                        label=_("Nationality (2-letter code)"), max_length=2, required=False
                     )
 
     @classmethod
@@ -306,3 +356,26 @@ class CaseForm(DomainErrors, forms.Form):
                 row["count"] = row["count"] or 1
                 parties.append(row)
         return facts, parties
+
+
+def console_language_choices() -> list[tuple[str, str]]:
+    """The console's languages, each named in itself (``español``)."""
+    return [
+        (code, get_language_info(code)["name_local"]) for code in settings.LANTERN_CONSOLE_LANGUAGES
+    ]
+
+
+class ProfileForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of the console"),
+        required=False,
+        help_text=_(
+            "Empty: the language your browser asks for, if the console has it; English otherwise."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("As my browser asks"))] + (
+            console_language_choices()
+        )

@@ -4,14 +4,15 @@ lookup. Domain rules (levels, overlaps, steps) are the action's; the forms only 
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from lantern.cases.choices import CaseTraffickingTypeChoices
 from lantern.console.forms import DomainErrors
 from lantern.core.geo import USStateChoices
 from lantern.protocols.choices import ProtocolLevelChoices
 
-ANY_YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
-KNOWN_YES_NO = [("", "Not known"), ("yes", "Yes"), ("no", "No")]
+ANY_YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+KNOWN_YES_NO = [("", "Not known"), ("yes", _("Yes")), ("no", _("No"))]
 TRISTATE = ("crisis", "minor", "consent", "foreign_national")
 TRISTATE_LABELS = {
     "crisis": "Crisis (danger now)",
@@ -34,18 +35,26 @@ def _as_choice(value) -> str:
 class ProtocolForm(DomainErrors, forms.Form):
     ROWS = ("steps", "step")
 
-    name = forms.CharField(max_length=200)
-    level = forms.ChoiceField(choices=ProtocolLevelChoices.choices)
-    state = forms.ChoiceField(choices=[("", "—"), *USStateChoices.choices], required=False)
-    county = forms.CharField(max_length=100, required=False, help_text="County level only")
-    city = forms.CharField(max_length=100, required=False, help_text="City level only")
+    name = forms.CharField(label=_("Name"), max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=ProtocolLevelChoices.choices)
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", "—"), *USStateChoices.choices], required=False
+    )
+    county = forms.CharField(
+        label=_("County"), max_length=100, required=False, help_text=_("County level only")
+    )
+    city = forms.CharField(
+        label=_("City"), max_length=100, required=False, help_text=_("City level only")
+    )
     trafficking_type = forms.ChoiceField(
-        label="Type of trafficking",
-        choices=[("", "Any"), *CaseTraffickingTypeChoices.choices],
+        label=_("Type of trafficking"),
+        choices=[("", _("Any")), *CaseTraffickingTypeChoices.choices],
         required=False,
     )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    active = forms.BooleanField(required=False, initial=True)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,16 +64,19 @@ class ProtocolForm(DomainErrors, forms.Form):
             )
         for n in range(1, STEPS + 1):
             self.fields[f"step{n}_agency"] = forms.CharField(
-                label="Agency or contact", max_length=200, required=False
+                label=_("Agency or contact"), max_length=200, required=False
             )
             self.fields[f"step{n}_phone"] = forms.CharField(
-                label="Phone", max_length=40, required=False
+                label=_("Phone"), max_length=40, required=False
             )
             self.fields[f"step{n}_instructions"] = forms.CharField(
-                label="Instructions", required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
             self.fields[f"step{n}_wait_minutes"] = forms.IntegerField(
-                label="Minutes before the next step", min_value=0, max_value=10080, required=False
+                label=_("Minutes before the next step"),
+                min_value=0,
+                max_value=10080,
+                required=False,
             )
 
     @classmethod
@@ -102,11 +114,13 @@ class ProtocolForm(DomainErrors, forms.Form):
 class ProtocolLookupForm(forms.Form):
     """Which protocol applies: the place and what is known of the situation."""
 
-    state = forms.ChoiceField(choices=[("", "—"), *USStateChoices.choices], required=False)
-    county = forms.CharField(max_length=100, required=False)
-    city = forms.CharField(max_length=100, required=False)
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", "—"), *USStateChoices.choices], required=False
+    )
+    county = forms.CharField(label=_("County"), max_length=100, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
     trafficking_type = forms.ChoiceField(
-        label="Type of trafficking",
+        label=_("Type of trafficking"),
         choices=[("", "Not known"), *CaseTraffickingTypeChoices.choices],
         required=False,
     )

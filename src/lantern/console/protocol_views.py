@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
@@ -64,7 +65,7 @@ def protocol_edit(request, protocol_id=None):
         except ProtocolError as exc:
             form.add_domain_errors(exc.errors)
         else:
-            messages.success(request, f"Protocol {saved.name!r} saved.")
+            messages.success(request, _("Protocol “%(name)s” saved.") % {"name": saved.name})
             return redirect("console:protocol_detail", protocol_id=saved.pk)
     return render(
         request,
@@ -79,5 +80,5 @@ def protocol_verify(request, protocol_id):
     access.require(request.user, "manage_protocols")
     protocol = _protocol(protocol_id)
     actions.do_verify_protocol(protocol, actor=request.user)
-    messages.success(request, "Marked as verified today.")
+    messages.success(request, _("Marked as verified today."))
     return redirect("console:protocol_detail", protocol_id=protocol.pk)

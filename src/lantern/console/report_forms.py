@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from lantern.cases import choices as case_choices
 from lantern.cases.reports import config
@@ -19,53 +20,57 @@ class ReportForm(DomainErrors, forms.Form):
 
     ERROR_FIELDS = {"agency_name": "agency"}
 
-    agency = forms.ChoiceField(label="Agency", widget=forms.RadioSelect)
-    agency_name = forms.CharField(label="Other agency's name", max_length=200, required=False)
+    agency = forms.ChoiceField(label=_("Agency"), widget=forms.RadioSelect)
+    agency_name = forms.CharField(label=_("Other agency's name"), max_length=200, required=False)
     urgency = forms.ChoiceField(
-        choices=case_choices.TipReportUrgencyChoices.choices, widget=forms.RadioSelect
+        label=_("Urgency"),
+        choices=case_choices.TipReportUrgencyChoices.choices,
+        widget=forms.RadioSelect,
     )
     facts = forms.CharField(
-        label="What the agency needs to know", required=False,
+        label=_("What the agency needs to know"), required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="What happened, where, when, and what the caller asked for.",
+        help_text=_("What happened, where, when, and what the caller asked for."),
     )  # fmt: skip
     location_detail = forms.CharField(
-        label="Address or description of the place", required=False,
+        label=_("Address or description of the place"), required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     indicators = forms.MultipleChoiceField(
-        label="Indicators (methods of control)", required=False,
+        label=_("Indicators (methods of control)"), required=False,
         choices=case_choices.CaseControlMethodChoices.choices,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
     personal_details = forms.CharField(
-        label="Personal details", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Names, phone numbers, how to reach someone safely. Shared only with consent "
-        "to share them, or an override.",
+        label=_("Personal details"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Names, phone numbers, how to reach someone safely. Shared only with consent "
+                    "to share them, or an override."),
     )  # fmt: skip
     consent_basis = forms.ChoiceField(
-        label="Basis for sharing", required=False, widget=forms.RadioSelect,
+        label=_("Basis for sharing"), required=False, widget=forms.RadioSelect,
         choices=case_choices.TipReportConsentBasisChoices.choices,
     )  # fmt: skip
-    consent_given_by = forms.CharField(label="Who consented", max_length=300, required=False)
+    consent_given_by = forms.CharField(label=_("Who consented"), max_length=300, required=False)
     consent_given_at = fields.DateTimeField(
-        label="When", required=False,
+        label=_("When"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )  # fmt: skip
     consent_scope = forms.ChoiceField(
-        label="What they agreed may be shared", required=False,
+        label=_("What they agreed may be shared"), required=False,
         choices=BLANK + case_choices.TipReportConsentScopeChoices.choices,
     )  # fmt: skip
-    override_reason = forms.ChoiceField(label="Override reason", required=False)
+    override_reason = forms.ChoiceField(label=_("Override reason"), required=False)
     override_state = forms.ChoiceField(
-        label="State whose law requires it", required=False,
+        label=_("State whose law requires it"), required=False,
         choices=BLANK + USStateChoices.choices,
     )  # fmt: skip
     override_explanation = forms.CharField(
-        label="Why the override applies", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why the override applies"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     follow_up_on = fields.DateField(
-        label="Follow up with the agency on", required=False,
+        label=_("Follow up with the agency on"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )  # fmt: skip
 
@@ -98,34 +103,40 @@ class ReportForm(DomainErrors, forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "approve"), ("send_back", "send back")])
-    comment = forms.CharField(required=False, max_length=5_000)
-    confirm_override = forms.BooleanField(required=False)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("approve")), ("send_back", _("send back"))]
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=5_000)
+    confirm_override = forms.BooleanField(label=_("I confirm the override applies"), required=False)
 
 
 class LinkForm(forms.Form):
-    recipient_name = forms.CharField(label="Recipient", max_length=200)
+    recipient_name = forms.CharField(label=_("Recipient"), max_length=200)
     recipient_contact = forms.CharField(
-        label="Where you send it (email or phone)", max_length=300, required=False
+        label=_("Where you send it (email or phone)"), max_length=300, required=False
     )
-    hours = forms.IntegerField(label="Valid for (hours)", min_value=1, max_value=720)
+    hours = forms.IntegerField(label=_("Valid for (hours)"), min_value=1, max_value=720)
 
 
 class PhoneForm(forms.Form):
-    agency_name = forms.CharField(label="Agency", max_length=200)
-    person = forms.CharField(label="Person spoken to", max_length=200)
-    badge_or_id = forms.CharField(label="Badge or staff id", max_length=64, required=False)
+    agency_name = forms.CharField(label=_("Agency"), max_length=200)
+    person = forms.CharField(label=_("Person spoken to"), max_length=200)
+    badge_or_id = forms.CharField(label=_("Badge or staff id"), max_length=64, required=False)
     called_at = fields.DateTimeField(
-        label="When", required=False,
+        label=_("When"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )  # fmt: skip
     note = forms.CharField(
-        required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"), required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.CharField(max_length=20_000, widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(
+        label=_("Outcome"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     follow_up_on = fields.DateField(
-        label="Follow up again on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Follow up again on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )

@@ -71,7 +71,7 @@ def report_new(request, case_id):
         except ReportError as exc:
             form.add_domain_errors(exc.errors)
         else:
-            messages.success(request, f"{report} saved as a draft.")
+            messages.success(request, _("%(report)s saved as a draft.") % {"report": report})
             return redirect("console:report_detail", report_id=report.pk)
     return render(
         request, "console/report_form.html",
@@ -84,7 +84,7 @@ def report_edit(request, report_id):
     access.require(request.user, "draft_report")
     report = access.report(request.user, report_id)
     if not queries.steps_for(request.user, report).edit:
-        messages.error(request, "Only the author edits a draft; this report is not a draft.")
+        messages.error(request, _("Only the author edits a draft; this report is not a draft."))
         return redirect("console:report_detail", report_id=report.pk)
     protocol = report.protocol or protocol_queries.protocol_for_case(report.case)
     agencies = _agencies(protocol)
@@ -99,7 +99,7 @@ def report_edit(request, report_id):
         except ReportError as exc:
             form.add_domain_errors(exc.errors)
         else:
-            messages.success(request, f"{report} saved.")
+            messages.success(request, _("%(report)s saved.") % {"report": report})
             return redirect("console:report_detail", report_id=report.pk)
     return render(
         request, "console/report_form.html",
@@ -164,7 +164,7 @@ def report_decide(request, report_id):
     report = access.report(request.user, report_id)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose to approve or to send back.")
+        messages.error(request, _("Choose to approve or to send back."))
         return redirect("console:report_detail", report_id=report.pk)
     d = form.cleaned_data
     approve = d["decision"] == "approve"
@@ -204,10 +204,10 @@ def report_link(request, report_id):
     report = access.report(request.user, report_id)
     form = LinkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Name the recipient and how many hours the link lasts.")
+        messages.error(request, _("Name the recipient and how many hours the link lasts."))
         return redirect("console:report_detail", report_id=report.pk)
     try:
-        _, token = actions.do_issue_agency_link(report, actor=request.user, **form.cleaned_data)
+        _link, token = actions.do_issue_agency_link(report, actor=request.user, **form.cleaned_data)
     except ReportError as exc:
         messages.error(request, " ".join(exc.errors.values()))
         return redirect("console:report_detail", report_id=report.pk)

@@ -207,7 +207,7 @@ def retriage(request, contact_id):
         raise Http404("This contact has not been routed")
     urgency = request.POST.get("urgency", "")
     if urgency not in TaskUrgencyChoices.values:
-        messages.error(request, "Choose an urgency.")
+        messages.error(request, _("Choose an urgency."))
         return redirect("console:contact_detail", contact_id=contact.pk)
     try:
         actions.do_retriage(
@@ -216,7 +216,7 @@ def retriage(request, contact_id):
     except RoutingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Triage changed; the reason is kept with the contact.")
+        messages.success(request, _("Triage changed; the reason is kept with the contact."))
     return redirect("console:contact_detail", contact_id=contact.pk)
 
 

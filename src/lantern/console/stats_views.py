@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
@@ -38,7 +39,7 @@ def _release(release_id) -> Release:
 def stats_home(request):
     _any(request.user, "view_stats", "prepare_stats", "approve_stats")
     year = timezone.localdate().year
-    spent, _ = queries.budget(year)
+    spent, _noise = queries.budget(year)
     return render(request, "console/stats_home.html", {
         "releases": queries.releases()[:50], "modes": ReleaseModeChoices.choices,
         "years": list(range(year, year - 6, -1)), "spent": spent,
@@ -55,9 +56,14 @@ def stats_prepare(request):
             year, actor=request.user, mode=request.POST.get("mode", "suppression")
         )
     except actions.StatsError as exc:
-        messages.error(request, "Not prepared: " + "; ".join(exc.problems[:5]))
+        problems = "; ".join(exc.problems[:5])
+        messages.error(request, _("Not prepared: %(problems)s") % {"problems": problems})
         return redirect("console:stats_home")
-    messages.success(request, f"The {year} release is prepared. Check it, then approve it.")
+    messages.success(
+        request,
+        _("The %(year)s release is prepared. Check it, then approve it.")
+        % {"year": year},
+    )
     return redirect("console:stats_release", release_id=release.pk)
 
 
@@ -77,7 +83,7 @@ def stats_approve(request, release_id):
     except actions.StatsError as exc:
         messages.error(request, " ".join(exc.problems))
     else:
-        messages.success(request, f"The {release.year} statistics are public.")
+        messages.success(request, _("The %(year)s statistics are public.") % {"year": release.year})
     return redirect("console:stats_release", release_id=release.pk)
 
 
@@ -85,7 +91,7 @@ def stats_approve(request, release_id):
 def stats_withdraw(request, release_id):
     release = _release(release_id)
     actions.do_withdraw_release(release, actor=request.user)
-    messages.success(request, "Withdrawn: the public site no longer shows it.")
+    messages.success(request, _("Withdrawn: the public site no longer shows it."))
     return redirect("console:stats_release", release_id=release.pk)
 
 
@@ -187,7 +193,11 @@ def snapshot_now(request):
     except actions.StatsError as exc:
         messages.error(request, " ".join(exc.problems))
     else:
-        messages.success(request, f"Counted {year} again: {made} snapshots stored.")
+        messages.success(
+            request,
+            _("Counted %(year)s again: %(made)s snapshots stored.")
+            % {"year": year, "made": made},
+        )
     return redirect(f"{tables}?year={year}")
 
 
@@ -196,7 +206,7 @@ def _posted_year(request) -> int | None:
     try:
         return int(request.POST.get("year", ""))
     except ValueError:
-        messages.error(request, "Choose a year.")
+        messages.error(request, _("Choose a year."))
         return None
 
 

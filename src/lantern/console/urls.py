@@ -7,10 +7,10 @@ from lantern.console import account_views as av
 from lantern.console import case_views as cv
 from lantern.console import directory_views as dv
 from lantern.console import emergency_views as ev
+from lantern.console import profile_views, spam_views, views
 from lantern.console import protocol_views as pv
 from lantern.console import report_views as tv
 from lantern.console import routing_views as rv
-from lantern.console import spam_views, views
 from lantern.console import stats_views as sv
 from lantern.console import webauthn_views as wv
 
@@ -57,6 +57,7 @@ urlpatterns = [
     ),
     path("logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("", views.home, name="home"),
+    path("profile/", profile_views.profile, name="profile"),
     path("inbox/", views.inbox, name="inbox"),
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/new/", views.contact_new, name="contact_new"),

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
@@ -108,9 +109,16 @@ def contact_new(request):
             form.add_domain_errors(exc.errors)
         else:
             given = (
-                f" with {len(chosen)} referral{'s' if len(chosen) != 1 else ''}" if chosen else ""
+                ngettext(" with %(count)s referral", " with %(count)s referrals", len(chosen))
+                % {"count": len(chosen)}
+                if chosen
+                else ""
             )
-            messages.success(request, f"Contact {contact.short_id} saved{given}.")
+            messages.success(
+                request,
+                _("Contact %(short_id)s saved%(given)s.")
+                % {"short_id": contact.short_id, "given": given},
+            )
             return redirect(contact)
     ctx = {
         "form": form,
@@ -178,7 +186,11 @@ def contact_edit(request, contact_id):
         except InvalidInput as exc:
             form.add_domain_errors(exc.errors)
         else:
-            messages.success(request, f"Contact {contact.short_id} updated.")
+            messages.success(
+                request,
+                _("Contact %(short_id)s updated.")
+                % {"short_id": contact.short_id},
+            )
             return redirect(contact)
     ctx = {
         "form": form,

@@ -15,12 +15,24 @@ from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
 from lantern.contacts.choices import ContactStatusChoices
+from lantern.contacts.exceptions import ContactValidationError
 from lantern.contacts.models import HAS_PROVIDER_ID, Contact, Conversation, Message
+from lantern.contacts.validation import clean_contact
 from lantern.core import rows
 from lantern.core.ids import reference_filter
 from lantern.core.phone import normalize_phone
 from lantern.privacy import crypto, masking
 from lantern.privacy.fields import reveal
+
+
+def contact_input_errors(data: dict, form_version) -> dict[str, str]:
+    """The contact rules' complaints about the fields in ``data`` (absent fields are not
+    required): a form whose own checks failed still shows every other error in one go."""
+    try:
+        clean_contact(data, form_version, partial=True)
+    except ContactValidationError as exc:
+        return dict(exc.errors)
+    return {}
 
 
 def contacts_for_user(user, action: str = "view_contact"):

@@ -73,41 +73,45 @@ _HATCH = (
 
 
 def bars(title: str, items: list[tuple[str, int | None]], *, unit: str, below: int) -> str:
-    """``items``: (label, count or None when suppressed), drawn in the order given."""
-    width, label_w, bar_w, row_h = 660, 230, 270, 22
+    """``items``: (label, count or None when suppressed), drawn in the order given; a suppressed
+    count is hatched and labelled (the page's note says what ``below`` the threshold means).
+
+    Each label sits on its own line above its bar, so the chart is narrow (320 units): on a
+    390 px phone it is drawn at least at its own size and its 12-unit labels stay >= 12 px
+    (the stylesheets give ``svg.chart`` a 320 px minimum width).
+    """
+    width, bar_w, row_h = 320, 200, 38
     top = max([v for _, v in items if v is not None], default=0) or 1
-    height = row_h * len(items) + 10
+    height = row_h * len(items) + 6
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
         _HATCH,
     ]
     for n, (label, value) in enumerate(items):
-        y = 5 + n * row_h
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" '
-            f'font-size="12">{escape(label)}</text>'
-        )
+        y = 4 + n * row_h
+        parts.append(f'<text x="0" y="{y + 12}" font-size="12">{escape(label)}</text>')
         if value is None:
             parts.append(
-                f'<rect x="{label_w}" y="{y + 3}" width="40" height="{row_h - 6}" '
-                f'fill="url(#suppressed)"/><text x="{label_w + 48}" y="{y + 15}" '
-                f'font-size="12">suppressed (fewer than {below}, or protecting such a '
-                "count)</text>"
+                f'<rect x="0" y="{y + 17}" width="30" height="14" fill="url(#suppressed)"/>'
+                f'<text x="38" y="{y + 29}" font-size="12">suppressed</text>'
             )
             continue
         w = max(1, round(bar_w * value / top)) if value else 0
         parts.append(
-            f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{row_h - 6}" '
-            f'fill="#1f4e79"/><text x="{label_w + w + 6}" y="{y + 15}" '
-            f'font-size="12">{value:,} {escape(unit)}</text>'
+            f'<rect x="0" y="{y + 17}" width="{w}" height="14" fill="#1f4e79"/>'
+            f'<text x="{w + 6}" y="{y + 29}" font-size="12">{value:,} {escape(unit)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
 
 
 def tile_map(title: str, values: dict[str, int | None], *, unit: str) -> str:
-    """A state is darker the higher its count; a suppressed state is hatched."""
+    """A state is darker the higher its count; a suppressed state is hatched.
+
+    Labels are 21 units on a 576-unit grid: drawn at 330 px or wider (its stylesheet minimum),
+    they stay >= 12 px on a phone.
+    """
     size, gap = 44, 4
     top = max([v for v in values.values() if v], default=0) or 1
     parts = [
@@ -128,7 +132,7 @@ def tile_map(title: str, values: dict[str, int | None], *, unit: str) -> str:
         parts.append(
             f'<g><title>{state}: {escape(shown)}</title><rect x="{x}" y="{y}" '
             f'width="{size}" height="{size}" rx="4" fill="{fill}"/><text x="{x + size / 2}" '
-            f'y="{y + size / 2 + 4}" text-anchor="middle" font-size="12" '
+            f'y="{y + size / 2 + 7}" text-anchor="middle" font-size="21" '
             f'fill="{ink}">{state}</text></g>'
         )
     parts.append("</svg>")

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from lantern.contacts.choices import (
     ContactCallerTypeChoices,
@@ -47,7 +49,7 @@ def distance(km):
     if km is None or km == "":
         return ""
     km = float(km)
-    return f"{km:.1f} km ({km * 0.621371:.1f} mi)"
+    return f"{number_format(km, 1)} km ({number_format(km * 0.621371, 1)} mi)"
 
 
 @register.filter
@@ -57,12 +59,13 @@ def duration(delta):
         return ""
     seconds = max(0, int(delta.total_seconds()))
     if seconds < 60:
-        return f"{seconds} s"
+        return gettext("%(s)d s") % {"s": seconds}
     if seconds < 3600:
-        return f"{seconds // 60} min"
+        return gettext("%(m)d min") % {"m": seconds // 60}
     if seconds < 2 * 86400:
-        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-    return f"{seconds // 86400} days"
+        return gettext("%(h)d h %(m)02d min") % {"h": seconds // 3600, "m": seconds % 3600 // 60}
+    days = seconds // 86400
+    return ngettext("%(d)d day", "%(d)d days", days) % {"d": days}
 
 
 @register.filter
@@ -78,7 +81,7 @@ def percent(share):
     """0.884 -> ``88.4%``."""
     if share is None:
         return "–"
-    return f"{share * 100:.1f}%"
+    return f"{number_format(share * 100, 1)}%"
 
 
 @register.filter

@@ -306,3 +306,97 @@ document.addEventListener("otp_webauthn.register_complete", () => {
   const section = document.getElementById("security-key");
   if (section && section.dataset.next) window.location.assign(section.dataset.next);
 });
+// --- Small screens and assistive technology -------------------------------------------------------
+// The menu collapses behind a button below 60rem (console.css); without script it stays open.
+// A table wider than its box scrolls inside a focusable, named region, never the page. After a
+// failed form, focus goes to the first field in error. A contact offered to the advocate is
+// announced once (a polite-to-interrupt live region outside the polled bar), not on every poll.
+(() => {
+  const toggle = document.querySelector("header.top .menu-toggle");
+  if (toggle) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", () => {
+      toggle.setAttribute("aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true"));
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    });
+  }
+
+  function nameOf(table) {
+    const caption = table.querySelector("caption");
+    if (caption) return caption.textContent.trim();
+    if (table.getAttribute("aria-label")) return table.getAttribute("aria-label");
+    let el = table.closest(".scroll") || table;
+    while (el && el !== document.body) {
+      let prev = el.previousElementSibling;
+      while (prev) {
+        if (/^H[1-6]$/.test(prev.tagName)) return prev.textContent.trim();
+        const inner = prev.querySelector && prev.querySelector("h1, h2, h3, h4");
+        if (inner) return inner.textContent.trim();
+        prev = prev.previousElementSibling;
+      }
+      el = el.parentElement;
+    }
+    return document.title;
+  }
+  function wrapTables(root) {
+    root.querySelectorAll("main table").forEach((table) => {
+      let box = table.parentElement;
+      if (!box.classList.contains("scroll")) {
+        box = document.createElement("div");
+        box.className = "scroll";
+        table.replaceWith(box);
+        box.append(table);
+      }
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", nameOf(table) + " (scrolls sideways)");
+      } else if (!scrolls && box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  wrapTables(document);
+  document.addEventListener("htmx:afterSettle", () => wrapTables(document));
+  let resizing = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => wrapTables(document), 150);
+  });
+
+  const invalid = document.querySelector(
+    "main .errorlist, main [aria-invalid=true], main .banner.error[role=alert]"
+  );
+  if (invalid) {
+    const scope = invalid.closest("form") || document.querySelector("main form") || document;
+    const firstError = scope.querySelector(".errorlist");
+    const holder = firstError && (firstError.closest(".field, fieldset") || firstError.parentElement);
+    const field = holder && holder.querySelector("input:not([type=hidden]), select, textarea");
+    if (field) field.focus();
+    else if (invalid.matches(".banner")) {
+      invalid.tabIndex = -1;
+      invalid.focus();
+    }
+  }
+
+  const announcer = document.getElementById("offer-announcer");
+  if (announcer) {
+    let said = "";
+    const announce = () => {
+      const offer = document.querySelector("#routing-bar [data-offer]");
+      const id = offer ? offer.dataset.offer : "";
+      if (id && id !== said) announcer.textContent = offer.dataset.announce || offer.textContent.replace(/\s+/g, " ").trim();
+      if (!id) announcer.textContent = "";
+      said = id;
+    };
+    document.addEventListener("htmx:afterSettle", announce);
+  }
+})();

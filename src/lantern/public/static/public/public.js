@@ -155,3 +155,12 @@
   });
   connect();
 })();
+
+// After a failed form, focus goes to the first field in error (its message follows the field).
+(function () {
+  "use strict";
+  const first = document.querySelector("main .has-error");
+  if (!first) return;
+  const field = first.querySelector("input:not([type=hidden]), select, textarea");
+  if (field) field.focus();
+})();
