@@ -139,6 +139,7 @@ ROUTES: dict[str, Route] = {
     "console:webauthn_auth_complete": R("post", STAFF, public=True, anonymous=(403,)),
     "console:webauthn_jsi18n": R("get", STAFF, public=True),
     "console:account": R("get", STAFF),
+    "console:profile": R("get", STAFF),  # the console's language
     "console:password_change": R("get", STAFF),
     "console:factor_add": R("get", STAFF),
     "console:factor_remove": R("post", STAFF, "factor"),
