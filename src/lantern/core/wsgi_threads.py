@@ -6,6 +6,10 @@ each part of a request and an answer (the body, the status line, each chunk): th
 were about 40% of the server's CPU under a burst of webhooks (decision 0006). A streaming
 answer (a file, an export) still goes out chunk by chunk, each read on a thread.
 
+**Django's handler only.** This is not a general WSGI server: the application must call
+``start_response`` before it returns (Django's ``WSGIHandler`` does); one that calls it lazily, on
+the first iteration of its answer, is not supported. See docs/development/django-upgrades.md.
+
 What never enters Lantern: the client's address and port. The WSGI environ has no REMOTE_ADDR,
 and the headers in which proxies pass a client's address on are dropped, so no code, log line
 or error report can record it (issue 4: no IP address stored or logged).
