@@ -21,7 +21,7 @@ RECIPIENT = "Detective Synthetic Quillon Marsh"
 
 
 @pytest.fixture(autouse=True)
-def _no_refusal_memory():
+def _no_refusal_memory(db):
     cache.clear()
 
 

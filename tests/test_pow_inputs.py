@@ -3,11 +3,15 @@ any text gets a plain no, never an exception (issue 16, items 4, 5, 9)."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lantern.core import pow
 from lantern.public import once
+
+# spent challenges and counters live in the database cache, shared by every server process
+pytestmark = pytest.mark.django_db
 
 
 @settings(max_examples=200)

@@ -32,7 +32,7 @@ TIP = {
 
 
 @pytest.fixture(autouse=True)
-def _quick_pow(settings):
+def _quick_pow(settings, db):
     settings.LANTERN_POW_BITS = settings.LANTERN_INTAKE_POW_BITS = 4  # kept small in tests
     cache.clear()
 

@@ -247,6 +247,17 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = (
 # case. The cookie itself ends when the browser closes.
 LANTERN_SESSION_IDLE_MINUTES = int(os.environ.get("LANTERN_SESSION_IDLE_MINUTES", "30"))
 LANTERN_SESSION_MAX_HOURS = int(os.environ.get("LANTERN_SESSION_MAX_HOURS", "12"))
+# One cache for every process and server: the proof of work's counters and once-only
+# challenges, and the agency-link refusal limiter, must be shared, or an attacker who spreads
+# requests over `--workers N` processes (or servers) gets N times the budget. The database is the
+# one thing they all share (table made by core's migration 0001).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "lantern_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+    }
+}
 SESSION_ENGINE = "lantern.accounts.session_store"
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
