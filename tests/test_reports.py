@@ -8,13 +8,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
 from lantern.accounts.actions import do_create_user
 from lantern.audit.models import AuditEvent
 from lantern.cases import actions as case_actions
-from lantern.cases.models import AgencyLink, AgencyLinkAccess, TipReport
+from lantern.cases.models import AgencyLink, AgencyLinkAccess, PhoneNotification, TipReport
 from lantern.cases.reports import actions, config, content, queries
 from lantern.cases.reports.actions import AgencyLinkRefused, ReportError
 from lantern.core.ids import short_id
@@ -305,6 +306,35 @@ def test_a_phone_notification_records_who_was_told_and_delivers(people, case):
     )  # fmt: skip
     report.refresh_from_db()
     assert report.status == "delivered" and call.badge_or_id == "B-0000"
+    # the officer's name is encrypted at rest, and shown to staff on the report
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT person FROM cases_phonenotification")
+        (stored,) = cursor.fetchone()
+    assert "Example" not in stored and stored.startswith("v1:")
+    assert PhoneNotification.objects.get().person_name == "Sgt. Example"
+
+
+def test_the_migration_encrypts_officers_names_stored_before(people, case):
+    import importlib
+
+    from django.apps import apps
+
+    report = approved(people, case)
+    actions.do_record_phone_notification(
+        report, actor=people["analyst"], agency_name="Synthetic Task Force", person="Sgt. Clear"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_phonenotification SET person = %s", ["Sgt. Clear"])
+    migration = importlib.import_module(
+        "lantern.cases.migrations.0009_encrypted_phone_notification_person"
+    )
+    migration.encrypt_names(apps, None)
+    migration.encrypt_names(apps, None)  # twice changes nothing
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT person FROM cases_phonenotification")
+        (stored,) = cursor.fetchone()
+    assert stored.startswith("v1:") and "Clear" not in stored
+    assert PhoneNotification.objects.get().person_name == "Sgt. Clear"
 
 
 # --- the agency link --------------------------------------------------------------------------

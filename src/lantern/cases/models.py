@@ -443,7 +443,7 @@ class PhoneNotification(models.Model):
 
     report = models.ForeignKey(TipReport, on_delete=models.PROTECT, related_name="phone_calls")
     agency_name = models.CharField(max_length=200)
-    person = models.CharField(max_length=200, help_text="The officer or staff member spoken to")
+    person = EncryptedTextField(help_text="The officer or staff member spoken to (encrypted)")
     badge_or_id = models.CharField(max_length=64, blank=True)
     called_at = models.DateTimeField()
     note = EncryptedTextField()
@@ -456,4 +456,9 @@ class PhoneNotification(models.Model):
         ordering = ["called_at", "id"]
 
     def __str__(self):
-        return f"{self.agency_name} ({self.person}) at {self.called_at:%Y-%m-%d %H:%M}"
+        return f"{self.agency_name} at {self.called_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def person_name(self) -> str:
+        """The name in clear, for the report page that shows it to staff."""
+        return reveal(self.person) or ""

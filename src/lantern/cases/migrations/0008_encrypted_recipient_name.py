@@ -8,32 +8,17 @@ import lantern.privacy.fields
 CONTEXT = "cases.agencylink.recipient_name"
 
 
-def _raw(value) -> str:
-    return getattr(value, "ciphertext", value) or ""
-
-
 def encrypt_names(apps, schema_editor):
-    from lantern.privacy import crypto
+    from lantern.privacy.migrating import encrypt_in_place
 
-    AgencyLink = apps.get_model("cases", "AgencyLink")
-    for pk, value in AgencyLink.objects.values_list("pk", "recipient_name").iterator():
-        raw = _raw(value)
-        if raw and not raw.startswith(crypto.PREFIX + ":"):
-            # the field encrypts what it is given (under its own context, CONTEXT)
-            AgencyLink.objects.filter(pk=pk).update(recipient_name=raw)
+    encrypt_in_place(apps.get_model("cases", "AgencyLink"), "recipient_name")
 
 
 def decrypt_names(apps, schema_editor):
-    """Back to clear text (undoing the migration): a ``Sealed`` value is written as it is."""
-    from lantern.privacy import crypto
-    from lantern.privacy.fields import Sealed
+    """Back to clear text (undoing the migration)."""
+    from lantern.privacy.migrating import decrypt_in_place
 
-    AgencyLink = apps.get_model("cases", "AgencyLink")
-    for pk, value in AgencyLink.objects.values_list("pk", "recipient_name").iterator():
-        raw = _raw(value)
-        if raw.startswith(crypto.PREFIX + ":"):
-            plain = crypto.decrypt(raw, CONTEXT)[:200]
-            AgencyLink.objects.filter(pk=pk).update(recipient_name=Sealed(plain, CONTEXT))
+    decrypt_in_place(apps.get_model("cases", "AgencyLink"), "recipient_name", CONTEXT, 200)
 
 
 class Migration(migrations.Migration):

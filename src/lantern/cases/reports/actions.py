@@ -511,7 +511,7 @@ def _phoned(fresh, actor, agency_name, person, badge_or_id, called_at, note):
         note=(note or "").strip()[:5_000],
         recorded_by=actor,
     )
-    _event(fresh, Event.PHONED, actor, f"{call.agency_name}: {call.person}")
+    _event(fresh, Event.PHONED, actor, f"{call.agency_name}: {call.person_name}")
     _delivered(fresh)
     audit.record(actor, Audit.CREATE, call, changes={"report": str(fresh.pk)})
     return call
