@@ -187,3 +187,40 @@ def test_staff_record_a_phone_call_and_the_outcome(login, case):
     assert report.status == "closed"
     page = login("analyst").get(f"/console/cases/{case.pk}/").content.decode()
     assert "outcome recorded" in page and "agency notified by phone" in page
+
+
+def test_the_protocols_directory_agency_is_offered_as_the_recipient(login, case, personas):
+    """Issue 21 part 8: a protocol step names a directory service; the report form offers it
+    as the agency, and delivering it offers the contacts the directory lists for it."""
+    from lantern.directory import actions as directory_actions
+    from lantern.directory.models import DirectoryContact, Phone
+    from lantern.protocols.actions import do_save_protocol
+
+    org = directory_actions.do_create_organization(
+        {"name": "Synthetic Regional Task Force", "organization_type": "task_force",
+         "description": "Synthetic."}, actor=personas["directory"],
+    )  # fmt: skip
+    service = directory_actions.do_create_service(
+        org, {"name": "Synthetic Task Force Tip Desk", "description": "Synthetic.",
+              "service_types": ["law-enforcement"]}, actor=personas["directory"],
+    )  # fmt: skip
+    desk = DirectoryContact.objects.create(
+        service=service, name="Det. Synthetic Ortega", title="Tip coordinator",
+        email="tips@taskforce.example.org",
+    )  # fmt: skip
+    Phone.objects.create(contact=desk, number="+17135550177", type="voice")
+    DirectoryContact.objects.create(organization=org, department="Front desk")
+    do_save_protocol(
+        {"name": "Synthetic national protocol", "level": "national"},
+        [{"service": str(service.pk), "instructions": "Synthetic: send every tip here."}],
+        actor=personas["directory"],
+    )
+    form = login("advocate").get(f"/console/cases/{case.pk}/reports/new/").content.decode()
+    assert "Synthetic Task Force Tip Desk" in form
+    report = through_approval(login, case, agency=str(service.pk), agency_name="")
+    assert report.agency_id == service.pk
+    page = login("supervisor").get(f"/console/reports/{report.pk}/").content.decode()
+    assert "Det. Synthetic Ortega" in page and "Tip coordinator" in page and "Front desk" in page
+    assert 'value="Det. Synthetic Ortega"' in page  # the link's recipient, filled in
+    assert 'value="tips@taskforce.example.org"' in page
+    assert "713-555-0177" in page

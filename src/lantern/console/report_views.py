@@ -25,6 +25,7 @@ from lantern.console.report_forms import (
     ReportForm,
     ReviewForm,
 )
+from lantern.directory import queries as directory_queries
 from lantern.protocols import queries as protocol_queries
 
 
@@ -111,6 +112,8 @@ def report_edit(request, report_id):
 def _detail(request, report, *, new_link=None, status=200):
     user = request.user
     steps = queries.steps_for(user, report)
+    # who the directory lists for the agency (a protocol step names it): offered as recipient
+    contacts = directory_queries.agency_contacts(report.agency) if steps.deliver else []
     preview = queries.agency_preview(user, report)
     return render(
         request,
@@ -127,8 +130,16 @@ def _detail(request, report, *, new_link=None, status=200):
             "links": queries.links_for(report) if steps.deliver or steps.outcome else [],
             "calls": report.phone_calls.all(),
             "new_link": new_link,
-            "link_form": LinkForm(initial={"hours": config.current().link_hours}),
-            "phone_form": PhoneForm(initial={"agency_name": report.recipient}),
+            "agency_contacts": contacts,
+            "link_form": LinkForm(initial={
+                "hours": config.current().link_hours,
+                "recipient_name": contacts[0].label if contacts else "",
+                "recipient_contact": contacts[0].reach if contacts else "",
+            }),
+            "phone_form": PhoneForm(initial={
+                "agency_name": report.recipient,
+                "person": contacts[0].label if contacts else "",
+            }),
             "outcome_form": OutcomeForm(),
             "overriding": report.consent_basis == "override",
             "fast_steps": fast_path.steps_for(user, report),

@@ -434,3 +434,41 @@ def public_search(place: dict, *, terms=(), language="", open_now=False, page=1)
     visitor = AnonymousUser()
     found = search(visitor, query)
     return found, ([] if found.total else relaxations(visitor, query))
+
+
+@dataclass
+class AgencyContact:
+    """A named person or desk the directory lists for an agency (HSDS ``contact``)."""
+
+    name: str
+    title: str
+    department: str
+    email: str
+    phones: list[dict]
+
+    @property
+    def label(self) -> str:
+        """Who the link or the call is for: the name, else the title or the desk."""
+        return self.name or self.title or self.department
+
+    @property
+    def reach(self) -> str:
+        """Where a link goes: the email, else the first phone."""
+        return self.email or (self.phones[0]["display"] if self.phones else "")
+
+
+def agency_contacts(service: Service | None) -> list[AgencyContact]:
+    """The contacts the directory lists for an agency's service, then its organization's: who a
+    tip report is delivered to (a protocol step names the service; issue 21 part 8)."""
+    from lantern.directory.models import DirectoryContact
+
+    if service is None:
+        return []
+    rows = DirectoryContact.objects.filter(
+        Q(service=service) | Q(organization_id=service.organization_id)
+    ).prefetch_related("phones")
+    found = sorted(rows, key=lambda c: (c.service_id != service.pk, c.name or "~", str(c.pk)))
+    return [
+        AgencyContact(c.name, c.title, c.department, c.email, phone_rows(c.phones.all()))
+        for c in found
+    ]
