@@ -244,3 +244,14 @@ def test_the_board_and_the_dashboard_show_the_daily_review(login):
     rows = page.context["ops"].daily_review
     assert [(r["queue"].name, r["received"], r["overdue"]) for r in rows] == [("general", 1, 0)]
     assert "Daily review of emails and web tips" in page.content.decode()
+
+
+def test_only_the_softphone_page_may_reach_twilio(login):
+    """The Voice SDK's signalling socket, events and sounds are allowed on the softphone page
+    alone; every other console page keeps the strict policy."""
+    client = login("advocate")
+    softphone = client.get("/console/softphone/")["Content-Security-Policy"]
+    assert "wss://*.twilio.com" in softphone and "https://sdk.twilio.com" in softphone
+    assert "script-src 'self'" in softphone  # the SDK itself is served from our static files
+    home = client.get("/console/")["Content-Security-Policy"]
+    assert "twilio" not in home

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -260,6 +261,17 @@ def softphone_token(request):
     return JsonResponse({"token": token}, headers={"Cache-Control": "no-store"})
 
 
+# What Twilio's Voice SDK (vendored, 2.18.5) reaches from the softphone page, and only from it:
+# its signalling socket (wss://voice-js.<edge>.twilio.com), the call-quality events it posts
+# (https://eventgw[.<region>].twilio.com) and its ring and hang-up sounds (sdk.twilio.com). Every
+# other page keeps the site's own Content-Security-Policy (settings.CONTENT_SECURITY_POLICY).
+SOFTPHONE_CSP = {
+    "connect-src": ["wss://*.twilio.com", "https://*.twilio.com"],
+    "media-src": ["'self'", "https://sdk.twilio.com"],
+}
+
+
+@csp_update(SOFTPHONE_CSP)
 def softphone(request):
     """The browser softphone: a page the advocate keeps open while available."""
     access.require(request.user, "take_contact")
