@@ -584,3 +584,217 @@ def test_a_cold_transfer_to_a_number_leaves_the_caller_with_the_third_party(
     assert states == {"caller": "joined", "advocate": "left", "transfer": "joined"}
     bad = api("advocate").post(f"/contacts/{contact.pk}/call/transfer", {"to": "12"})
     assert bad.status_code in (409, 422)
+
+
+# --- call-backs (issue 17 part 6) --------------------------------------------------------------
+
+CALLER = CALL["From"]
+
+
+def wait(post, seconds):
+    return twiml(voice(post, "wait", QueueTime=str(seconds)))
+
+
+def test_a_long_wait_asks_once_and_a_missed_caller_who_said_it_is_safe_is_called_back(
+    twilio, post, api, personas, login, django_capture_on_commit_callbacks
+):
+    run = django_capture_on_commit_callbacks
+    advocate = personas["advocate"]
+    contact = queued_spanish_call(post)
+    enqueue = twiml(voice(post, "urgency", Digits="2")).find("Enqueue")
+    assert enqueue.get("waitUrl").endswith("/intake/twilio/voice/wait")
+    assert wait(post, 5).find("Gather") is None  # not yet: hold
+    asked = wait(post, 120).find("Gather")
+    assert asked.get("action").endswith("/intake/twilio/voice/callback")
+    assert "press 1" not in asked.find("Say").text  # in Spanish, the caller's language
+    assert asked.find("Say").get("language", "").startswith("es")
+    assert wait(post, 150).find("Gather") is None  # asked once only
+    said = twiml(voice(post, "callback", Digits="1"))
+    assert said.find("Say") is not None and said.find("Hangup") is None  # still waiting
+    call = Call.objects.get(contact=contact)
+    assert call.callback_safe is True
+    # the caller hangs up in the queue: a missed call, safe to call back
+    assert voice(post, "status", CallStatus="completed").status_code == 204
+    available(advocate)
+    inbox = login("advocate").get("/console/inbox/").content.decode()
+    assert "Missed" in inbox and "safe to call back" in inbox and "Call back" in inbox
+    assert CALLER not in inbox and "0123" not in inbox
+    with run(execute=True):
+        answer = login("advocate").post(f"/console/contacts/{contact.pk}/call/callback/")
+    assert answer.status_code == 302
+    contact.refresh_from_db()
+    assert contact.handled_by == advocate
+    # the advocate's phone rings first ("press 1"); only then is the caller dialled
+    [mine] = dialled(twilio, ADVOCATE_PHONE)
+    assert not dialled(twilio, CALLER)
+    leg = CallLeg.objects.get(provider_id=mine)
+    root = twiml(post(f"/intake/twilio/voice/leg/{leg.pk}/confirm",
+                      {"AccountSid": ACCOUNT, "CallSid": mine, "Digits": "1"}))  # fmt: skip
+    assert root.find("Dial/Conference").text == f"lantern-{contact.pk}"
+    [theirs] = dialled(twilio, CALLER)
+    assert twilio.calls[theirs]["from"] == HOTLINE  # from the hotline's number
+    assert f"lantern-{contact.pk}" in twilio.calls[theirs]["twiml"]
+    twilio.answer(mine)
+    twilio.join(mine, ET.tostring(root, encoding="unicode"))
+    twilio.answer(theirs)
+    twilio.deliver(post)
+    call.refresh_from_db()
+    assert not call.calling_back and call.ended_at is None
+    assert call.events.filter(kind="callback").count() == 2  # started, and answered
+    assert sorted(call.legs.filter(role="caller").values_list("state", flat=True)) == [
+        "joined", "left"]  # fmt: skip
+    assert AuditEvent.objects.filter(changes__call="callback").exists()
+    # on hold or hung up, it is the caller's new line that is worked
+    with run(execute=True):
+        assert api("advocate").post(f"/contacts/{contact.pk}/call/hangup", {}).status_code == 200
+    assert twilio.calls[theirs]["status"] == "completed"
+
+
+def test_a_caller_who_did_not_say_it_is_safe_is_never_called_back(
+    twilio, post, api, personas, login, django_capture_on_commit_callbacks
+):
+    available(personas["advocate"])
+    contact = queued_spanish_call(post)
+    twiml(voice(post, "callback", Digits="2"))  # not safe
+    assert voice(post, "status", CallStatus="completed").status_code == 204
+    inbox = login("advocate").get("/console/inbox/").content.decode()
+    assert "not safe to call back" in inbox and "Call back" not in inbox
+    refused = api("advocate").post(f"/contacts/{contact.pk}/call/callback", {})
+    assert refused.status_code == 409 and "safe" in refused.json()["detail"]
+    assert not dialled(twilio, ADVOCATE_PHONE) and not dialled(twilio, CALLER)
+    # a caller who hung up in the menu was never asked: not called back either
+    other = {**CALL, "CallSid": "CA" + "d" * 32, "From": "+15555550177"}
+    post("/intake/twilio/voice", other)
+    post("/intake/twilio/voice/status", {**other, "CallStatus": "completed"})
+    menu = Contact.objects.get(provider_id=other["CallSid"])
+    assert api("advocate").post(f"/contacts/{menu.pk}/call/callback", {}).status_code == 409
+    assert "not asked" in login("advocate").get("/console/inbox/").content.decode()
+    assert api("directory").post(f"/contacts/{menu.pk}/call/callback", {}).status_code in (
+        403, 404)  # fmt: skip
+
+
+@pytest.mark.parametrize("who", ["caller", "advocate"])
+def test_a_call_back_nobody_answers_stops_and_says_why(
+    twilio, post, api, personas, django_capture_on_commit_callbacks, who
+):
+    run = django_capture_on_commit_callbacks
+    available(personas["advocate"])
+    contact = queued_spanish_call(post)
+    twiml(voice(post, "callback", Digits="1"))
+    voice(post, "status", CallStatus="completed")
+    with run(execute=True):
+        assert api("advocate").post(f"/contacts/{contact.pk}/call/callback", {}).status_code == 200
+    [mine] = dialled(twilio, ADVOCATE_PHONE)
+    if who == "caller":
+        leg = CallLeg.objects.get(provider_id=mine)
+        post(f"/intake/twilio/voice/leg/{leg.pk}/confirm",
+             {"AccountSid": ACCOUNT, "CallSid": mine, "Digits": "1"})  # fmt: skip
+        [theirs] = dialled(twilio, CALLER)
+        with run(execute=True):
+            twilio.ring_out(theirs, "no-answer")
+            twilio.deliver(post)
+        assert twilio.calls[mine]["status"] == "completed"  # the advocate's line is hung up
+    else:
+        with run(execute=True):
+            twilio.ring_out(mine, "no-answer")
+            twilio.deliver(post)
+        assert not dialled(twilio, CALLER)
+    call = Call.objects.get(contact=contact)
+    assert not call.calling_back and call.ended_at is not None
+    expected = "the caller" if who == "caller" else "your line"
+    assert call.events.filter(detail=f"call-back: {expected} did not answer").exists()
+    # ... and may be tried again
+    with run(execute=True):
+        assert api("advocate").post(f"/contacts/{contact.pk}/call/callback", {}).status_code == 200
+
+
+def test_supervisors_listen_or_coach_from_the_live_board(
+    twilio, post, login, personas, django_capture_on_commit_callbacks
+):
+    run = django_capture_on_commit_callbacks
+    contact, _ = connected(twilio, post, personas, run)
+    board = login("supervisor").get("/console/routing/board/").content.decode()
+    assert "Live calls" in board and f'data-call="{contact.pk}"' in board
+    assert f"/console/contacts/{contact.pk}/call/listen/" in board
+    assert "+1555555" not in board  # no caller's or advocate's number on the board
+    admin_board = login("admin").get("/console/routing/board/").content.decode()
+    assert f'data-call="{contact.pk}"' in admin_board and "/call/listen/" not in admin_board
+    with run(execute=True):
+        answer = login("supervisor").post(f"/console/contacts/{contact.pk}/call/listen/",
+                                          {"next": "board"})  # fmt: skip
+    assert answer.status_code == 302 and answer["Location"] == "/console/routing/board/"
+    leg = CallLeg.objects.get(role="supervisor")
+    assert leg.user == personas["supervisor"] and not leg.coaching
+    assert AuditEvent.objects.filter(action="read_pii", changes__call="listen").exists()
+    live = login("supervisor").get("/console/routing/board/live/").content.decode()
+    assert "supervisor listening" in live
+    # an advocate cannot listen, from the board or otherwise
+    refused = login("advocate2").post(f"/console/contacts/{contact.pk}/call/coach/",
+                                      {"next": "board"})  # fmt: skip
+    assert refused.status_code in (403, 404)
+
+
+def test_a_call_transferred_to_a_queue_waits_on_hold_for_its_next_advocate(
+    twilio, post, api, personas, django_capture_on_commit_callbacks
+):
+    run = django_capture_on_commit_callbacks
+    contact, _ = connected(twilio, post, personas, run)
+    first, second = personas["advocate"], personas["advocate2"]
+    answered = Task.objects.get(contact=contact).answered_at
+    [mine] = dialled(twilio, ADVOCATE_PHONE)
+    me = api("advocate")
+    bad = me.post(f"/contacts/{contact.pk}/call/transfer", {"queue": "nowhere"})
+    assert bad.status_code == 422 and "queue" in bad.json()["errors"]
+    both = me.post(f"/contacts/{contact.pk}/call/transfer", {"queue": "urgent", "to": "+15555550188"})
+    assert both.status_code == 422
+    with run(execute=True):
+        moved = me.post(f"/contacts/{contact.pk}/call/transfer", {"queue": "urgent"})
+    assert moved.status_code == 200, moved.content
+    # the caller is held in the conference, the advocate's line hung up, the task waits again
+    holds = [r["form"].get("Hold") for r in twilio.requests_to(f"/Participants/{CALLER_SID}.json")]
+    assert holds == ["true"]
+    assert twilio.calls[mine]["status"] == "completed"
+    task = Task.objects.get(contact=contact)
+    assert (task.state, task.queue.name, task.assigned_to) == ("waiting", "urgent", None)
+    assert Contact.objects.get(pk=contact.pk).handled_by is None
+    twilio.deliver(post)
+    call = Call.objects.get(contact=contact)
+    assert call.ended_at is None and call.events.filter(detail="to the urgent queue").exists()
+    # the next advocate answers: they join the same conference and the caller is taken off hold
+    routing.do_set_presence(first, "offline", actor=first)
+    available(second, phone="+15555550143")
+    accept(second, run)
+    [theirs] = dialled(twilio, "+15555550143")
+    leg = CallLeg.objects.get(provider_id=theirs)
+    root = twiml(post(f"/intake/twilio/voice/leg/{leg.pk}/confirm",
+                      {"AccountSid": ACCOUNT, "CallSid": theirs, "Digits": "1"}))  # fmt: skip
+    assert root.find("Dial/Conference").text == f"lantern-{contact.pk}"
+    assert len(twilio.requests_to(f"/Calls/{CALLER_SID}.json")) == 1  # not moved a second time
+    twilio.answer(theirs)
+    twilio.join(theirs, ET.tostring(root, encoding="unicode"))
+    twilio.deliver(post)
+    holds = [r["form"].get("Hold") for r in twilio.requests_to(f"/Participants/{CALLER_SID}.json")]
+    assert holds == ["true", "false"]
+    task.refresh_from_db()
+    assert task.state == "assigned" and task.assigned_to == second
+    assert task.answered_at == answered  # the speed of answer was the first answer's
+    assert AuditEvent.objects.filter(changes__to="queue urgent").exists()
+
+
+def test_the_call_card_offers_the_protocol_and_referral_numbers_to_transfer_to(
+    twilio, post, login, personas, django_capture_on_commit_callbacks
+):
+    from lantern.protocols.models import Protocol, ProtocolStep
+
+    protocol = Protocol.objects.create(name="Synthetic national protocol", level="national")
+    ProtocolStep.objects.create(protocol=protocol, position=1, agency="Synthetic task force",
+                                phone="+15555550181", instructions="Call first.")  # fmt: skip
+    contact, _ = connected(twilio, post, personas, django_capture_on_commit_callbacks)
+    html = login("advocate").get(f"/console/contacts/{contact.pk}/").content.decode()
+    assert '<option value="+15555550181">1. Synthetic task force' in html
+    assert '<option value="urgent">' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        login("advocate").post(f"/console/contacts/{contact.pk}/call/transfer/",
+                               {"pick": "+15555550181", "warm": "1"})  # fmt: skip
+    assert dialled(twilio, "+15555550181")
+    assert CallLeg.objects.get(role="transfer").warm

@@ -66,6 +66,7 @@ class CallIn(Schema):
     language: str | None = None  # interpreter
     to: str | None = None  # transfer to a number
     user: str | None = None  # transfer to a person
+    queue: str | None = None  # transfer to a queue (its name)
     warm: bool = True
 
 
@@ -175,24 +176,30 @@ def decline_offer(request, offer_id: UUID):
 
 
 CallAction = Literal[
-    "interpreter", "transfer", "hold", "unhold", "hangup", "leave", "listen", "coach"
+    "interpreter", "transfer", "hold", "unhold", "hangup", "leave", "listen", "coach", "callback"
 ]
 
 
 @router.post("/contacts/{contact_id}/call/{action}", response={200: CallOut, **REFUSALS})
 def call_action(request, contact_id: UUID, action: CallAction, payload: CallIn | None = None):
     """Work a live call: ``interpreter`` (``{"language": "vi"}``, else the contact's language),
-    ``transfer`` (``{"to": "+1…"}`` or ``{"user": "name"}``, ``"warm": true|false``), ``hold``,
-    ``unhold``, ``hangup`` (ends the call), ``leave`` (you leave after a warm transfer);
-    supervisors ``listen`` or ``coach``."""
+    ``transfer`` (``{"to": "+1…"}``, ``{"user": "name"}`` or ``{"queue": "crisis"}``,
+    ``"warm": true|false``; to a queue, the caller is held until its next advocate answers),
+    ``hold``, ``unhold``, ``hangup`` (ends the call), ``leave`` (you leave after a warm transfer);
+    supervisors ``listen`` or ``coach``; ``callback`` calls an ended call's caller back from the
+    hotline's number (only when they said it is safe: your line rings first)."""
     user = request.auth
     payload = payload or CallIn()
     contact = contact_queries.contacts_for_user(user).get(pk=contact_id)
-    to_user = None
+    to_user = to_queue = None
     if action == "transfer" and payload.user:
         to_user = queries.staff_by_username(payload.user)
         if to_user is None:
             raise InvalidInput({"user": "no such person takes calls here"})
+    if action == "transfer" and payload.queue:
+        to_queue = queries.queue_by_name(payload.queue)
+        if to_queue is None:
+            raise InvalidInput({"queue": "no open queue of that name"})
     try:
         leg = calls.do_call_action(
             contact,
@@ -201,6 +208,7 @@ def call_action(request, contact_id: UUID, action: CallAction, payload: CallIn |
             language=payload.language or "",
             to=payload.to or "",
             user=to_user,
+            queue=to_queue,
             warm=payload.warm,
         )
     except calls.CallInputError as exc:

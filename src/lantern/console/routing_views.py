@@ -18,7 +18,7 @@ from lantern.accounts import rules
 from lantern.console import access
 from lantern.console.forms import StaffingForm
 from lantern.core import pow, spreadsheet
-from lantern.routing import actions, calls, queries, telephony
+from lantern.routing import actions, call_queries, calls, queries, telephony
 from lantern.routing import staffing as staffing_plan
 from lantern.routing.choices import AdvocatePresenceChoices, TaskUrgencyChoices
 from lantern.routing.exceptions import RoutingError
@@ -113,6 +113,8 @@ def _board_context(request) -> dict:
         "all_queues": Queue.objects.filter(active=True),
         "can_manage": rules.allows(request.user, "manage_routing"),
         "can_dismiss_spam": rules.allows(request.user, "dismiss_spam"),
+        "live_calls": call_queries.live_calls(),
+        "can_monitor_call": rules.allows(request.user, "monitor_call"),
         # the proof of work raised against a flood of wrong receipt codes or of tips and chats
         "pressure": pow.pressure(),
     }
@@ -227,13 +229,21 @@ def call_action(request, contact_id, action):
     contact = access.contact(request.user, contact_id)
     # the role first: one who may not act on calls is refused, not told there is no live call
     monitoring = action in ("listen", "coach")
-    access.require(request.user, "monitor_call" if monitoring else "control_call",
-                   None if monitoring else contact)  # fmt: skip
-    to_user = None
-    if action == "transfer" and request.POST.get("user"):
+    if action == "callback":  # a missed call nobody has taken yet: whoever may take it
+        access.require(request.user, "take_contact", contact)
+    else:
+        access.require(request.user, "monitor_call" if monitoring else "control_call",
+                       None if monitoring else contact)  # fmt: skip
+    to_user = to_queue = None
+    if action == "transfer" and request.POST.get("user", "").strip():
         to_user = queries.staff_by_username(request.POST["user"].strip())
         if to_user is None:
             messages.error(request, _("Nobody of that name takes calls here."))
+            return redirect("console:contact_detail", contact_id=contact.pk)
+    if action == "transfer" and request.POST.get("queue"):
+        to_queue = queries.queue_by_name(request.POST["queue"])
+        if to_queue is None:
+            messages.error(request, _("There is no open queue of that name."))
             return redirect("console:contact_detail", contact_id=contact.pk)
     try:
         calls.do_call_action(
@@ -241,14 +251,18 @@ def call_action(request, contact_id, action):
             action,
             actor=request.user,
             language=request.POST.get("language", "").strip(),
-            to=request.POST.get("to", "").strip(),
+            # a number typed, or one picked from the protocol's and the referrals' numbers
+            to=(request.POST.get("to", "").strip() or request.POST.get("pick", "").strip()),
             user=to_user,
+            queue=to_queue,
             warm=request.POST.get("warm") == "1",
         )
     except RoutingError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Done: the call's timeline shows each step."))
+    if request.POST.get("next") == "board":  # listen or coach from the live board
+        return redirect("console:board")
     return redirect("console:contact_detail", contact_id=contact.pk)
 
 
@@ -284,7 +298,7 @@ def softphone_action(request, action):
     access.require(request.user, "take_contact")
     if action not in ("hold", "unhold"):
         raise Http404("No such softphone action")
-    contact = queries.live_call_contact_for(request.user)
+    contact = call_queries.live_call_contact_for(request.user)
     if contact is None:
         return JsonResponse({"detail": _("You are not on a call.")}, status=409)
     try:

@@ -24,7 +24,10 @@ from lantern.contacts import actions, queries
 from lantern.contacts.definitions import active_form
 from lantern.core.errors import InvalidInput
 from lantern.directory import queries as directory_queries
+from lantern.protocols import queries as protocol_queries
 from lantern.routing import actions as routing_actions
+from lantern.routing import call_queries
+from lantern.routing import calls as routing_calls
 from lantern.routing import queries as routing_queries
 from lantern.routing.choices import TaskUrgencyChoices
 
@@ -158,10 +161,20 @@ def contact_detail(request, contact_id):
     ctx["can_retriage"] = rules.allows_object(request.user, "retriage_contact", contact)
     ctx["urgencies"] = TaskUrgencyChoices.choices
     ctx.update(police_calls_context(request.user, contact))
-    ctx["call"] = routing_queries.call_of(contact)
+    ctx["call"] = call_queries.call_of(contact)
     ctx["call_live"] = ctx["call"] is not None and ctx["call"].ended_at is None
     ctx["can_control_call"] = rules.allows_object(request.user, "control_call", contact)
     ctx["can_monitor_call"] = rules.allows(request.user, "monitor_call")
+    if ctx["call_live"] and ctx["can_control_call"]:
+        ctx["transfer_numbers"] = protocol_queries.transfer_numbers(contact) + [
+            {"label": r.service.name, "number": phone["number"]}
+            for r in ctx["referrals"]
+            for phone in r.phones
+        ]
+        ctx["queues"] = routing_queries.open_queues()
+    ctx["can_call_back"] = call_queries.can_call_back(ctx["call"]) and routing_calls.may_call_back(
+        request.user, contact
+    )
     ctx["call_buttons"] = [
         ("hold", _("Hold")),
         ("unhold", _("Take off hold")),
@@ -217,13 +230,19 @@ def inbox(request):
     if not rules.allows(request.user, "take_contact"):
         raise PermissionDenied
     now = timezone.now()
+    contacts = queries.inbox(request.user)
+    missed = call_queries.missed_calls(c.pk for c in contacts if c.channel == "phone")
     rows = [
         {
             "contact": c,
             "waiting": now - c.received_at,
             "conversation": getattr(c, "conversation", None),
+            "missed": missed.get(c.pk),
+            "can_call_back": c.pk in missed
+            and call_queries.can_call_back(missed[c.pk])
+            and routing_calls.may_call_back(request.user, c),
         }
-        for c in queries.inbox(request.user)
+        for c in contacts
     ]
     return render(request, "console/inbox.html", {"rows": rows})
 

@@ -33,6 +33,8 @@ RING_SECONDS = 20
 TOKEN_SECONDS = 3600
 LEG_EVENTS = ["initiated", "ringing", "answered", "completed"]
 CONFERENCE_EVENTS = "start end join leave hold"
+# lines that are not the hotline's people: an interpreter, an outside number, a caller called back
+OUTSIDE = (CallRoleChoices.INTERPRETER, CallRoleChoices.TRANSFER, CallRoleChoices.CALLER)
 
 
 def _abs(name: str, **kwargs) -> str:
@@ -115,7 +117,7 @@ class TwilioCalls:
         call = leg.call
         status_url = _abs("twilio_voice_leg_status", leg_id=leg.pk)
         try:
-            if leg.role in (CallRoleChoices.INTERPRETER, CallRoleChoices.TRANSFER):
+            if leg.role in OUTSIDE:
                 sid = self._outside(leg, status_url)
             else:  # a person of the hotline: their browser, or their phone (press 1)
                 to = (
@@ -139,8 +141,9 @@ class TwilioCalls:
         calls.do_note_dialled(leg.pk, sid)
 
     def _outside(self, leg: CallLeg, status_url: str) -> str:
-        """An interpreter line or an outside number: a call whose TwiML joins the conference,
-        with the line's digits sent once it answers (the Calls API's ``send_digits``)."""
+        """An interpreter line, an outside number or a caller called back: a call whose TwiML
+        joins the conference, with the line's digits sent once it answers (the Calls API's
+        ``send_digits``)."""
         kwargs = {
             "from_": leg.call.hotline_number,
             "to": reveal(leg.number),

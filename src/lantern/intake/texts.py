@@ -41,6 +41,23 @@ TEXTS = {
             "If you are in danger right now, press 1. Otherwise, please stay on the line."
         ),
         "connecting": _("Connecting you to an advocate. Please stay on the line."),
+        # while the caller waits in the queue
+        "still_waiting": _(
+            "All advocates are helping other callers. Please stay on the line: the next free "
+            "advocate will answer."
+        ),
+        # asked once, after a long wait: only a caller who pressed 1 is ever called back
+        "callback_question": _(
+            "If the call drops, may an advocate call you back at this number? If it is safe, "
+            "press 1. If it is not safe, press 2."
+        ),
+        "callback_yes": _(
+            "Thank you. If the call drops, an advocate may call you back at this number. "
+            "Please stay on the line."
+        ),
+        "callback_no": _(
+            "Thank you. We will not call this number. Please stay on the line."
+        ),
         "after_hours": _(
             "Advocates answer non-urgent calls Monday to Friday, 9 a.m. to 7 p.m. Eastern time. "
             "Please leave a message after the tone with a safe way to reach you. If you are in "

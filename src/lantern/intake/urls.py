@@ -10,6 +10,8 @@ urlpatterns = [
     path("twilio/voice/language", views.twilio_voice_language, name="twilio_voice_language"),
     path("twilio/voice/urgency", views.twilio_voice_urgency, name="twilio_voice_urgency"),
     path("twilio/voice/voicemail", views.twilio_voice_voicemail, name="twilio_voice_voicemail"),
+    path("twilio/voice/wait", views.twilio_voice_wait, name="twilio_voice_wait"),
+    path("twilio/voice/callback", views.twilio_voice_callback, name="twilio_voice_callback"),
     path("twilio/voice/status", views.twilio_voice_status, name="twilio_voice_status"),
 ]
 

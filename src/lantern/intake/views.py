@@ -38,6 +38,8 @@ twilio_voice = _voice(voice.incoming)
 twilio_voice_language = _voice(voice.language)
 twilio_voice_urgency = _voice(voice.urgency)
 twilio_voice_voicemail = _voice(voice.voicemail)
+twilio_voice_wait = _voice(voice.wait)
+twilio_voice_callback = _voice(voice.callback)
 
 
 @twilio.webhook

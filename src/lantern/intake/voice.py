@@ -4,6 +4,9 @@ Greeting -> language (the keys in core/data/languages.yaml: 1 English, 2 Spanish
 an interpreter joins) -> "in danger now, press 1" (the contact becomes urgent) -> routing
 triages the call and picks its queue; the call waits in the Twilio queue of the same name,
 unless it is non-urgent and that queue is closed: then the after-hours message and voicemail.
+While the caller waits, once they have waited long, the queue asks once whether the hotline
+may call them back at this number if the call drops (``voice.callback_question_after_seconds``):
+only a caller who pressed 1 can be called back from the inbox's missed calls.
 The contact is stored when the call arrives, before the first word of TwiML (decision 0003);
 each step's choice is recorded on it.
 """
@@ -16,6 +19,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from lantern.contacts import actions as contacts
 from lantern.contacts import queries as contact_queries
+from lantern.core import coerce
 from lantern.core.phone import normalize_phone
 from lantern.intake import messages
 from lantern.routing import actions as routing
@@ -104,7 +108,7 @@ def urgency(params) -> VoiceResponse:
     task = routing.do_route_contact(contact)
     if routing_queries.answering_now(task, timezone.now()):
         _say(response, "connecting", contact.language)
-        response.enqueue(task.queue.name)
+        response.enqueue(task.queue.name, wait_url=_url("wait"), wait_url_method="POST")
         return response
     _say(response, "after_hours", contact.language)
     response.record(
@@ -114,6 +118,43 @@ def urgency(params) -> VoiceResponse:
         play_beep=True,
     )
     _say(response, "goodbye", contact.language)
+    return response
+
+
+def wait(params) -> VoiceResponse:
+    """The queue's ``waitUrl``: Twilio runs this while the caller waits, and asks again when it
+    ends. Hold music (``voice.hold_music``) or silence, a word now and then that they are still
+    in line, and once, after they have waited long, the call-back question."""
+    contact = _call(params)
+    config = messages.voice()
+    try:
+        waited = coerce.integer(params.get("QueueTime"), minimum=0) or 0
+    except ValueError:
+        waited = 0
+    response = VoiceResponse()
+    ask_after = int(config.get("callback_question_after_seconds", 90))
+    if waited >= ask_after and routing_calls.callback_question_due(contact):
+        gather = response.gather(num_digits=1, action=_url("callback"), method="POST", timeout=8)
+        _say(gather, "callback_question", contact.language)
+        return response
+    if waited >= 30:
+        _say(response, "still_waiting", contact.language)
+    if config.get("hold_music"):
+        response.play(config["hold_music"])
+    else:
+        response.pause(length=20)
+    return response
+
+
+def callback(params) -> VoiceResponse:
+    """The caller's answer to the call-back question (1: safe to call back, 2: not safe); they
+    stay in the queue."""
+    contact = _call(params)
+    digit = (params.get("Digits") or "").strip()
+    response = VoiceResponse()
+    if digit in ("1", "2"):
+        routing_calls.do_note_callback_answer(contact, safe=digit == "1")
+        _say(response, "callback_yes" if digit == "1" else "callback_no", contact.language)
     return response
 
 

@@ -70,3 +70,23 @@ def situation_for_case(case) -> engine.Situation:
 def protocol_for_case(case):
     place = engine.Place(state=case.state, county=case.county, city=case.city)
     return protocol_for(place, situation_for_case(case))
+
+
+def transfer_numbers(contact) -> list[dict]:
+    """Where a live call may be transferred by the response protocol for the contact's place
+    (crisis when the contact is urgent): each step's phone, else its directory service's first
+    phone, in the protocol's order. ``[{"label": "1. Task force duty phone", "number": …}]``."""
+    place = engine.Place(state=contact.state, county=contact.county, city=contact.city)
+    protocol = protocol_for(place, engine.Situation(crisis=True if contact.urgent else None))
+    if protocol is None:
+        return []
+    numbers = []
+    steps = protocol.steps.select_related("service").prefetch_related("service__phones")
+    for step in steps:
+        number = step.phone
+        if not number and step.service is not None:
+            number = next((p.number for p in step.service.phones.all()), "")
+        if number:
+            name = step.agency or (step.service.name if step.service else "")
+            numbers.append({"label": f"{step.position}. {name}", "number": number})
+    return numbers

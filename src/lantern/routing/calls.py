@@ -25,6 +25,7 @@ from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
 from lantern.contacts import actions as contacts
+from lantern.contacts import queries as contact_queries
 from lantern.contacts.models import Contact
 from lantern.core.phone import normalize_phone
 from lantern.privacy.fields import reveal
@@ -48,7 +49,7 @@ from lantern.routing.choices import (
 )
 from lantern.routing.exceptions import RoutingError
 from lantern.routing.kick import kick
-from lantern.routing.models import AdvocateStatus, Call, CallEvent, CallLeg, Offer, Task
+from lantern.routing.models import AdvocateStatus, Call, CallEvent, CallLeg, Offer, Queue, Task
 
 ROUTING = "routing"
 # Twilio's (and most providers') call statuses, and what each means for a leg
@@ -118,6 +119,11 @@ def _event(call, kind, *, leg=None, actor=None, detail="", key="", at=None) -> b
     except IntegrityError:
         return False
     return True
+
+
+def _caller(call: Call) -> CallLeg | None:
+    """The caller's line: the latest (a call-back dials the caller again, on a new line)."""
+    return call.legs.filter(role=Role.CALLER).order_by("-created_at").first()
 
 
 def _advance(leg: CallLeg, state: str, at: datetime) -> bool:
@@ -207,7 +213,12 @@ def start_connecting(task: Task, offer: Offer, *, actor) -> CallLeg:
     status = AdvocateStatus.objects.filter(user=actor).first()
     device = status.device if status else AdvocateDeviceChoices.BROWSER
     number = reveal(status.phone) if status and device == AdvocateDeviceChoices.PHONE else ""
-    Task.objects.filter(pk=task.pk).update(answered_at=None)
+    # answered when the advocate joins the caller; a call transferred to a queue was answered
+    # when its first advocate joined
+    first = call.legs.filter(role=Role.ADVOCATE, joined_at__isnull=False).order_by("joined_at")
+    Task.objects.filter(pk=task.pk).update(
+        answered_at=first.values_list("joined_at", flat=True).first()
+    )
     return _dial(
         call, Role.ADVOCATE, actor=actor, user=actor, offer=offer, device=device, number=number
     )
@@ -220,7 +231,14 @@ def do_advocate_answered(leg_id) -> CallLeg | None:
     with transaction.atomic():
         leg = CallLeg.objects.select_for_update().select_related("call__contact").get(pk=leg_id)
         call = leg.call
-        caller = call.legs.filter(role=Role.CALLER).first()
+        if call.calling_back:
+            if leg.role == Role.ADVOCATE and not call.legs.filter(
+                role=Role.CALLER, state__in=[LegState.DIALLING, LegState.RINGING]
+            ).exists():
+                _dial(call, Role.CALLER, actor=leg.user,
+                      number=contact_queries.caller_phone(call.contact))  # fmt: skip
+            return leg
+        caller = _caller(call)
         if call.contact.ended_at is not None or (caller and caller.state == LegState.LEFT):
             _fail_connecting(leg, OfferFailureChoices.CALLER_LEFT, timezone.now())
             return None
@@ -259,7 +277,9 @@ def _fail_connecting(leg: CallLeg, failure: str, now) -> None:
 
 
 def _after_failure(leg: CallLeg, failure: str, now) -> None:
-    if leg.role == Role.ADVOCATE and leg.offer_id:
+    if leg.call.calling_back and leg.role in (Role.CALLER, Role.ADVOCATE):
+        _call_back_failed(leg, now)
+    elif leg.role == Role.ADVOCATE and leg.offer_id:
         _requeue(leg, failure, now)
     elif leg.role == Role.INTERPRETER:
         _interpreter_fallback(leg)
@@ -417,18 +437,25 @@ def do_note_conference(
 
 
 def _joined(call: Call, leg: CallLeg, at) -> None:
-    if leg.role == Role.ADVOCATE and leg.offer_id:
+    if leg.role == Role.CALLER and call.calling_back:
+        Call.objects.filter(pk=call.pk).update(calling_back=False)
+        _event(call, Kind.CALLBACK, leg=leg, detail="the caller answered the call-back")
+    elif leg.role == Role.ADVOCATE and leg.offer_id:
         # the speed of answer ends when the advocate is in the call with the caller
         Task.objects.filter(contact=call.contact, answered_at__isnull=True).update(answered_at=at)
+        caller = _caller(call)
+        if caller is not None and caller.held:  # a call transferred to a queue: off hold now
+            telephony.after_commit("hold", caller.pk, False)
         if call.contact.interpreter_used and not call.legs.filter(role=Role.INTERPRETER).exists():
             _menu_interpreter(call)
     elif leg.role == Role.INTERPRETER:
         contacts.do_note_call_progress(
             call.contact, interpreter=True, reason=f"interpreter joined ({leg.language})"
         )
-    elif (leg.role == Role.TRANSFER or (leg.role == Role.ADVOCATE and not leg.offer_id)) and (
-        not leg.warm
-    ):  # a cold transfer: the advocate who transferred leaves now
+    elif (
+        leg.role == Role.TRANSFER
+        or (leg.role == Role.ADVOCATE and not leg.offer_id and not call.calling_back)
+    ) and not leg.warm:  # a cold transfer: the advocate who transferred leaves now
         _hang_up_others(call, keep=leg)
 
 
@@ -458,7 +485,8 @@ def _hang_up_others(call: Call, *, keep: CallLeg) -> None:
 def _ended(call: Call, at) -> None:
     if call.ended_at is None:
         call.ended_at = at
-        call.save(update_fields=["ended_at"])
+        call.calling_back = False
+        call.save(update_fields=["ended_at", "calling_back"])
     for leg in call.legs.exclude(state__in=["left", "failed"]):
         _advance(leg, LegState.LEFT if leg.state == LegState.JOINED else LegState.FAILED, at)
     contacts.do_note_call_progress(call.contact, ended_at=at, reason="conference ended")
@@ -472,9 +500,12 @@ def do_caller_left(contact: Contact, *, at: datetime | None = None) -> None:
     if call is None:
         return
     with transaction.atomic():
-        caller = call.legs.filter(role=Role.CALLER).first()
+        caller = call.legs.filter(role=Role.CALLER).first()  # the first: the call that came in
         if caller is not None:
             _advance(caller, LegState.LEFT, at)
+        Call.objects.filter(pk=call.pk, ended_at__isnull=True, calling_back=False).update(
+            ended_at=at
+        )
         for leg in call.legs.filter(role=Role.ADVOCATE, state__in=["dialling", "ringing"]):
             _fail_connecting(leg, OfferFailureChoices.CALLER_LEFT, at)
             telephony.after_commit("hang_up", leg.pk)
@@ -487,7 +518,10 @@ def _live_call(contact: Contact, actor, action: str = "control_call") -> Call:
     if not rules.allows_object(actor, action, contact):
         raise CallForbidden("The permission rules do not let you control this call.")
     call = Call.objects.filter(contact=contact).first()
-    if call is None or call.ended_at is not None or contact.ended_at is not None:
+    called_back = contact.ended_at is not None and call is not None and call.legs.filter(
+        role=Role.CALLER, created_at__gt=contact.ended_at
+    ).exists()  # the call that came in has ended, and the caller was called back since
+    if call is None or call.ended_at is not None or (contact.ended_at and not called_back):
         raise CallUnavailable("This call is not live.")
     if not telephony.ready():
         raise CallUnavailable("Calls are not connected through a phone service here.")
@@ -546,13 +580,24 @@ def _interpreter_fallback(leg: CallLeg) -> None:
 
 
 def do_transfer_call(
-    contact: Contact, *, to_number: str = "", to_user=None, warm: bool = True, actor
-) -> CallLeg:
+    contact: Contact,
+    *,
+    to_number: str = "",
+    to_user=None,
+    to_queue: Queue | None = None,
+    warm: bool = True,
+    actor,
+) -> CallLeg | None:
     """Bring a third party in: an outside number (a local hotline, 988, law enforcement) or
     another advocate or supervisor. Warm: the advocate introduces them, then hangs up. Cold:
-    the advocate leaves as soon as the third party joins."""
-    if bool(to_number) == bool(to_user):
-        raise CallInputError({"to": "give a phone number or a person (user), one of the two"})
+    the advocate leaves as soon as the third party joins. Or hand the call to a queue: the
+    caller is held (music) and the next advocate of that queue is offered it."""
+    if sum(map(bool, (to_number, to_user, to_queue))) != 1:
+        raise CallInputError(
+            {"to": "give one of a phone number (to), a person (user) or a queue (queue)"}
+        )
+    if to_queue is not None:
+        return _transfer_to_queue(contact, to_queue, actor=actor)
     with transaction.atomic():
         call = _live_call(contact, actor)
         if to_user is not None:
@@ -591,6 +636,37 @@ def do_transfer_call(
     return leg
 
 
+def _transfer_to_queue(contact: Contact, queue: Queue, *, actor) -> None:
+    """The caller stays in the conference, on hold; the advocate leaves; the contact's task
+    waits in ``queue`` for the next advocate, who joins the same conference when they answer
+    (its first answer still counts for the speed of answer)."""
+    with transaction.atomic():
+        call = _live_call(contact, actor)
+        task = Task.objects.select_for_update().filter(contact=contact).first()
+        if task is None:
+            raise CallUnavailable("This call was never routed: it has no queue to go back to.")
+        if not queue.active:
+            raise CallInputError({"queue": "this queue is closed for good"})
+        caller = _caller(call)
+        if caller is None or caller.state != LegState.JOINED:
+            raise CallUnavailable("The caller is not in the call.")
+        Offer.objects.filter(task=task, state=OfferStateChoices.ACCEPTED).update(
+            state=OfferStateChoices.WITHDRAWN
+        )
+        before = task.queue.name
+        Task.objects.filter(pk=task.pk).update(
+            queue=queue, state=TaskStateChoices.WAITING, assigned_to=None
+        )
+        contacts.do_release_contact(contact, reason=f"transferred to the {queue.name} queue")
+        _event(call, Kind.TRANSFER, actor=actor, detail=f"to the {queue.name} queue")
+        _audit(actor, call, "transfer", to=f"queue {queue.name}", queue=[before, queue.name])
+        telephony.after_commit("hold", caller.pk, True)
+        for mine in call.legs.filter(role=Role.ADVOCATE, state=LegState.JOINED):
+            telephony.after_commit("hang_up", mine.pk)
+        live.changed(actor.pk)
+        transaction.on_commit(kick)
+
+
 def _my_leg(call: Call, actor) -> CallLeg | None:
     return call.legs.filter(role=Role.ADVOCATE, user=actor, state=LegState.JOINED).first()
 
@@ -599,7 +675,7 @@ def do_hold_call(contact: Contact, *, held: bool, actor) -> None:
     """Put the caller on hold (they hear music) or take them off it."""
     with transaction.atomic():
         call = _live_call(contact, actor)
-        caller = call.legs.filter(role=Role.CALLER).first()
+        caller = _caller(call)
         _audit(actor, call, "hold" if held else "unhold")
         telephony.after_commit("hold", caller.pk, held)
 
@@ -616,7 +692,7 @@ def do_hang_up_call(contact: Contact, *, actor, leave: bool = False) -> None:
             _audit(actor, call, "leave")
             telephony.after_commit("hang_up", mine.pk)
             return
-        caller = call.legs.filter(role=Role.CALLER).first()
+        caller = _caller(call)
         _audit(actor, call, "hangup")
         telephony.after_commit("hang_up", caller.pk)
 
@@ -654,7 +730,87 @@ def do_monitor_call(contact: Contact, *, coach: bool = False, actor) -> CallLeg:
     return leg
 
 
-CALL_ACTIONS = ("interpreter", "transfer", "hold", "unhold", "hangup", "leave", "listen", "coach")
+# --- call-backs ---------------------------------------------------------------------------------
+
+
+def do_note_callback_answer(contact: Contact, *, safe: bool) -> None:
+    """The caller answered the queue's question "may we call you back at this number?"."""
+    call = call_for(contact)
+    Call.objects.filter(pk=call.pk).update(callback_safe=safe)
+    _event(call, Kind.NOTE, key="callback-answer",
+           detail="caller: safe to call back" if safe else "caller: do not call back")  # fmt: skip
+    audit.record(
+        ROUTING, Audit.UPDATE, contact, changes={"callback_safe": safe}, reason="phone menu"
+    )
+
+
+def callback_question_due(contact: Contact) -> bool:
+    """Ask the waiting caller about a call-back once, and only when there is a number to call."""
+    call = call_for(contact)
+    if call.callback_safe is not None or not contact_queries.caller_phone(contact):
+        return False
+    return _event(call, Kind.NOTE, key="callback-asked", detail="asked: may we call back?")
+
+
+def may_call_back(actor, contact: Contact) -> bool:
+    """Who may call a caller back: one who controls the contact's calls (its handler, a
+    supervisor), or, for a missed call nobody has taken, any advocate who may take it."""
+    return rules.allows_object(actor, "control_call", contact) or (
+        contact.handled_by_id is None and rules.allows_object(actor, "take_contact", contact)
+    )
+
+
+def do_call_back(contact: Contact, *, actor) -> CallLeg:
+    """Call back a missed caller who said it is safe, from the hotline's number: the advocate's
+    browser or phone rings first; when they answer, the caller is dialled into the call's
+    conference (``do_advocate_answered``). The contact becomes the advocate's."""
+    with transaction.atomic():
+        if not may_call_back(actor, contact):
+            raise CallForbidden("The permission rules do not let you call this person back.")
+        call = Call.objects.select_for_update().filter(contact=contact).first()
+        if call is None or not call.callback_safe:
+            raise CallUnavailable(
+                "The caller did not say it is safe to call them back: do not call this number."
+            )
+        if not telephony.ready():
+            raise CallUnavailable("Calls are not connected through a phone service here.")
+        if not contact_queries.caller_phone(contact):
+            raise CallUnavailable("The caller's number was withheld.")
+        if call.calling_back or (call.ended_at is None and call.legs.filter(
+                state=LegState.JOINED).exists()):  # fmt: skip
+            raise CallUnavailable("This call is live, or being called back already.")
+        if contact.handled_by_id not in (None, actor.pk):
+            raise CallUnavailable("Someone else is handling this contact.")
+        if contact.handled_by_id is None:
+            contacts.do_take_contact(contact, actor=actor)
+        call.calling_back = True
+        call.ended_at = None
+        call.save(update_fields=["calling_back", "ended_at"])
+        status = AdvocateStatus.objects.filter(user=actor).first()
+        device = status.device if status else AdvocateDeviceChoices.BROWSER
+        number = reveal(status.phone) if status and device == "phone" else ""
+        leg = _dial(call, Role.ADVOCATE, actor=actor, user=actor, device=device, number=number)
+        _event(call, Kind.CALLBACK, leg=leg, actor=actor, detail=actor.get_username())
+        _audit(actor, call, "callback")
+    return leg
+
+
+def _call_back_failed(leg: CallLeg, now) -> None:
+    """The advocate's line or the caller did not answer the call-back: it stops (the advocate
+    is told on the timeline, and may try again later)."""
+    call = leg.call
+    Call.objects.filter(pk=call.pk).update(calling_back=False, ended_at=now)
+    who = "the caller" if leg.role == Role.CALLER else "your line"
+    _event(call, Kind.NOTE, leg=leg, detail=f"call-back: {who} did not answer")
+    for other in call.legs.exclude(pk=leg.pk).filter(
+        state__in=[LegState.DIALLING, LegState.RINGING, LegState.JOINED]
+    ):
+        telephony.after_commit("hang_up", other.pk)
+
+
+CALL_ACTIONS = (
+    "interpreter", "transfer", "hold", "unhold", "hangup", "leave", "listen", "coach", "callback"
+)  # fmt: skip
 
 
 def do_call_action(
@@ -665,13 +821,16 @@ def do_call_action(
     language: str = "",
     to: str = "",
     user=None,
+    queue: Queue | None = None,
     warm: bool = True,
 ) -> CallLeg | None:
     """One of ``CALL_ACTIONS`` on a live call, by name (the API's and the console's verbs)."""
     if action == "interpreter":
         return do_add_interpreter(contact, language=language, actor=actor)
     if action == "transfer":
-        return do_transfer_call(contact, to_number=to, to_user=user, warm=warm, actor=actor)
+        return do_transfer_call(
+            contact, to_number=to, to_user=user, to_queue=queue, warm=warm, actor=actor
+        )
     if action in ("hold", "unhold"):
         do_hold_call(contact, held=action == "hold", actor=actor)
         return None
@@ -680,6 +839,8 @@ def do_call_action(
         return None
     if action in ("listen", "coach"):
         return do_monitor_call(contact, coach=action == "coach", actor=actor)
+    if action == "callback":
+        return do_call_back(contact, actor=actor)
     raise CallInputError({"action": f"one of {', '.join(CALL_ACTIONS)}"})
 
 

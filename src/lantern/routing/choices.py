@@ -98,4 +98,5 @@ class CallEventKindChoices(models.TextChoices):
     TRANSFER = "transfer", _("Transfer")
     MONITOR = "monitor", _("Supervisor listening")
     COACH = "coach", _("Supervisor coaching")
+    CALLBACK = "callback", _("Call-back")
     NOTE = "note", _("Note")

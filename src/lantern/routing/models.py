@@ -391,6 +391,9 @@ class Call(models.Model):
     callback_safe = models.BooleanField(
         null=True, blank=True, help_text="The caller said the hotline may call this number back"
     )
+    calling_back = models.BooleanField(
+        default=False, help_text="An advocate is calling the caller back now"
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 

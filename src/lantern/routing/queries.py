@@ -585,50 +585,14 @@ def pending_offers() -> int:
     return Offer.objects.filter(state=OfferStateChoices.PENDING).count()
 
 
-def call_of(contact):
-    """The contact's call (conference), its legs and timeline; None for a call never routed."""
-    from lantern.routing.models import Call
+def queue_by_name(name: str):
+    """An active queue (a call's transfer target), or None."""
+    from lantern.routing.models import Queue
 
-    return (
-        Call.objects.filter(contact=contact)
-        .prefetch_related("legs__user", "events__actor")
-        .first()
-    )
+    return Queue.objects.filter(name=name, active=True).first() if name else None
 
 
-def interpreter_use(since: datetime, until: datetime) -> list[dict]:
-    """By language: contacts that used an interpreter (any channel) and, for calls, the
-    interpreter's minutes on the line, from the legs' join and leave times."""
-    from lantern.routing.models import CallLeg
+def open_queues() -> list:
+    from lantern.routing.models import Queue
 
-    rows: dict[str, dict] = defaultdict(lambda: {"contacts": 0, "seconds": 0})
-    used = (
-        Contact.objects.filter(received_at__gte=since, received_at__lt=until, interpreter_used=True)
-        .values("language")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in used:
-        rows[row["language"]]["contacts"] += row["n"]
-    legs = CallLeg.objects.filter(
-        role="interpreter", joined_at__gte=since, joined_at__lt=until, left_at__isnull=False
-    ).values_list("language", "joined_at", "left_at")
-    for language, joined, left in legs.iterator(2000):
-        rows[language or "und"]["seconds"] += (left - joined).total_seconds()
-    return [
-        {"language": language, "contacts": r["contacts"], "minutes": round(r["seconds"] / 60, 1)}
-        for language, r in sorted(rows.items())
-    ]
-
-
-def live_call_contact_for(user):
-    """The contact of the live call ``user`` is on (their line joined), or None."""
-    from lantern.routing.models import CallLeg
-
-    leg = (
-        CallLeg.objects.filter(user=user, state="joined", call__ended_at__isnull=True)
-        .select_related("call__contact")
-        .order_by("-joined_at")
-        .first()
-    )
-    return leg.call.contact if leg else None
+    return list(Queue.objects.filter(active=True).order_by("name"))

@@ -12,10 +12,9 @@ An adapter has these methods, each taking ids (it reads what it needs):
 - ``ready() -> bool``: the provider is configured (a deployment without it connects nobody:
   an accepted call is taken as before, and the advocate calls back by hand);
 - ``dial(leg_id)``: ring a leg (an advocate's browser or phone, an interpreter line, a transfer,
-  a supervisor) into the call's conference;
+  a supervisor, a caller called back from the hotline's number) into the call's conference;
 - ``join_caller(contact_id)``: move the waiting caller into the conference;
-- ``hold(leg_id, held)``, ``hang_up(leg_id)``: control one leg;
-- ``call_back(contact_id)``: ring the caller from the hotline's number into the conference.
+- ``hold(leg_id, held)``, ``hang_up(leg_id)``: control one leg.
 
 A command that fails calls back into routing (``routing.calls``), which records why and, for an
 advocate being connected, offers the call to the next advocate.

@@ -83,6 +83,7 @@ def operations(start: date, end: date) -> Operations:
     from lantern.cases.models import Case, Referral
     from lantern.contacts.choices import ContactChannelChoices, VenueChoices
     from lantern.contacts.models import Contact
+    from lantern.routing import call_queries
     from lantern.routing import queries as routing_queries
 
     zone = timezone.get_current_timezone()
@@ -161,7 +162,7 @@ def operations(start: date, end: date) -> Operations:
         police_calls=PoliceCall.objects.filter(called_at__gte=since, called_at__lt=until)
         .values("contact").distinct().count(),
         spam=spam,
-        interpreters=routing_queries.interpreter_use(since, until),
+        interpreters=call_queries.interpreter_use(since, until),
     )
 
 
