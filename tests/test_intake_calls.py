@@ -745,7 +745,8 @@ def test_a_call_transferred_to_a_queue_waits_on_hold_for_its_next_advocate(
     me = api("advocate")
     bad = me.post(f"/contacts/{contact.pk}/call/transfer", {"queue": "nowhere"})
     assert bad.status_code == 422 and "queue" in bad.json()["errors"]
-    both = me.post(f"/contacts/{contact.pk}/call/transfer", {"queue": "urgent", "to": "+15555550188"})
+    both = me.post(f"/contacts/{contact.pk}/call/transfer",
+                   {"queue": "urgent", "to": "+15555550188"})  # fmt: skip
     assert both.status_code == 422
     with run(execute=True):
         moved = me.post(f"/contacts/{contact.pk}/call/transfer", {"queue": "urgent"})
