@@ -1,11 +1,11 @@
 """``/api/v1/me/presence``, ``/api/v1/me/offers``, ``/api/v1/offers/{id}/accept|decline`` and
 ``/api/v1/contacts/{id}/call/{action}``: working calls from any client (issue 17).
 
-Every change goes through routing's actions (``routing.actions``, ``routing.calls``), which check
-the permission rules and write the audit log; these handlers only read the request and shape the
-answer. A refusal is JSON with the right 4xx: 404 for an offer or contact that is not yours to
-see, 409 for one that cannot be worked now (taken, expired, a call that is not live), 422 for
-input that cannot work.
+Every change goes through routing's actions (``routing.actions``, ``routing.calls``,
+``routing.call_control``), which check the permission rules and write the audit log; these
+handlers only read the request and shape the answer. A refusal is JSON with the right 4xx: 404
+for an offer or contact that is not yours to see, 409 for one that cannot be worked now (taken,
+expired, a call that is not live), 422 for input that cannot work.
 """
 
 from __future__ import annotations
@@ -22,8 +22,14 @@ from lantern.api.common import require
 from lantern.api.schemas import ErrorOut
 from lantern.contacts import queries as contact_queries
 from lantern.core.errors import InvalidInput
-from lantern.routing import actions, calls, queries
-from lantern.routing.exceptions import OfferUnavailable, RoutingError
+from lantern.routing import actions, call_control, calls, queries
+from lantern.routing.exceptions import (
+    CallForbidden,
+    CallInputError,
+    CallUnavailable,
+    OfferUnavailable,
+    RoutingError,
+)
 from lantern.routing.models import Offer
 
 router = Router(tags=["routing"])
@@ -103,7 +109,7 @@ def put_presence(request, payload: PresenceIn):
         if payload.device is not None or payload.phone is not None:
             calls.do_set_device(user, device=payload.device, phone=payload.phone, actor=user)
         actions.do_set_presence(user, payload.status, actor=user)
-    except calls.CallInputError as exc:
+    except CallInputError as exc:
         raise InvalidInput(exc.errors) from None
     except RoutingError as exc:
         raise PermissionDenied(str(exc)) from None
@@ -201,7 +207,7 @@ def call_action(request, contact_id: UUID, action: CallAction, payload: CallIn |
         if to_queue is None:
             raise InvalidInput({"queue": "no open queue of that name"})
     try:
-        leg = calls.do_call_action(
+        leg = call_control.do_call_action(
             contact,
             action,
             actor=user,
@@ -211,10 +217,10 @@ def call_action(request, contact_id: UUID, action: CallAction, payload: CallIn |
             queue=to_queue,
             warm=payload.warm,
         )
-    except calls.CallInputError as exc:
+    except CallInputError as exc:
         raise InvalidInput(exc.errors) from None
-    except calls.CallForbidden as exc:
+    except CallForbidden as exc:
         return 403, {"detail": str(exc)}
-    except calls.CallUnavailable as exc:
+    except CallUnavailable as exc:
         return 409, {"detail": str(exc)}
     return {"contact": contact.pk, "action": action, "leg": leg.pk if leg else None}

@@ -18,7 +18,7 @@ from lantern.accounts import rules
 from lantern.console import access
 from lantern.console.forms import StaffingForm
 from lantern.core import pow, spreadsheet
-from lantern.routing import actions, call_queries, calls, queries, telephony
+from lantern.routing import actions, call_control, call_queries, queries, telephony
 from lantern.routing import staffing as staffing_plan
 from lantern.routing.choices import AdvocatePresenceChoices, TaskUrgencyChoices
 from lantern.routing.exceptions import RoutingError
@@ -246,7 +246,7 @@ def call_action(request, contact_id, action):
             messages.error(request, _("There is no open queue of that name."))
             return redirect("console:contact_detail", contact_id=contact.pk)
     try:
-        calls.do_call_action(
+        call_control.do_call_action(
             contact,
             action,
             actor=request.user,
@@ -302,7 +302,7 @@ def softphone_action(request, action):
     if contact is None:
         return JsonResponse({"detail": _("You are not on a call.")}, status=409)
     try:
-        calls.do_hold_call(contact, held=action == "hold", actor=request.user)
+        call_control.do_hold_call(contact, held=action == "hold", actor=request.user)
     except RoutingError as exc:
         return JsonResponse({"detail": str(exc)}, status=409)
     return JsonResponse({"held": action == "hold"})

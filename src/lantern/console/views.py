@@ -26,8 +26,7 @@ from lantern.core.errors import InvalidInput
 from lantern.directory import queries as directory_queries
 from lantern.protocols import queries as protocol_queries
 from lantern.routing import actions as routing_actions
-from lantern.routing import call_queries
-from lantern.routing import calls as routing_calls
+from lantern.routing import call_control, call_queries
 from lantern.routing import queries as routing_queries
 from lantern.routing.choices import TaskUrgencyChoices
 
@@ -172,7 +171,7 @@ def contact_detail(request, contact_id):
             for phone in r.phones
         ]
         ctx["queues"] = routing_queries.open_queues()
-    ctx["can_call_back"] = call_queries.can_call_back(ctx["call"]) and routing_calls.may_call_back(
+    ctx["can_call_back"] = call_queries.can_call_back(ctx["call"]) and call_control.may_call_back(
         request.user, contact
     )
     ctx["call_buttons"] = [
@@ -240,7 +239,7 @@ def inbox(request):
             "missed": missed.get(c.pk),
             "can_call_back": c.pk in missed
             and call_queries.can_call_back(missed[c.pk])
-            and routing_calls.may_call_back(request.user, c),
+            and call_control.may_call_back(request.user, c),
         }
         for c in contacts
     ]

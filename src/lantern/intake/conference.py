@@ -24,7 +24,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from lantern.intake import twilio
 from lantern.privacy.fields import reveal
-from lantern.routing import calls, interpreters
+from lantern.routing import call_records, calls, interpreters
 from lantern.routing.choices import AdvocateDeviceChoices, CallRoleChoices
 from lantern.routing.models import CallLeg
 
@@ -72,7 +72,7 @@ def conference_twiml(leg: CallLeg, response: VoiceResponse | None = None) -> Voi
         "status_callback": _abs("twilio_voice_conference", contact_id=call.contact_id),
         "status_callback_event": CONFERENCE_EVENTS,
         "status_callback_method": "POST",
-        "record": "record-from-start" if calls.records(call.contact) else "do-not-record",
+        "record": "record-from-start" if call_records.records(call.contact) else "do-not-record",
     }
     if leg.role == CallRoleChoices.SUPERVISOR:
         advocate = call.legs.filter(role=CallRoleChoices.ADVOCATE, state="joined").last()

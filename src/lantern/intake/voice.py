@@ -23,6 +23,7 @@ from lantern.core import coerce
 from lantern.core.phone import normalize_phone
 from lantern.intake import messages
 from lantern.routing import actions as routing
+from lantern.routing import call_control
 from lantern.routing import calls as routing_calls
 from lantern.routing import queries as routing_queries
 
@@ -133,7 +134,7 @@ def wait(params) -> VoiceResponse:
         waited = 0
     response = VoiceResponse()
     ask_after = int(config.get("callback_question_after_seconds", 90))
-    if waited >= ask_after and routing_calls.callback_question_due(contact):
+    if waited >= ask_after and call_control.callback_question_due(contact):
         gather = response.gather(num_digits=1, action=_url("callback"), method="POST", timeout=8)
         _say(gather, "callback_question", contact.language)
         return response
@@ -153,7 +154,7 @@ def callback(params) -> VoiceResponse:
     digit = (params.get("Digits") or "").strip()
     response = VoiceResponse()
     if digit in ("1", "2"):
-        routing_calls.do_note_callback_answer(contact, safe=digit == "1")
+        call_control.do_note_callback_answer(contact, safe=digit == "1")
         _say(response, "callback_yes" if digit == "1" else "callback_no", contact.language)
     return response
 

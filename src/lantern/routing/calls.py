@@ -9,15 +9,15 @@ Every step is recorded here (a ``CallLeg`` per party, a ``CallEvent`` per step, 
 what people do), then handed to the provider through ``routing.telephony``. What the provider
 reports back (``do_note_leg`` and ``do_note_conference``) is idempotent: an event is stored once
 per provider key, and a leg's state only moves forward, so repeated or late callbacks change
-nothing.
+nothing. What people do on a live call, and call-backs, are ``call_control``; the records every
+step writes are ``call_records``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -29,14 +29,25 @@ from lantern.contacts import queries as contact_queries
 from lantern.contacts.models import Contact
 from lantern.core.phone import normalize_phone
 from lantern.privacy.fields import reveal
-from lantern.routing import interpreters, live, telephony
+from lantern.routing import live, telephony
+from lantern.routing.call_control import (
+    call_back_failed,
+    dial_menu_interpreter,
+    interpreter_fallback,
+)
+from lantern.routing.call_records import (
+    ROUTING,
+    advance_leg,
+    call_for,
+    caller_leg,
+    dial_leg,
+    record_event,
+)
 from lantern.routing.choices import (
-    CALL_LEG_RANK,
     AdvocateDeviceChoices,
     OfferFailureChoices,
     OfferStateChoices,
     TaskStateChoices,
-    TaskUrgencyChoices,
 )
 from lantern.routing.choices import (
     CallEventKindChoices as Kind,
@@ -47,11 +58,10 @@ from lantern.routing.choices import (
 from lantern.routing.choices import (
     CallRoleChoices as Role,
 )
-from lantern.routing.exceptions import RoutingError
+from lantern.routing.exceptions import CallForbidden, CallInputError
 from lantern.routing.kick import kick
-from lantern.routing.models import AdvocateStatus, Call, CallEvent, CallLeg, Offer, Queue, Task
+from lantern.routing.models import AdvocateStatus, Call, CallLeg, Offer, Task
 
-ROUTING = "routing"
 # Twilio's (and most providers') call statuses, and what each means for a leg
 _LEG_STATUS = {
     "queued": None,
@@ -65,86 +75,6 @@ _LEG_STATUS = {
     "failed": LegState.FAILED,
     "canceled": LegState.FAILED,
 }
-
-
-class CallUnavailable(RoutingError):
-    """The call cannot take this now (it is not live, no interpreter line is left...)."""
-
-
-class CallForbidden(RoutingError):
-    """The permission rules do not allow this person to do this on this call."""
-
-
-class CallInputError(RoutingError):
-    def __init__(self, errors: dict):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
-
-
-DeviceError = CallInputError
-
-
-# --- records ----------------------------------------------------------------------------------
-
-
-def call_for(contact: Contact, *, hotline_number: str = "") -> Call:
-    """The contact's call record (made once), with the caller's own leg."""
-    call = Call.objects.filter(contact=contact).first()
-    if call is not None:
-        return call
-    try:
-        with transaction.atomic():
-            call = Call.objects.create(contact=contact, hotline_number=hotline_number[:32])
-            CallLeg.objects.create(
-                call=call, role=Role.CALLER, provider_id=contact.provider_id or ""
-            )
-    except IntegrityError:
-        call = Call.objects.get(contact=contact)
-    return call
-
-
-def _event(call, kind, *, leg=None, actor=None, detail="", key="", at=None) -> bool:
-    """Record one step of the call; False when its provider key was recorded already."""
-    try:
-        with transaction.atomic():
-            CallEvent.objects.create(
-                call=call,
-                leg=leg,
-                kind=kind,
-                actor=actor,
-                detail=detail[:200],
-                key=key[:120],
-                at=at or timezone.now(),
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
-def _caller(call: Call) -> CallLeg | None:
-    """The caller's line: the latest (a call-back dials the caller again, on a new line)."""
-    return call.legs.filter(role=Role.CALLER).order_by("-created_at").first()
-
-
-def _advance(leg: CallLeg, state: str, at: datetime) -> bool:
-    """Move a leg forward (never back): a late 'ringing' after 'joined' changes nothing."""
-    if CALL_LEG_RANK[state] <= CALL_LEG_RANK[leg.state]:
-        return False
-    leg.state = state
-    if state == LegState.JOINED and leg.joined_at is None:
-        leg.joined_at = at
-    if state in (LegState.LEFT, LegState.FAILED) and leg.left_at is None:
-        leg.left_at = at
-    leg.save(update_fields=["state", "joined_at", "left_at"])
-    return True
-
-
-def _dial(call: Call, role: str, *, actor, user=None, number="", **fields) -> CallLeg:
-    leg = CallLeg.objects.create(call=call, role=role, user=user, number=number, **fields)
-    who = user.get_username() if user else (fields.get("line") or role)
-    _event(call, Kind.DIALLED, leg=leg, actor=actor, detail=f"{role}: {who}")
-    telephony.after_commit("dial", leg.pk)
-    return leg
 
 
 # --- how an advocate takes calls ---------------------------------------------------------------
@@ -219,7 +149,7 @@ def start_connecting(task: Task, offer: Offer, *, actor) -> CallLeg:
     Task.objects.filter(pk=task.pk).update(
         answered_at=first.values_list("joined_at", flat=True).first()
     )
-    return _dial(
+    return dial_leg(
         call, Role.ADVOCATE, actor=actor, user=actor, offer=offer, device=device, number=number
     )
 
@@ -235,15 +165,15 @@ def do_advocate_answered(leg_id) -> CallLeg | None:
             if leg.role == Role.ADVOCATE and not call.legs.filter(
                 role=Role.CALLER, state__in=[LegState.DIALLING, LegState.RINGING]
             ).exists():
-                _dial(call, Role.CALLER, actor=leg.user,
+                dial_leg(call, Role.CALLER, actor=leg.user,
                       number=contact_queries.caller_phone(call.contact))  # fmt: skip
             return leg
-        caller = _caller(call)
+        caller = caller_leg(call)
         if call.contact.ended_at is not None or (caller and caller.state == LegState.LEFT):
             _fail_connecting(leg, OfferFailureChoices.CALLER_LEFT, timezone.now())
             return None
         if leg.role == Role.ADVOCATE and leg.offer_id and not _caller_joining(call):
-            _event(call, Kind.NOTE, leg=leg, detail="caller moved into the conference")
+            record_event(call, Kind.NOTE, leg=leg, detail="caller moved into the conference")
             telephony.after_commit("join_caller", leg.pk)
     return leg
 
@@ -262,8 +192,8 @@ def do_fail_leg(leg_id, detail: str, *, failure: str = OfferFailureChoices.PROVI
             return
         leg.failure = detail[:200]
         leg.save(update_fields=["failure"])
-        _advance(leg, LegState.FAILED, now)
-        _event(leg.call, Kind.FAILED, leg=leg, detail=f"{leg.role}: {detail}")
+        advance_leg(leg, LegState.FAILED, now)
+        record_event(leg.call, Kind.FAILED, leg=leg, detail=f"{leg.role}: {detail}")
         _after_failure(leg, failure, now)
 
 
@@ -271,18 +201,18 @@ def _fail_connecting(leg: CallLeg, failure: str, now) -> None:
     label = OfferFailureChoices(failure).label
     leg.failure = str(label)[:200]
     leg.save(update_fields=["failure"])
-    _advance(leg, LegState.FAILED, now)
-    _event(leg.call, Kind.FAILED, leg=leg, detail=f"{leg.role}: {label}")
+    advance_leg(leg, LegState.FAILED, now)
+    record_event(leg.call, Kind.FAILED, leg=leg, detail=f"{leg.role}: {label}")
     _after_failure(leg, failure, now)
 
 
 def _after_failure(leg: CallLeg, failure: str, now) -> None:
     if leg.call.calling_back and leg.role in (Role.CALLER, Role.ADVOCATE):
-        _call_back_failed(leg, now)
+        call_back_failed(leg, now)
     elif leg.role == Role.ADVOCATE and leg.offer_id:
         _requeue(leg, failure, now)
     elif leg.role == Role.INTERPRETER:
-        _interpreter_fallback(leg)
+        interpreter_fallback(leg)
     live.changed(*([leg.user_id] if leg.user_id else []))
 
 
@@ -331,7 +261,7 @@ def do_note_failure(leg_id, detail: str) -> None:
     """A command for a leg failed (hold, hang up): on the timeline, for the advocate to see."""
     leg = CallLeg.objects.select_related("call").filter(pk=leg_id).first()
     if leg is not None:
-        _event(leg.call, Kind.NOTE, leg=leg, detail=detail)
+        record_event(leg.call, Kind.NOTE, leg=leg, detail=detail)
         live.changed(*([leg.user_id] if leg.user_id else []))
 
 
@@ -348,14 +278,14 @@ def do_note_leg(leg_id, status: str, *, key: str, at: datetime | None = None) ->
         )
         if leg is None or state is None:
             return
-        if not _event(
+        if not record_event(
             leg.call, _kind_of(state), leg=leg, detail=f"{leg.role}: {status}", key=key, at=at
         ):
             return  # a repeated callback
         was = leg.state
         if state == LegState.LEFT and was in (LegState.DIALLING, LegState.RINGING):
             state = LegState.FAILED  # answered and hung up before joining: not taken
-        if not _advance(leg, state, at):
+        if not advance_leg(leg, state, at):
             return
         if state == LegState.FAILED:
             failure = (
@@ -418,7 +348,7 @@ def do_note_conference(
             detail = f"{leg.role}: {leg.user.get_username()}"
         elif leg and leg.line:
             detail = f"{leg.role}: {leg.line}"
-        if not _event(call, kind, leg=leg, detail=detail, key=key, at=at):
+        if not record_event(call, kind, leg=leg, detail=detail, key=key, at=at):
             return  # a repeated callback
         if kind == Kind.STARTED and call.started_at is None:
             call.started_at = at
@@ -428,10 +358,10 @@ def do_note_conference(
         elif leg is not None and kind in (Kind.HELD, Kind.UNHELD):
             CallLeg.objects.filter(pk=leg.pk).update(held=kind == Kind.HELD)
         elif leg is not None and kind == Kind.JOINED:
-            if _advance(leg, LegState.JOINED, at):
+            if advance_leg(leg, LegState.JOINED, at):
                 _joined(call, leg, at)
         elif leg is not None and kind == Kind.LEFT:
-            _advance(leg, LegState.LEFT, at)
+            advance_leg(leg, LegState.LEFT, at)
             _left(call, leg)
         live.changed(*([leg.user_id] if leg and leg.user_id else []))
 
@@ -439,15 +369,15 @@ def do_note_conference(
 def _joined(call: Call, leg: CallLeg, at) -> None:
     if leg.role == Role.CALLER and call.calling_back:
         Call.objects.filter(pk=call.pk).update(calling_back=False)
-        _event(call, Kind.CALLBACK, leg=leg, detail="the caller answered the call-back")
+        record_event(call, Kind.CALLBACK, leg=leg, detail="the caller answered the call-back")
     elif leg.role == Role.ADVOCATE and leg.offer_id:
         # the speed of answer ends when the advocate is in the call with the caller
         Task.objects.filter(contact=call.contact, answered_at__isnull=True).update(answered_at=at)
-        caller = _caller(call)
+        caller = caller_leg(call)
         if caller is not None and caller.held:  # a call transferred to a queue: off hold now
             telephony.after_commit("hold", caller.pk, False)
         if call.contact.interpreter_used and not call.legs.filter(role=Role.INTERPRETER).exists():
-            _menu_interpreter(call)
+            dial_menu_interpreter(call)
     elif leg.role == Role.INTERPRETER:
         contacts.do_note_call_progress(
             call.contact, interpreter=True, reason=f"interpreter joined ({leg.language})"
@@ -456,17 +386,9 @@ def _joined(call: Call, leg: CallLeg, at) -> None:
         leg.role == Role.TRANSFER
         or (leg.role == Role.ADVOCATE and not leg.offer_id and not call.calling_back)
     ) and not leg.warm:  # a cold transfer: the advocate who transferred leaves now
-        _hang_up_others(call, keep=leg)
+        hang_up_others(call, keep=leg)
 
 
-def _menu_interpreter(call: Call) -> None:
-    """The caller chose "other language" in the menu: the any-language interpreter line is
-    dialled as the advocate joins."""
-    line = interpreters.line_for("")
-    if line is None:
-        _event(call, Kind.NOTE, detail="no interpreter line is set up for other languages")
-        return
-    _dial(call, Role.INTERPRETER, actor=None, number=line.phone, line=line.key)
 
 
 def _left(call: Call, leg: CallLeg) -> None:
@@ -476,9 +398,9 @@ def _left(call: Call, leg: CallLeg) -> None:
             telephony.after_commit("hang_up", other.pk)
 
 
-def _hang_up_others(call: Call, *, keep: CallLeg) -> None:
+def hang_up_others(call: Call, *, keep: CallLeg) -> None:
     for other in call.legs.filter(role=Role.ADVOCATE, state=LegState.JOINED).exclude(pk=keep.pk):
-        _event(call, Kind.TRANSFER, leg=other, detail="transferred, left the call")
+        record_event(call, Kind.TRANSFER, leg=other, detail="transferred, left the call")
         telephony.after_commit("hang_up", other.pk)
 
 
@@ -488,7 +410,7 @@ def _ended(call: Call, at) -> None:
         call.calling_back = False
         call.save(update_fields=["ended_at", "calling_back"])
     for leg in call.legs.exclude(state__in=["left", "failed"]):
-        _advance(leg, LegState.LEFT if leg.state == LegState.JOINED else LegState.FAILED, at)
+        advance_leg(leg, LegState.LEFT if leg.state == LegState.JOINED else LegState.FAILED, at)
     contacts.do_note_call_progress(call.contact, ended_at=at, reason="conference ended")
 
 
@@ -502,7 +424,7 @@ def do_caller_left(contact: Contact, *, at: datetime | None = None) -> None:
     with transaction.atomic():
         caller = call.legs.filter(role=Role.CALLER).first()  # the first: the call that came in
         if caller is not None:
-            _advance(caller, LegState.LEFT, at)
+            advance_leg(caller, LegState.LEFT, at)
         Call.objects.filter(pk=call.pk, ended_at__isnull=True, calling_back=False).update(
             ended_at=at
         )
@@ -511,342 +433,3 @@ def do_caller_left(contact: Contact, *, at: datetime | None = None) -> None:
             telephony.after_commit("hang_up", leg.pk)
 
 
-# --- what advocates and supervisors do on a live call -----------------------------------------
-
-
-def _live_call(contact: Contact, actor, action: str = "control_call") -> Call:
-    if not rules.allows_object(actor, action, contact):
-        raise CallForbidden("The permission rules do not let you control this call.")
-    call = Call.objects.filter(contact=contact).first()
-    called_back = contact.ended_at is not None and call is not None and call.legs.filter(
-        role=Role.CALLER, created_at__gt=contact.ended_at
-    ).exists()  # the call that came in has ended, and the caller was called back since
-    if call is None or call.ended_at is not None or (contact.ended_at and not called_back):
-        raise CallUnavailable("This call is not live.")
-    if not telephony.ready():
-        raise CallUnavailable("Calls are not connected through a phone service here.")
-    return call
-
-
-def _audit(actor, call: Call, what: str, **changes) -> None:
-    audit.record(actor, Audit.UPDATE, call.contact, changes={"call": what, **changes})
-
-
-def do_add_interpreter(contact: Contact, *, language: str = "", actor) -> CallLeg:
-    """Dial the interpreter line for the contact's language (or ``language``) into the call;
-    when none is set up for it, the ``"*"`` line."""
-    with transaction.atomic():
-        call = _live_call(contact, actor)
-        language = (language or contact.language or "").strip()
-        tried = tuple(
-            call.legs.filter(role=Role.INTERPRETER, state=LegState.FAILED).values_list(
-                "line", flat=True
-            )
-        )
-        line = interpreters.line_for(language, tried=tried)
-        if line is None:
-            raise CallUnavailable(
-                f"No interpreter line is set up for {language or 'this language'}"
-                + (" that has not already failed." if tried else ".")
-            )
-        leg = _dial(
-            call,
-            Role.INTERPRETER,
-            actor=actor,
-            number=line.phone,
-            language=language,
-            line=line.key,
-        )
-        _audit(actor, call, "interpreter", language=language, line=line.key)
-    return leg
-
-
-def _interpreter_fallback(leg: CallLeg) -> None:
-    """An interpreter line did not answer: the advocate is told (the timeline, the call
-    screen), and the ``"*"`` line is dialled when there is one not yet tried."""
-    call = leg.call
-    tried = tuple(
-        call.legs.filter(role=Role.INTERPRETER, state=LegState.FAILED).values_list(
-            "line", flat=True
-        )
-    )
-    line = interpreters.line_for(leg.language, tried=tried)
-    if line is None or call.ended_at is not None:
-        _event(call, Kind.NOTE, leg=leg, detail="no interpreter line answered")
-        return
-    _dial(
-        call, Role.INTERPRETER, actor=None, number=line.phone, language=leg.language, line=line.key
-    )
-
-
-def do_transfer_call(
-    contact: Contact,
-    *,
-    to_number: str = "",
-    to_user=None,
-    to_queue: Queue | None = None,
-    warm: bool = True,
-    actor,
-) -> CallLeg | None:
-    """Bring a third party in: an outside number (a local hotline, 988, law enforcement) or
-    another advocate or supervisor. Warm: the advocate introduces them, then hangs up. Cold:
-    the advocate leaves as soon as the third party joins. Or hand the call to a queue: the
-    caller is held (music) and the next advocate of that queue is offered it."""
-    if sum(map(bool, (to_number, to_user, to_queue))) != 1:
-        raise CallInputError(
-            {"to": "give one of a phone number (to), a person (user) or a queue (queue)"}
-        )
-    if to_queue is not None:
-        return _transfer_to_queue(contact, to_queue, actor=actor)
-    with transaction.atomic():
-        call = _live_call(contact, actor)
-        if to_user is not None:
-            if to_user == actor:
-                raise CallUnavailable("You are already on this call.")
-            if not rules.allows(to_user, "take_contact"):
-                raise CallInputError({"user": "this person does not take calls"})
-            status = AdvocateStatus.objects.filter(user=to_user).first()
-            device = status.device if status else AdvocateDeviceChoices.BROWSER
-            number = reveal(status.phone) if status and device == "phone" else ""
-            leg = _dial(
-                call,
-                Role.ADVOCATE,
-                actor=actor,
-                user=to_user,
-                device=device,
-                number=number,
-                warm=warm,
-            )
-            target = to_user.get_username()
-        else:
-            try:
-                number = normalize_phone(to_number)
-            except ValueError as exc:
-                raise CallInputError({"to": str(exc)}) from None
-            leg = _dial(call, Role.TRANSFER, actor=actor, number=number, warm=warm)
-            target = "an outside number"
-        _event(
-            call,
-            Kind.TRANSFER,
-            leg=leg,
-            actor=actor,
-            detail=f"{'warm' if warm else 'cold'} transfer to {target}",
-        )
-        _audit(actor, call, "transfer", warm=warm, to=target)
-    return leg
-
-
-def _transfer_to_queue(contact: Contact, queue: Queue, *, actor) -> None:
-    """The caller stays in the conference, on hold; the advocate leaves; the contact's task
-    waits in ``queue`` for the next advocate, who joins the same conference when they answer
-    (its first answer still counts for the speed of answer)."""
-    with transaction.atomic():
-        call = _live_call(contact, actor)
-        task = Task.objects.select_for_update().filter(contact=contact).first()
-        if task is None:
-            raise CallUnavailable("This call was never routed: it has no queue to go back to.")
-        if not queue.active:
-            raise CallInputError({"queue": "this queue is closed for good"})
-        caller = _caller(call)
-        if caller is None or caller.state != LegState.JOINED:
-            raise CallUnavailable("The caller is not in the call.")
-        Offer.objects.filter(task=task, state=OfferStateChoices.ACCEPTED).update(
-            state=OfferStateChoices.WITHDRAWN
-        )
-        before = task.queue.name
-        Task.objects.filter(pk=task.pk).update(
-            queue=queue, state=TaskStateChoices.WAITING, assigned_to=None
-        )
-        contacts.do_release_contact(contact, reason=f"transferred to the {queue.name} queue")
-        _event(call, Kind.TRANSFER, actor=actor, detail=f"to the {queue.name} queue")
-        _audit(actor, call, "transfer", to=f"queue {queue.name}", queue=[before, queue.name])
-        telephony.after_commit("hold", caller.pk, True)
-        for mine in call.legs.filter(role=Role.ADVOCATE, state=LegState.JOINED):
-            telephony.after_commit("hang_up", mine.pk)
-        live.changed(actor.pk)
-        transaction.on_commit(kick)
-
-
-def _my_leg(call: Call, actor) -> CallLeg | None:
-    return call.legs.filter(role=Role.ADVOCATE, user=actor, state=LegState.JOINED).first()
-
-
-def do_hold_call(contact: Contact, *, held: bool, actor) -> None:
-    """Put the caller on hold (they hear music) or take them off it."""
-    with transaction.atomic():
-        call = _live_call(contact, actor)
-        caller = _caller(call)
-        _audit(actor, call, "hold" if held else "unhold")
-        telephony.after_commit("hold", caller.pk, held)
-
-
-def do_hang_up_call(contact: Contact, *, actor, leave: bool = False) -> None:
-    """End the call for everyone, or (``leave``) only the advocate's own line, after a warm
-    transfer's introduction."""
-    with transaction.atomic():
-        call = _live_call(contact, actor)
-        if leave:
-            mine = _my_leg(call, actor)
-            if mine is None:
-                raise CallUnavailable("You are not on this call.")
-            _audit(actor, call, "leave")
-            telephony.after_commit("hang_up", mine.pk)
-            return
-        caller = _caller(call)
-        _audit(actor, call, "hangup")
-        telephony.after_commit("hang_up", caller.pk)
-
-
-def do_monitor_call(contact: Contact, *, coach: bool = False, actor) -> CallLeg:
-    """A supervisor listens silently, or coaches the advocate (the caller does not hear)."""
-    with transaction.atomic():
-        call = _live_call(contact, actor, "monitor_call")
-        status = AdvocateStatus.objects.filter(user=actor).first()
-        device = status.device if status else AdvocateDeviceChoices.BROWSER
-        number = reveal(status.phone) if status and device == "phone" else ""
-        leg = _dial(
-            call,
-            Role.SUPERVISOR,
-            actor=actor,
-            user=actor,
-            device=device,
-            number=number,
-            coaching=coach,
-        )
-        _event(
-            call,
-            Kind.COACH if coach else Kind.MONITOR,
-            leg=leg,
-            actor=actor,
-            detail=actor.get_username(),
-        )
-        audit.record(
-            actor,
-            Audit.READ_PII,
-            contact,
-            changes={"call": "coach" if coach else "listen"},
-            reason="supervisor on a live call",
-        )
-    return leg
-
-
-# --- call-backs ---------------------------------------------------------------------------------
-
-
-def do_note_callback_answer(contact: Contact, *, safe: bool) -> None:
-    """The caller answered the queue's question "may we call you back at this number?"."""
-    call = call_for(contact)
-    Call.objects.filter(pk=call.pk).update(callback_safe=safe)
-    _event(call, Kind.NOTE, key="callback-answer",
-           detail="caller: safe to call back" if safe else "caller: do not call back")  # fmt: skip
-    audit.record(
-        ROUTING, Audit.UPDATE, contact, changes={"callback_safe": safe}, reason="phone menu"
-    )
-
-
-def callback_question_due(contact: Contact) -> bool:
-    """Ask the waiting caller about a call-back once, and only when there is a number to call."""
-    call = call_for(contact)
-    if call.callback_safe is not None or not contact_queries.caller_phone(contact):
-        return False
-    return _event(call, Kind.NOTE, key="callback-asked", detail="asked: may we call back?")
-
-
-def may_call_back(actor, contact: Contact) -> bool:
-    """Who may call a caller back: one who controls the contact's calls (its handler, a
-    supervisor), or, for a missed call nobody has taken, any advocate who may take it."""
-    return rules.allows_object(actor, "control_call", contact) or (
-        contact.handled_by_id is None and rules.allows_object(actor, "take_contact", contact)
-    )
-
-
-def do_call_back(contact: Contact, *, actor) -> CallLeg:
-    """Call back a missed caller who said it is safe, from the hotline's number: the advocate's
-    browser or phone rings first; when they answer, the caller is dialled into the call's
-    conference (``do_advocate_answered``). The contact becomes the advocate's."""
-    with transaction.atomic():
-        if not may_call_back(actor, contact):
-            raise CallForbidden("The permission rules do not let you call this person back.")
-        call = Call.objects.select_for_update().filter(contact=contact).first()
-        if call is None or not call.callback_safe:
-            raise CallUnavailable(
-                "The caller did not say it is safe to call them back: do not call this number."
-            )
-        if not telephony.ready():
-            raise CallUnavailable("Calls are not connected through a phone service here.")
-        if not contact_queries.caller_phone(contact):
-            raise CallUnavailable("The caller's number was withheld.")
-        if call.calling_back or (call.ended_at is None and call.legs.filter(
-                state=LegState.JOINED).exists()):  # fmt: skip
-            raise CallUnavailable("This call is live, or being called back already.")
-        if contact.handled_by_id not in (None, actor.pk):
-            raise CallUnavailable("Someone else is handling this contact.")
-        if contact.handled_by_id is None:
-            contacts.do_take_contact(contact, actor=actor)
-        call.calling_back = True
-        call.ended_at = None
-        call.save(update_fields=["calling_back", "ended_at"])
-        status = AdvocateStatus.objects.filter(user=actor).first()
-        device = status.device if status else AdvocateDeviceChoices.BROWSER
-        number = reveal(status.phone) if status and device == "phone" else ""
-        leg = _dial(call, Role.ADVOCATE, actor=actor, user=actor, device=device, number=number)
-        _event(call, Kind.CALLBACK, leg=leg, actor=actor, detail=actor.get_username())
-        _audit(actor, call, "callback")
-    return leg
-
-
-def _call_back_failed(leg: CallLeg, now) -> None:
-    """The advocate's line or the caller did not answer the call-back: it stops (the advocate
-    is told on the timeline, and may try again later)."""
-    call = leg.call
-    Call.objects.filter(pk=call.pk).update(calling_back=False, ended_at=now)
-    who = "the caller" if leg.role == Role.CALLER else "your line"
-    _event(call, Kind.NOTE, leg=leg, detail=f"call-back: {who} did not answer")
-    for other in call.legs.exclude(pk=leg.pk).filter(
-        state__in=[LegState.DIALLING, LegState.RINGING, LegState.JOINED]
-    ):
-        telephony.after_commit("hang_up", other.pk)
-
-
-CALL_ACTIONS = (
-    "interpreter", "transfer", "hold", "unhold", "hangup", "leave", "listen", "coach", "callback"
-)  # fmt: skip
-
-
-def do_call_action(
-    contact: Contact,
-    action: str,
-    *,
-    actor,
-    language: str = "",
-    to: str = "",
-    user=None,
-    queue: Queue | None = None,
-    warm: bool = True,
-) -> CallLeg | None:
-    """One of ``CALL_ACTIONS`` on a live call, by name (the API's and the console's verbs)."""
-    if action == "interpreter":
-        return do_add_interpreter(contact, language=language, actor=actor)
-    if action == "transfer":
-        return do_transfer_call(
-            contact, to_number=to, to_user=user, to_queue=queue, warm=warm, actor=actor
-        )
-    if action in ("hold", "unhold"):
-        do_hold_call(contact, held=action == "hold", actor=actor)
-        return None
-    if action in ("hangup", "leave"):
-        do_hang_up_call(contact, leave=action == "leave", actor=actor)
-        return None
-    if action in ("listen", "coach"):
-        return do_monitor_call(contact, coach=action == "coach", actor=actor)
-    if action == "callback":
-        return do_call_back(contact, actor=actor)
-    raise CallInputError({"action": f"one of {', '.join(CALL_ACTIONS)}"})
-
-
-def records(contact: Contact) -> bool:
-    """Recording is off unless the deployment asks for it, and never for a crisis call."""
-    if not settings.RECORD_CALLS:
-        return False
-    task = Task.objects.filter(contact=contact).only("urgency").first()
-    return not (contact.urgent or (task and task.urgency == TaskUrgencyChoices.CRISIS))
