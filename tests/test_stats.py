@@ -258,3 +258,62 @@ def test_staff_read_any_table_by_period_from_the_latest_snapshots(year_of_contac
     assert login("advocate").get(base).status_code == 403
     assert login("advocate").post("/console/stats/tables/snapshot/",
                                   {"year": YEAR}).status_code == 403  # fmt: skip
+
+
+def test_a_release_reads_in_the_readers_language_and_is_stored_in_the_hotlines(
+    year_of_contacts, personas
+):
+    """The stored release (its digest, files, CSV) is in the hotline's language whoever
+    prepares it; each reader sees its titles, labels and charts in their own (issue 19)."""
+    from django.utils import translation
+    from django.utils.translation import to_locale
+
+    from lantern.core import languages
+    from tests.i18n_text import english_left, texts
+
+    with translation.override("es"):  # a supervisor whose console is in Spanish
+        release = actions.do_prepare_release(YEAR, actor=personas["supervisor"])
+    channel = table(release, "contacts_by_channel")
+    assert channel["title"] == "Contacts by state and channel"
+    assert row(channel, "TX")["label"] == "Texas" and channel["rows"][0]["label"] != "Tejas"
+    actions.do_approve_release(release, actor=personas["supervisor"])
+    spanish = Client().get("/statistics/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Contactos por estado y canal" in spanish
+    left = {}
+    for lang in languages.all_languages():
+        if lang.code == languages.DEFAULT:
+            continue
+        page = Client().get(f"/statistics/?lang={lang.code}").content.decode()
+        assert f'lang="{lang.code}"' in page
+        untranslated = sorted(texts(page) & english_left(to_locale(lang.code)))
+        if untranslated:
+            left[lang.code] = untranslated
+    assert not left, f"English left on the statistics page: {left}"
+    # the published files stay in the hotline's language
+    csv_text = Client().get(f"/statistics/{YEAR}/contacts_by_channel.csv",
+                            HTTP_ACCEPT_LANGUAGE="es").content.decode()  # fmt: skip
+    assert "TX,Texas,phone,Phone" in csv_text
+
+
+def test_every_label_a_release_can_show_is_translated_in_every_language():
+    """Not only the categories a test year happens to hold: every column value of every table,
+    and the rows, in each of the hotline's languages (a published page shows them)."""
+    from django.utils.translation import to_locale
+
+    from lantern.core import languages
+    from lantern.stats import labels, tables
+    from tests.i18n_text import english_left
+
+    left = {}
+    for lang in languages.all_languages():
+        if lang.code == languages.DEFAULT:
+            continue
+        english = english_left(to_locale(lang.code))
+        shown = [labels.row(v, language=lang.code) for v in (labels.NATIONAL, "unknown", "TX")]
+        for spec in tables.TABLES.values():
+            for value in sorted(labels.known_columns(spec.column) or ()):
+                shown.append(labels.column(spec.column, value, grouped=True, language=lang.code))
+        missing = sorted(set(shown) & english)
+        if missing:
+            left[lang.code] = missing
+    assert not left, f"untranslated labels: {left}"

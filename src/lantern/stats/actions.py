@@ -10,9 +10,10 @@ import hashlib
 import json
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantern.accounts import rules
 from lantern.audit import actions as audit
@@ -130,6 +131,13 @@ def _disclosure_table(table: TableSpec, rows: list[list]) -> disclosure.Table:
     )  # fmt: skip
 
 
+def _stored(words) -> str:
+    """A release's words are the hotline's language, whoever publishes it (pages translate
+    them from the codes stored beside them)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(words)
+
+
 def _publishable(table: TableSpec, t: disclosure.Table, *, small_below: int = 0) -> dict:
     """A protected table as it is published: labels, counts, None where suppressed."""
     shown = disclosure.published(t)
@@ -145,7 +153,7 @@ def _publishable(table: TableSpec, t: disclosure.Table, *, small_below: int = 0)
         return out
 
     result = {
-        "key": table.key, "title": table.title, "unit": table.unit,
+        "key": table.key, "title": _stored(table.title), "unit": table.unit,
         "row": table.row or "nation", "column": table.column, "partition": t.partition,
         "columns": [{"value": c, "label": labels.column(table.column, c, grouped=True)}
                     for c in t.cols],

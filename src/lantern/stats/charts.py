@@ -8,7 +8,9 @@ values are drawn hatched and labelled, never as zero.
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 # (column, row) of each state on a 12 x 8 tile grid, laid out like the map
 TILES = {
@@ -72,6 +74,11 @@ _HATCH = (
 )
 
 
+def _count(value: int) -> str:
+    """A count in the reader's locale (1,234 or 1.234)."""
+    return number_format(value, force_grouping=True)
+
+
 def bars(title: str, items: list[tuple[str, int | None]], *, unit: str, below: int) -> str:
     """``items``: (label, count or None when suppressed), drawn in the order given; a suppressed
     count is hatched and labelled (the page's note says what ``below`` the threshold means).
@@ -94,13 +101,13 @@ def bars(title: str, items: list[tuple[str, int | None]], *, unit: str, below: i
         if value is None:
             parts.append(
                 f'<rect x="0" y="{y + 17}" width="30" height="14" fill="url(#suppressed)"/>'
-                f'<text x="38" y="{y + 29}" font-size="12">suppressed</text>'
+                f'<text x="38" y="{y + 29}" font-size="12">{escape(_("suppressed"))}</text>'
             )
             continue
         w = max(1, round(bar_w * value / top)) if value else 0
         parts.append(
             f'<rect x="0" y="{y + 17}" width="{w}" height="14" fill="#1f4e79"/>'
-            f'<text x="{w + 6}" y="{y + 29}" font-size="12">{value:,} {escape(unit)}</text>'
+            f'<text x="{w + 6}" y="{y + 29}" font-size="12">{_count(value)} {escape(unit)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -124,10 +131,10 @@ def tile_map(title: str, values: dict[str, int | None], *, unit: str) -> str:
         x, y = col * (size + gap), row * (size + gap)
         value = values.get(state, 0)
         if value is None:
-            fill, shown = "url(#suppressed)", "suppressed"
+            fill, shown = "url(#suppressed)", _("suppressed")
         else:
             shade = 0.12 + 0.88 * (value / top) if value else 0.04
-            fill, shown = f"rgba(31,78,121,{shade:.2f})", f"{value:,} {unit}"
+            fill, shown = f"rgba(31,78,121,{shade:.2f})", f"{_count(value)} {unit}"
         ink = "#fff" if value and value / top > 0.5 else "#111"
         parts.append(
             f'<g><title>{state}: {escape(shown)}</title><rect x="{x}" y="{y}" '

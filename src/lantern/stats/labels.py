@@ -1,5 +1,9 @@
 """What each row and column value is called in published tables (choices in one place: every
-label comes from the owning app's choices)."""
+label comes from the owning app's choices).
+
+A release stores each value's code beside its label in the hotline's language (the digest
+covers those); pages show the labels in the reader's language, from the codes
+(``publishing.localized``)."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import functools
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 NATIONAL = "all"
 
@@ -18,10 +23,14 @@ def service_type_codes() -> list[str]:
     return [term["code"] for term in types["terms"]]
 
 
+def _columns(language: str | None = None) -> dict[str, dict[str, str]]:
+    """The labels in ``language`` (by default the hotline's, never the request's)."""
+    return _columns_in(language or settings.LANGUAGE_CODE)
+
+
 @functools.cache
-def _columns() -> dict[str, dict[str, str]]:
-    # cached for the process: in the hotline's language, never the first request's
-    with translation.override(settings.LANGUAGE_CODE):
+def _columns_in(language: str) -> dict[str, dict[str, str]]:
+    with translation.override(language):
         return _column_labels()
 
 
@@ -50,55 +59,67 @@ def _column_labels() -> dict[str, dict[str, str]]:
 
     return {
         "channel": of(ContactChannelChoices),
-        "call_type": {**of(ContactCallTypeChoices), "not_logged_yet": "Not logged yet"},
+        "call_type": {**of(ContactCallTypeChoices), "not_logged_yet": _("Not logged yet")},
         "caller_type": of(ContactCallerTypeChoices),
-        "substantive": {"true": "Substantive", "false": "Not substantive"},
+        "substantive": {"true": _("Substantive"), "false": _("Not substantive")},
         "trafficking_type": of(CaseTraffickingTypeChoices),
         "venue": of(VenueChoices),
         "control_method": of(CaseControlMethodChoices),
         "age_band": of(CaseAgeBandChoices),
-        "minor": {"true": "Minor", "false": "Adult", "unknown": "Not known"},
+        "minor": {"true": _("Minor"), "false": _("Adult"), "unknown": _("Not known")},
         "gender": of(CaseGenderChoices),
         "citizenship": of(CaseCitizenshipChoices),
         "outcome": of(ReferralStatusChoices),
         "service_type": {t["code"]: t["name"] for t in types["terms"]},
         "agency_type": {
             **of(OrganizationTypeChoices),
-            "not_in_directory": "Not in the directory",
-            "unknown": "Not known",
+            "not_in_directory": _("Not in the directory"),
+            "unknown": _("Not known"),
         },  # fmt: skip
     }
 
 
-def column(kind: str, value: str, *, grouped: bool = False) -> str:
+def column(kind: str, value: str, *, grouped: bool = False, language: str | None = None) -> str:
     """A column's label. In a release (``grouped``), "other" also holds the categories too rare
     to show alone; in staff's raw tables it is only what was recorded as "other"."""
+    language = language or settings.LANGUAGE_CODE
+    labels = _columns(language).get(kind, {})
     if value == "other":
-        base = str(_columns().get(kind, {}).get("other", "Other"))
-        return f"{base} (with categories too rare to show alone)" if grouped else base
+        with translation.override(language):
+            base = str(labels.get("other") or _("Other"))
+            if grouped:
+                return _("%(other)s (with categories too rare to show alone)") % {"other": base}
+            return base
     if kind == "language":
-        return _language(value)
-    return _columns().get(kind, {}).get(value, value.replace("_", " ").capitalize())
+        return _language(value, language)
+    return labels.get(value, value.replace("_", " ").capitalize())
 
 
 @functools.cache
-def _language(tag: str) -> str:
+def _language(tag: str, language: str = "en") -> str:
+    """A language's name in ``language`` (in English where that name is not known)."""
     import langcodes
 
     try:
-        return langcodes.Language.get(tag).display_name()
-    except (ValueError, LookupError):
-        return tag
+        name = langcodes.Language.get(tag).display_name(language)
+    except (ValueError, LookupError, ImportError):
+        try:
+            name = langcodes.Language.get(tag).display_name()
+        except (ValueError, LookupError):
+            return tag
+    return name
 
 
-def row(value: str) -> str:
+def row(value: str, *, language: str | None = None) -> str:
+    """A row's label: a state, the nation, or an unknown state (a release's words are the
+    hotline's language unless ``language`` says otherwise)."""
     from lantern.core.geo import USStateChoices
 
-    if value == NATIONAL:
-        return "United States"
-    if value == "unknown":
-        return "State not known"
-    with translation.override(settings.LANGUAGE_CODE):  # a release's words, not the request's
+    with translation.override(language or settings.LANGUAGE_CODE):
+        if value == NATIONAL:
+            return _("United States")
+        if value == "unknown":
+            return _("State not known")
         return str(dict(USStateChoices.choices).get(value, value))
 
 

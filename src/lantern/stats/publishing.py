@@ -15,11 +15,14 @@ import io
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from lantern.core import spreadsheet
 from lantern.core.pdf import Document
-from lantern.stats import charts
+from lantern.stats import charts, labels, tables
 
 
 def national(table: dict) -> list[tuple[str, int | None]]:
@@ -84,30 +87,51 @@ def release_json(release) -> str:
     )
 
 
+def localized(table: dict, language: str | None = None) -> dict:
+    """A published table with its words in ``language`` (the active one by default): its title,
+    unit, row and column labels, from the codes the release stores beside its own words. The
+    counts, and the stored release its digest covers, are unchanged."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    spec = tables.TABLES.get(table["key"])
+    with translation.override(language):
+        out = {
+            **table,
+            "title": str(spec.title) if spec else table["title"],
+            "unit_label": str(tables.UNITS.get(table["unit"], table["unit"].replace("_", " "))),
+            "columns": [
+                {**c, "label": labels.column(table["column"], c["value"], grouped=True,
+                                             language=language)}  # fmt: skip
+                for c in table["columns"]
+            ],
+            "rows": [{**r, "label": labels.row(r["value"], language=language)}
+                     for r in table["rows"]],  # fmt: skip
+        }
+    return out
+
+
 def chart_context(release) -> dict:
-    tables = []
-    for table in release.tables:
-        tables.append(
-            {
-                "table": table,
-                "chart": charts.bars(
-                    table["title"],
-                    national(table),
-                    unit=table["unit"].replace("_", " "),
-                    below=release.threshold,
-                ),
-            }
-        )
+    """What a release's page shows, in the reader's language."""
+    shown = [localized(table) for table in release.tables]
+    items = [
+        {
+            "table": table,
+            "chart": charts.bars(
+                table["title"], national(table), unit=table["unit_label"], below=release.threshold
+            ),
+        }
+        for table in shown
+    ]
     maps = []
     for key, title in (
-        ("contacts_by_channel", "Contacts by state"),
-        ("cases_by_type", "Cases by state"),
+        ("contacts_by_channel", _("Contacts by state")),
+        ("cases_by_type", _("Cases by state")),
     ):
-        table = next((t for t in release.tables if t["key"] == key), None)
+        table = next((t for t in shown if t["key"] == key), None)
         if table:
-            unit = table["unit"].replace("_", " ")
-            maps.append((title, charts.tile_map(title, by_state(table), unit=unit)))
-    return {"release": release, "tables": tables, "maps": maps}
+            maps.append(
+                (title, charts.tile_map(title, by_state(table), unit=table["unit_label"]))
+            )
+    return {"release": release, "tables": items, "maps": maps}
 
 
 def html_report(release) -> str:
@@ -164,7 +188,13 @@ def _protection_note(release) -> str:
 
 
 def write(release, out_dir: Path) -> list[Path]:
-    """Every file of the release into ``out_dir``; returns their paths."""
+    """Every file of the release into ``out_dir``, in the hotline's language; returns their
+    paths."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _write(release, out_dir)
+
+
+def _write(release, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for table in release.tables:

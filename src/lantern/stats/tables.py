@@ -19,6 +19,7 @@ from datetime import date
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, Least
+from django.utils.translation import gettext_lazy as _
 
 from lantern.stats import labels
 
@@ -26,10 +27,20 @@ NATIONAL = "all"
 UNKNOWN_STATE = "unknown"
 
 
+# the units' names, for a chart's figures ("12 contacts")
+UNITS = {
+    "contacts": _("contacts"),
+    "cases": _("cases"),
+    "potential_victims": _("potential victims"),
+    "referrals": _("referrals"),
+    "tip_reports": _("tip reports"),
+}
+
+
 @dataclass(frozen=True)
 class TableSpec:
     key: str
-    title: str
+    title: str  # lazy: in the reader's language
     unit: str  # the count column's name in the published files
     row: str  # "state" or "" (one national row)
     column: str
@@ -182,43 +193,43 @@ def tips_by_agency_type(start, end, options):
 TABLES: dict[str, TableSpec] = {
     spec.key: spec
     for spec in [
-        TableSpec("contacts_by_channel", "Contacts by state and channel", "contacts", "state",
+        TableSpec("contacts_by_channel", _("Contacts by state and channel"), "contacts", "state",
                   "channel", contacts_by("channel"), margin="contacts"),
-        TableSpec("contacts_by_call_type", "Contacts by state and type (first call type)",
+        TableSpec("contacts_by_call_type", _("Contacts by state and type (first call type)"),
                   "contacts", "state", "call_type", contacts_by_first_call_type,
                   margin="contacts"),
-        TableSpec("contacts_by_caller_type", "Contacts by state and who called", "contacts",
+        TableSpec("contacts_by_caller_type", _("Contacts by state and who called"), "contacts",
                   "state", "caller_type", contacts_by("caller_type"), margin="contacts"),
-        TableSpec("contacts_by_substantive", "Contacts by state: substantive or not",
+        TableSpec("contacts_by_substantive", _("Contacts by state: substantive or not"),
                   "contacts", "state", "substantive", contacts_by("substantive"),
                   margin="contacts"),
-        TableSpec("contacts_by_language", "Contacts by language (national)", "contacts", "",
+        TableSpec("contacts_by_language", _("Contacts by language (national)"), "contacts", "",
                   "language", contacts_by("language", national=True), margin="contacts_all"),
-        TableSpec("cases_by_type", "Cases by state and type of trafficking", "cases", "state",
+        TableSpec("cases_by_type", _("Cases by state and type of trafficking"), "cases", "state",
                   "trafficking_type", cases_by("trafficking_type"), margin="cases"),
-        TableSpec("cases_by_venue", "Cases by state and venue or industry", "cases", "state",
+        TableSpec("cases_by_venue", _("Cases by state and venue or industry"), "cases", "state",
                   "venue", cases_by("venue"), margin="cases"),
-        TableSpec("cases_by_control_method", "Cases by method of control (national; a case "
-                  "can show several)", "cases", "", "control_method", cases_by_control_method,
+        TableSpec("cases_by_control_method", _(_("Cases by method of control (national; a case "
+                    "can show several)")), "cases", "", "control_method", cases_by_control_method,
                   partition=False, sensitivity=18),
-        TableSpec("victims_by_age", "Potential victims by state and age", "potential_victims",
+        TableSpec("victims_by_age", _("Potential victims by state and age"), "potential_victims",
                   "state", "age_band", victims_by("age_band"), margin="victims",
                   sensitivity=10),
-        TableSpec("victims_by_minor", "Potential victims by state: minor or adult",
+        TableSpec("victims_by_minor", _("Potential victims by state: minor or adult"),
                   "potential_victims", "state", "minor", victims_by("minor"), margin="victims",
                   sensitivity=10),
-        TableSpec("victims_by_gender", "Potential victims by state and gender",
+        TableSpec("victims_by_gender", _("Potential victims by state and gender"),
                   "potential_victims", "state", "gender", victims_by("gender"),
                   margin="victims", sensitivity=10),
-        TableSpec("victims_by_citizenship", "Potential victims by state and citizenship",
+        TableSpec("victims_by_citizenship", _("Potential victims by state and citizenship"),
                   "potential_victims", "state", "citizenship", victims_by("citizenship"),
                   margin="victims", sensitivity=10),
-        TableSpec("referrals_by_outcome", "Referrals by outcome (national)", "referrals", "",
+        TableSpec("referrals_by_outcome", _("Referrals by outcome (national)"), "referrals", "",
                   "outcome", referrals_by_outcome, margin="referrals"),
-        TableSpec("referrals_by_service_type", "Referrals by type of service (national; a "
-                  "service can be of several types)", "referrals", "", "service_type",
+        TableSpec("referrals_by_service_type", _(_("Referrals by type of service (national; a "
+                    "service can be of several types)")), "referrals", "", "service_type",
                   referrals_by_service_type, partition=False, sensitivity=10),
-        TableSpec("tips_by_agency_type", "Tip reports sent, by kind of agency (national)",
+        TableSpec("tips_by_agency_type", _("Tip reports sent, by kind of agency (national)"),
                   "tip_reports", "", "agency_type", tips_by_agency_type, margin="tips"),
     ]
 }  # fmt: skip
