@@ -37,13 +37,16 @@ class ChainReport:
         return self.first_bad_id is None
 
 
-def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Walk the whole log in id order and recompute every hash and link."""
+def verify_chain(batch_size: int = 5000, *, using: str = "default") -> ChainReport:
+    """Walk the whole log in id order and recompute every hash and link (in the database
+    ``using`` names: ``copy_database`` checks its target)."""
     prev = GENESIS_HASH
     checked = 0
     last_id = 0
     while True:
-        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        batch = list(
+            AuditEvent.objects.using(using).filter(id__gt=last_id).order_by("id")[:batch_size]
+        )
         if not batch:
             return ChainReport(checked=checked)
         for event in batch:
