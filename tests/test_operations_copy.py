@@ -81,5 +81,6 @@ def test_a_sqlite_hotline_moves_to_postgresql_and_runs_there(tmp_path, empty_dat
         "actions.record('copy-test', 'update', c, changes={'note': 'after the move'})\n"
         "print('chain ok' if verify_chain().ok else 'chain broken')",
     )  # fmt: skip
-    assert "Synthetic Moving Caller | Synthetic summary that moves to PostgreSQL. | 2" in read.stdout
+    expected = "Synthetic Moving Caller | Synthetic summary that moves to PostgreSQL. | 2"
+    assert expected in read.stdout
     assert "chain ok" in read.stdout  # new entries link on (ids continue after the copied ones)
