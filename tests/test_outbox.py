@@ -77,13 +77,21 @@ def test_a_provider_outage_is_retried_with_backoff(twilio, db, capture):
     assert [m["body"] for m in twilio.messages] == ["Retried reply."]
 
 
-def test_a_refused_reply_is_given_up_and_shown(twilio, db, capture):
+def test_a_refused_reply_is_given_up_and_shown(twilio, db, capture, login):
     twilio.fail_next = (400, 21211)  # invalid number: retrying cannot help
     sent = reply("Refused reply.", capture)
     assert item_for(sent).state == "dead"
     sent.refresh_from_db()
     assert sent.status == "failed" and sent.error.startswith("not sent: ") and "21211" in sent.error
     assert routing_queries.board()["replies_not_sent"] == 1
+    # the supervisors' board says so, with the conversation to open
+    board = login("supervisor").get("/console/routing/board/live/").content.decode()
+    assert "A reply could not be sent." in board
+    contact_id = sent.conversation.contact_id
+    assert f"/console/contacts/{contact_id}/conversation/" in board
+    assert "Refused reply." not in board and CALLER not in board  # no words, no number
+    conversation = login("supervisor").get(f"/console/contacts/{contact_id}/conversation/")
+    assert "not sent: " in conversation.content.decode()
 
 
 def test_retries_end_in_the_dead_letter_state(twilio, db, monkeypatch, capture):

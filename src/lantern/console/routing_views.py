@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from lantern.accounts import rules
 from lantern.console import access
 from lantern.console.forms import StaffingForm
+from lantern.contacts import queries as contact_queries
 from lantern.core import pow, spreadsheet
 from lantern.routing import actions, call_control, call_queries, queries, telephony
 from lantern.routing import staffing as staffing_plan
@@ -103,6 +104,9 @@ def board_partial(request):
     return render(request, "console/_board.html", _board_context(request))
 
 
+FAILED_FOR = timedelta(days=7)  # how long the board lists a reply that could not be sent
+
+
 def _board_context(request) -> dict:
     now = timezone.now()
     tz = timezone.get_current_timezone()
@@ -114,6 +118,7 @@ def _board_context(request) -> dict:
         "can_manage": rules.allows(request.user, "manage_routing"),
         "can_dismiss_spam": rules.allows(request.user, "dismiss_spam"),
         "live_calls": call_queries.live_calls(),
+        "failed_replies": contact_queries.failed_replies(request.user, since=now - FAILED_FOR),
         "can_monitor_call": rules.allows(request.user, "monitor_call"),
         # the proof of work raised against a flood of wrong receipt codes or of tips and chats
         "pressure": pow.pressure(),

@@ -306,6 +306,25 @@ def inbox(user) -> list:
     )
 
 
+def failed_replies(user, *, since, limit: int = 10) -> list:
+    """Replies the hotline could not send (the outbound queue gave up, or the provider says
+    undelivered) since ``since``, newest first, on contacts ``user`` may see: the board lists
+    them so somebody writes to the person again another way."""
+    from lantern.contacts.choices import MessageDirectionChoices, MessageStatusChoices
+
+    visible = Contact.objects.restrict(user, "view_contact").values("pk")
+    return list(
+        Message.objects.filter(
+            direction=MessageDirectionChoices.OUTBOUND,
+            status__in=[MessageStatusChoices.FAILED, MessageStatusChoices.UNDELIVERED],
+            created_at__gte=since,
+            conversation__contact__in=visible,
+        )
+        .select_related("conversation__contact")
+        .order_by("-created_at")[:limit]
+    )
+
+
 SPAM_CANDIDATES = 500
 
 
