@@ -128,7 +128,7 @@ def test_near_zip_ordered_by_distance_with_areas(personas, directory):
     assert names(page) == ["Near", "Mid", "Statewide Dallas", "National Line NY"]
     near, mid, state, national = page.hits
     assert near.distance_km < mid.distance_km <= 40
-    assert "serves all of TX" in state.reasons and "national" in national.reasons
+    assert "serves all of TX" in state.reasons and "serves the whole country" in national.reasons
     assert any("km away" in r for r in near.reasons)
     assert page.total == 4 and page.origin.postal_code == "77002"
     # one hit carries what the advocate needs

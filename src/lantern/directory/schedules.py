@@ -36,6 +36,9 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 DAY = 86_400
@@ -291,9 +294,13 @@ def _hhmm(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
+def _day_name(day: int) -> str:
+    return pgettext("weekday", DAY_NAMES[day])
+
+
 def _day_ranges(days: list[int]) -> str:
     if len(days) == 7:
-        return "Daily"
+        return pgettext("weekday", "Daily")
     parts, run = [], [days[0]]
     for d in days[1:]:
         if d == run[-1] + 1:
@@ -305,14 +312,20 @@ def _day_ranges(days: list[int]) -> str:
     out = []
     for r in parts:
         if len(r) >= 3:
-            out.append(f"{DAY_NAMES[r[0]]}–{DAY_NAMES[r[-1]]}")
+            out.append(f"{_day_name(r[0])}–{_day_name(r[-1])}")
         else:
-            out.extend(DAY_NAMES[d] for d in r)
+            out.extend(_day_name(d) for d in r)
     return ", ".join(out)
 
 
+def open_always() -> str:
+    """The words "Open 24/7" in the active language."""
+    return _("Open 24/7")
+
+
 def describe(schedules) -> list[str]:
-    """Human-readable hours: ``["Mon–Fri 09:00–17:00", "Sat 10:00–14:00"]`` or ``["Open 24/7"]``."""
+    """Human-readable hours in the active language: ``["Mon–Fri 09:00–17:00", "Sat
+    10:00–14:00"]`` or ``["Open 24/7"]``. A provider's own free-text hours keep their words."""
     lines: list[str] = []
     groups: dict[tuple, list[int]] = {}
     for schedule in schedules:
@@ -328,20 +341,21 @@ def describe(schedules) -> list[str]:
     for (start, length, vf, vt), days in groups.items():
         days = sorted(set(days))
         if length >= DAY and len(days) == 7:
-            text = "Open 24/7"
+            text = open_always()
         elif length >= DAY:
-            text = f"{_day_ranges(days)} open 24 hours"
+            text = _("%(days)s open 24 hours") % {"days": _day_ranges(days)}
         else:
             end = start + length
             text = f"{_day_ranges(days)} {_hhmm(start)}–{_hhmm(end)}"
             if end > DAY:
-                text += " (next day)"
+                text += " " + _("(next day)")
         if vf and vt:
-            text += f" ({vf.isoformat()} to {vt.isoformat()})"
+            text += " " + _("(%(start)s to %(end)s)") % {"start": vf.isoformat(),
+                                                          "end": vt.isoformat()}  # fmt: skip
         elif vf:
-            text += f" (from {vf.isoformat()})"
+            text += " " + _("(from %(date)s)") % {"date": vf.isoformat()}
         elif vt:
-            text += f" (until {vt.isoformat()})"
+            text += " " + _("(until %(date)s)") % {"date": vt.isoformat()}
         described.append((days[0], start, text))
     return [text for _, _, text in sorted(described)] + lines
 

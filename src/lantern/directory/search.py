@@ -58,6 +58,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantern.accounts import rules
 from lantern.core import coerce, geo
@@ -70,7 +71,7 @@ from lantern.directory.choices import (
     PopulationChoices,
     ServiceAreaScopeChoices,
 )
-from lantern.directory.schedules import describe, is_always_open, is_open_compiled
+from lantern.directory.schedules import describe, is_always_open, is_open_compiled, open_always
 
 MAX_PER_PAGE = 100
 DEFAULT_RADIUS_KM = 40.0
@@ -689,6 +690,40 @@ def _candidates(query: DirectoryQuery, origin: geo.Place, words: list[str]):
     return found
 
 
+def _reasons(cand, e, query, words, term_names) -> list[str]:
+    """Why a hit is shown, in the reader's language: "12.3 km away", "matched: shelter"."""
+    reasons = []
+    distance = _visible_distance(cand)
+    if distance is not None:
+        reasons.append(
+            _("about %(km)s km away") % {"km": f"{distance:.0f}"}
+            if e["confidential"]
+            else _("%(km)s km away") % {"km": f"{distance:.1f}"}
+        )
+    if cand.area == "national":
+        reasons.append(_("serves the whole country"))
+    elif cand.area:
+        reasons.append(_("serves all of %(state)s") % {"state": cand.area.rsplit(" ", 1)[-1]})
+    entry_terms = set(e["terms"].split())
+    matched_terms = [t for t in query.terms if t in entry_terms]
+    if matched_terms:
+        names = ", ".join(term_names.get(t, t) for t in matched_terms)
+        reasons.append(_("matched: %(terms)s") % {"terms": names})
+    if words:
+        reasons.append(_("matched words: %(words)s") % {"words": ", ".join(words)})
+    if query.language:
+        reasons.append(_("speaks %(language)s") % {"language": language_name(query.language)})
+    for population in query.populations:
+        reasons.append(_("serves %(group)s") % {"group": PopulationChoices(population).label})
+    if query.age is not None:
+        reasons.append(_("takes age %(age)s") % {"age": query.age})
+    if cand.open_now:
+        reasons.append(_("open now"))
+    if e["available_24_7"] or is_always_open(e["hours"]):
+        reasons.append("24/7")
+    return reasons
+
+
 def _visible_distance(cand: _Candidate) -> float | None:
     if cand.distance is None:
         return None
@@ -968,35 +1003,13 @@ def _hits(user, query: DirectoryQuery, page: list[_Candidate]) -> list[Hit]:
         e = entries[cand.row[_ID]]
         service_id, location_id = e["service_id"], e["location_id"]
         sal_id = e["service_at_location_id"]
-        reasons = []
         distance = _visible_distance(cand)
-        if distance is not None:
-            reasons.append(
-                f"about {distance:.0f} km away" if e["confidential"] else f"{distance:.1f} km away"
-            )
-        if cand.area:
-            reasons.append(cand.area)
-        entry_terms = set(e["terms"].split())
-        matched_terms = [t for t in query.terms if t in entry_terms]
-        if matched_terms:
-            reasons.append("matched: " + ", ".join(term_names.get(t, t) for t in matched_terms))
-        if words:
-            reasons.append("matched words: " + ", ".join(words))
-        if query.language:
-            reasons.append(f"speaks {language_name(query.language)}")
-        for population in query.populations:
-            reasons.append(f"serves {PopulationChoices(population).label}")
-        if query.age is not None:
-            reasons.append(f"takes age {query.age}")
-        if cand.open_now:
-            reasons.append("open now")
-        if e["available_24_7"] or is_always_open(e["hours"]):
-            reasons.append("24/7")
+        reasons = _reasons(cand, e, query, words, term_names)
         # the most specific schedules apply: service-at-location, service, then location
         own = schedules.get(sal_id) or schedules.get(service_id) or schedules.get(location_id)
         hours_text = describe(own or [])
-        if e["available_24_7"] and "Open 24/7" not in hours_text:
-            hours_text = ["Open 24/7", *hours_text]
+        if e["available_24_7"] and open_always() not in hours_text:
+            hours_text = [open_always(), *hours_text]
         hit_phones, seen_numbers = [], set()
         for key in (sal_id, service_id, location_id):
             for phone in phones.get(key, []) if key else []:
