@@ -21,6 +21,7 @@ PLACE_WORDS = "Example Needle Street"
 @pytest.fixture
 def public_directory(settings, db):
     settings.LANTERN_PUBLIC_DIRECTORY = True
+    settings.LANTERN_PUBLIC_SUGGESTIONS_PER_SECOND = 10_000  # the flood test sets its own
     make_service(
         "Harbor House", terms=("emergency-shelter",), languages=("en", "es"), offset=(0.02, 0.0),
         description="Beds tonight.",
@@ -76,6 +77,22 @@ def test_nothing_found_says_which_choice_to_change(public_directory):
     assert "Within 100 miles" not in far.content.decode()  # 360 km is beyond the wider radii
     _, near = post({"place": "77002", "need": "documents"})
     assert "Any kind of help: 2" in near.content.decode()
+
+
+def test_a_flood_of_empty_searches_does_not_multiply_into_suggestion_counts(
+    public_directory, settings
+):
+    """Each empty search's suggestions cost up to six more counts: past the per-second budget
+    (all visitors together), an empty search gets the plain empty page instead."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LANTERN_PUBLIC_SUGGESTIONS_PER_SECOND = 2
+    empty = {"place": "77002", "need": "shelter", "language": "ko"}
+    pages = [post(empty)[1].content.decode() for _ in range(6)]
+    with_hints = [p for p in pages if "Any language: 1" in p]
+    assert 1 <= len(with_hints) <= 4  # two a second (the six may straddle a second or two)
+    assert all("Services found: 0" in p for p in pages)
 
 
 @pytest.mark.parametrize(

@@ -270,6 +270,11 @@ LANTERN_HSDS_PUBLIC = os.environ.get("LANTERN_HSDS_PUBLIC", "") in ("1", "true",
 LANTERN_PUBLIC_DIRECTORY = os.environ.get("LANTERN_PUBLIC_DIRECTORY", "") in (
     "1", "true", "yes", "on",
 )  # fmt: skip
+# An empty public search suggests filters to drop, at the cost of up to six more counts: at most
+# this many searches a second (all visitors, all servers) get suggestions.
+LANTERN_PUBLIC_SUGGESTIONS_PER_SECOND = int(
+    os.environ.get("LANTERN_PUBLIC_SUGGESTIONS_PER_SECOND", "5")
+)
 # --- Intake (channels) ----------------------------------------------------------------------
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")

@@ -7,10 +7,13 @@ to judge distance, and the phone numbers, which is how a caller reaches a shelte
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q
 
 from lantern.accounts import rules
@@ -433,7 +436,22 @@ def public_search(place: dict, *, terms=(), language="", open_now=False, page=1)
     )
     visitor = AnonymousUser()
     found = search(visitor, query)
-    return found, ([] if found.total else relaxations(visitor, query))
+    if found.total or not _suggestions_allowed():
+        return found, []
+    return found, relaxations(visitor, query)
+
+
+def _suggestions_allowed() -> bool:
+    """A flood of empty searches must not multiply the load by the suggestions' counts: at most
+    ``LANTERN_PUBLIC_SUGGESTIONS_PER_SECOND`` searches a second get them, counted in the cache
+    all servers share (the rest get the empty page, which says how to search wider)."""
+    key = f"lantern:public-suggestions:{int(time.time())}"
+    cache.add(key, 0, timeout=10)
+    try:
+        n = cache.incr(key)
+    except ValueError:  # expired between the two calls: a new second
+        return True
+    return n <= settings.LANTERN_PUBLIC_SUGGESTIONS_PER_SECOND
 
 
 @dataclass
