@@ -8,4 +8,4 @@ and the purpose, for ``pg_advisory_lock(int, int)``.
 
 NAMESPACE = 0x4C414E54  # "LANT"
 AUDIT_CHAIN = 1  # appends to the audit log's hash chain (transaction-level)
-ROUTING_DISPATCH = 2  # one dispatcher pass at a time (session-level)
+ROUTING_DISPATCH = 2  # the dispatcher's leader, held for the life of a process (session-level)

@@ -1,11 +1,15 @@
 """The dispatcher: runs ``routing.engine.tick`` every half second, and at once when kicked
 (``routing.kick``).
 
-Each server process runs one in a background thread (started by ``lantern.asgi``). Ticks from
-several processes take turns on a lock: an ``flock`` of ``<database>-dispatch.lock`` on SQLite,
-an advisory lock on PostgreSQL; every step of a tick is idempotent anyway. A tick that fails is
-logged and the next one retries: nothing is lost, because what waits for routing is in the
-database (open contacts without a task, pending offers with their expiry).
+Each server process runs one in a background thread (started by ``lantern.asgi``), but only one
+process of the whole hotline dispatches: the **leader**, elected by a lock it holds for as long
+as it lives (a PostgreSQL session advisory lock on a connection of its own, or an ``flock`` of
+``<database>-dispatch.lock`` beside an SQLite database). The others stand by and try again every
+``STANDBY_RETRY`` seconds; when the leader's process dies, its lock goes with it and one of them
+takes over. A contact that arrives on another server waits at most one interval for the
+leader's next pass. Every step of a tick is idempotent anyway. A tick that fails is logged and
+the next one retries: nothing is lost, because what waits for routing is in the database (open
+contacts without a task, pending offers with their expiry).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import fcntl
 import logging
 import os
 import threading
+import time
 
 from django.db import close_old_connections, connection
 
@@ -31,33 +36,77 @@ MIN_GAP = 0.1
 _ADVISORY_KEY = [locks.NAMESPACE, locks.ROUTING_DISPATCH]
 
 
-@contextlib.contextmanager
-def turn():
-    """This process's turn to dispatch (blocks while another process's tick runs)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", _ADVISORY_KEY)
+STANDBY_RETRY = 2.0  # seconds between a standing-by process's tries to become the leader
+
+
+class Leadership:
+    """Whether this process is the hotline's one dispatcher (see the module's docstring)."""
+
+    def __init__(self):
+        self._conn = None  # PostgreSQL: the connection that holds the session lock
+        self._fd: int | None = None  # SQLite: the file descriptor that holds the flock
+        self._next_try = 0.0
+
+    def held(self) -> bool:
+        """True while this process leads; tries to become the leader when it may."""
+        if self._conn is not None or self._fd is not None:
+            if self._still_held():
+                return True
+            self.release()
+        if time.monotonic() < self._next_try:
+            return False
+        self._next_try = time.monotonic() + STANDBY_RETRY
+        return self._acquire()
+
+    def _still_held(self) -> bool:
+        if self._fd is not None:
+            return True
         try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _ADVISORY_KEY)
-        return
-    name = str(connection.settings_dict["NAME"])
-    if not name or name == ":memory:" or name.startswith("file:"):
-        yield
-        return
-    fd = os.open(name + "-dispatch.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
+            self._conn.execute("SELECT 1")
+        except Exception:  # the connection (and with it the lock) is gone
+            log.warning("routing: lost the dispatcher's lock; another process takes over")
+            return False
+        return True
+
+    def _acquire(self) -> bool:
+        if connection.vendor == "postgresql":
+            conn = connection.get_new_connection(connection.get_connection_params())
+            conn.autocommit = True
+            got = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", _ADVISORY_KEY).fetchone()
+            if got and got[0]:
+                self._conn = conn
+                log.info("routing: this process is the dispatcher")
+                return True
+            conn.close()
+            return False
+        name = str(connection.settings_dict["NAME"])
+        if not name or name == ":memory:" or name.startswith("file:"):
+            self._fd = -1  # an in-memory database belongs to this process alone
+            return True
+        fd = os.open(name + "-dispatch.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+            self._conn = None
+        if self._fd is not None:
+            if self._fd >= 0:
+                os.close(self._fd)  # releases the flock
+            self._fd = None
 
 
 class Dispatcher:
     def __init__(self, interval: float = INTERVAL):
         self.interval = interval
+        self.leadership = Leadership()
         self._wake = kicking.wake
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -85,11 +134,12 @@ class Dispatcher:
             self._wake.clear()
             try:
                 close_old_connections()
-                with turn():
+                if self.leadership.held():
                     tick()
             except Exception:
                 log.exception("routing: a dispatch failed; the next one retries")
             self._stop.wait(MIN_GAP)
+        self.leadership.release()
 
 
 dispatcher = Dispatcher()
