@@ -369,7 +369,7 @@ class Attribute(models.Model):
     value = models.TextField(blank=True)
 
 
-# The columns every search filter reads (``search._filters``).
+# The columns every search filter reads (``search.candidates._filters``).
 FILTER_COLUMNS = (
     "active",
     "confidential",
