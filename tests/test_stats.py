@@ -317,3 +317,11 @@ def test_every_label_a_release_can_show_is_translated_in_every_language():
         if missing:
             left[lang.code] = missing
     assert not left, f"untranslated labels: {left}"
+
+
+def test_the_default_service_types_are_marked_for_translation():
+    from lantern.directory import taxonomy
+    from lantern.stats import labels
+
+    types = next(t for t in taxonomy.definition() if t["code"] == taxonomy.SERVICE_TYPES)
+    assert [t["name"] for t in types["terms"]] == list(labels.SERVICE_TYPE_NAMES)

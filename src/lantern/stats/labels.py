@@ -12,8 +12,33 @@ import functools
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 NATIONAL = "all"
+# The default taxonomy's service types (directory/data/taxonomy.yaml), marked so that the
+# catalogues translate them; a hotline's own names show as written. A test keeps this list equal
+# to the file's.
+SERVICE_TYPE_NAMES = (
+    gettext_noop("Case management"),
+    gettext_noop("Emergency shelter"),
+    gettext_noop("Transitional housing"),
+    gettext_noop("Legal services"),
+    gettext_noop("Immigration legal services"),
+    gettext_noop("Mental health and counselling"),
+    gettext_noop("Medical care"),
+    gettext_noop("Substance use treatment"),
+    gettext_noop("Transportation"),
+    gettext_noop("Interpretation and translation"),
+    gettext_noop("Employment"),
+    gettext_noop("Food"),
+    gettext_noop("Hotline / crisis line"),
+    gettext_noop("Law enforcement"),
+    gettext_noop("Victim advocacy"),
+    gettext_noop("Financial assistance"),
+    gettext_noop("Education"),
+    gettext_noop("Identity documents"),
+    gettext_noop("Repatriation assistance"),
+)
 
 
 def service_type_codes() -> list[str]:
@@ -70,7 +95,7 @@ def _column_labels() -> dict[str, dict[str, str]]:
         "gender": of(CaseGenderChoices),
         "citizenship": of(CaseCitizenshipChoices),
         "outcome": of(ReferralStatusChoices),
-        "service_type": {t["code"]: t["name"] for t in types["terms"]},
+        "service_type": {t["code"]: _(t["name"]) for t in types["terms"]},
         "agency_type": {
             **of(OrganizationTypeChoices),
             "not_in_directory": _("Not in the directory"),
