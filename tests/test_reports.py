@@ -17,7 +17,7 @@ from lantern.audit.models import AuditEvent
 from lantern.cases import actions as case_actions
 from lantern.cases.models import AgencyLink, AgencyLinkAccess, PhoneNotification, TipReport
 from lantern.cases.reports import actions, config, content, queries
-from lantern.cases.reports.actions import AgencyLinkRefused, ReportError
+from lantern.cases.reports.actions import AgencyLinkRefused, ReportError, delivery
 from lantern.core.ids import short_id
 from tests.conftest import PASSWORD
 
@@ -356,7 +356,7 @@ def outcomes(link) -> list[str]:
 def test_only_the_tokens_hash_is_stored(issued):
     link, token = issued
     assert token not in link.token_hash and len(token) >= 40
-    assert AgencyLink.objects.filter(token_hash=actions._digest(token)).exists()
+    assert AgencyLink.objects.filter(token_hash=delivery._digest(token)).exists()
 
 
 def test_the_link_opens_for_one_browser_only(issued):

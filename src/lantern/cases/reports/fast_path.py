@@ -28,7 +28,8 @@ from lantern.cases.choices import TipReportEventKindChoices as Event
 from lantern.cases.choices import TipReportStatusChoices as Status
 from lantern.cases.models import TipReport
 from lantern.cases.reports import content
-from lantern.cases.reports.actions import _event, _locked, _refuse, missing_for_submission
+from lantern.cases.reports.actions.common import _event, _locked, _refuse
+from lantern.cases.reports.actions.workflow import missing_for_submission
 
 # The steps a report may be fast-tracked from: any before approval.
 BEFORE_APPROVAL = (Status.DRAFT, Status.IN_REVIEW, Status.AWAITING_APPROVAL)
