@@ -192,7 +192,9 @@ else:
                 # loses power (NORMAL may lose the last commits then; bench/intake.py --sync)
                 "init_command": (
                     "PRAGMA journal_mode=WAL; "
-                    f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}; PRAGMA foreign_keys=ON;"
+                    f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}; PRAGMA foreign_keys=ON; "
+                    # freed pages are overwritten, so shredded ciphertext does not linger
+                    "PRAGMA secure_delete=ON;"
                 ),
             },
             "TEST": {"NAME": str(DATA_DIR / "test-lantern.sqlite3")},

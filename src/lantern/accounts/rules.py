@@ -53,6 +53,7 @@ ACTIONS: dict[str, str | None] = {
     "view_case_pii": "cases.Case",
     "edit_case": "cases.Case",
     "merge_cases": None,
+    "place_legal_hold": None,
     "draft_report": None,
     "review_report": None,
     "approve_report": None,

@@ -480,3 +480,60 @@ def do_merge_cases(keep: Case, duplicate: Case, *, actor) -> Case:
         audit.record(actor, Audit.UPDATE, duplicate, changes={"merged_into": str(keep.pk)})
     duplicate.refresh_from_db()
     return keep
+
+
+# --- legal holds ------------------------------------------------------------------------------
+
+
+def do_place_hold(
+    *,
+    actor,
+    reason: str,
+    review_on,
+    contact: Contact | None = None,
+    case=None,
+    received_from=None,
+    received_until=None,
+):
+    """Keep a contact, a case (and its contacts) or the contacts received in a date range past
+    their retention schedule, until a supervisor releases the hold."""
+    from lantern.cases.models import LegalHold
+
+    if not rules.allows(actor, "place_legal_hold"):
+        raise PermissionDenied("Only a supervisor places a legal hold.")
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = "say why the records are kept (never personal data)"
+    if sum(x is not None for x in (contact, case, received_from)) != 1:
+        errors["target"] = "hold one contact, one case, or one range of dates"
+    if received_from is not None and (received_until is None or received_until < received_from):
+        errors["received_until"] = "the range ends on or after it starts"
+    if review_on is None or review_on < timezone.localdate():
+        errors["review_on"] = "a review date from today on"
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        hold = LegalHold.objects.create(
+            contact=contact, case=case, received_from=received_from,
+            received_until=received_until, reason=reason[:500], review_on=review_on,
+            placed_by=actor,
+        )  # fmt: skip
+        audit.record(actor, Audit.CREATE, hold, changes={"review_on": str(review_on)},
+                     reason=reason[:500])  # fmt: skip
+    return hold
+
+
+def do_release_hold(hold, *, actor, reason: str = ""):
+    """The records go back under the retention schedule."""
+    if not rules.allows(actor, "place_legal_hold"):
+        raise PermissionDenied("Only a supervisor releases a legal hold.")
+    with transaction.atomic():
+        released = type(hold).objects.filter(pk=hold.pk, released_at__isnull=True).update(
+            released_by=actor, released_at=timezone.now()
+        )
+        if released:
+            audit.record(actor, Audit.UPDATE, hold, changes={"released": True},
+                         reason=(reason or "").strip()[:500])  # fmt: skip
+    hold.refresh_from_db()
+    return hold

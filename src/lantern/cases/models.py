@@ -462,3 +462,45 @@ class PhoneNotification(models.Model):
     def person_name(self) -> str:
         """The name in clear, for the report page that shows it to staff."""
         return reveal(self.person) or ""
+
+
+class LegalHold(models.Model):
+    """Keep records past their retention schedule while a court case or an investigation needs
+    them: a contact, a case (and every contact linked to it), or the contacts received in a date
+    range. Released, it no longer holds; releasing is audited."""
+
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.CASCADE, null=True, blank=True, related_name="holds"
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="holds"
+    )
+    received_from = models.DateField(null=True, blank=True)
+    received_until = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=500, help_text="Why, never personal data")
+    review_on = models.DateField(help_text="When a supervisor decides whether it still holds")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review_on", "placed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(contact__isnull=False, case__isnull=True, received_from__isnull=True)
+                    | models.Q(contact__isnull=True, case__isnull=False, received_from__isnull=True)
+                    | models.Q(contact__isnull=True, case__isnull=True, received_from__isnull=False,
+                               received_until__isnull=False)
+                ),  # fmt: skip
+                name="legal_hold_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"Legal hold until reviewed on {self.review_on}"

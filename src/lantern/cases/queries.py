@@ -251,3 +251,36 @@ def acceptance_for_service(service) -> Acceptance:
         unreachable=counts.get(S.UNREACHABLE, 0),
         open=counts.get(S.GIVEN, 0) + counts.get(S.CONTACTED, 0),
     )
+
+
+# --- legal holds ------------------------------------------------------------------------------
+
+
+def exclude_held(qs, contact: str = "pk"):
+    """``qs`` without the records a legal hold keeps: ``contact`` is the path from its model to
+    the contact's id (``"pk"`` for contacts, ``"contact_id"`` for conversations). Evaluated in
+    the statement that uses it, so a hold committed before a retention batch runs wins."""
+    from django.db.models import Exists, OuterRef
+
+    from lantern.cases.models import LegalHold
+
+    active = LegalHold.objects.filter(released_at__isnull=True)
+    qs = qs.exclude(Exists(active.filter(contact_id=OuterRef(contact))))
+    qs = qs.exclude(Exists(active.filter(case__links__contact_id=OuterRef(contact))))
+    for start, end in active.filter(received_from__isnull=False).values_list(
+        "received_from", "received_until"
+    ):
+        path = "received_at" if contact == "pk" else "contact__received_at"
+        qs = qs.exclude(**{f"{path}__date__gte": start, f"{path}__date__lte": end})
+    return qs
+
+
+def holds_to_review(today) -> list:
+    """Active holds whose review date has come (the home screen lists them)."""
+    from lantern.cases.models import LegalHold
+
+    return list(
+        LegalHold.objects.filter(released_at__isnull=True, review_on__lte=today).select_related(
+            "placed_by"
+        )
+    )

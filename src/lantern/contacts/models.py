@@ -113,6 +113,9 @@ class Contact(models.Model):
     caller_email = EncryptedTextField()
     caller_phone_index = models.CharField(max_length=40, blank=True, db_index=True)
     caller_email_index = models.CharField(max_length=40, blank=True, db_index=True)
+    shredded_at = models.DateTimeField(
+        null=True, blank=True, help_text="Personal fields removed under the retention schedule"
+    )
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -209,6 +212,9 @@ class Conversation(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     last_message_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    shredded_at = models.DateTimeField(
+        null=True, blank=True, help_text="Messages and participant removed (retention)"
+    )
 
     class Meta:
         ordering = ["-last_message_at", "-id"]

@@ -16,6 +16,7 @@ from lantern.contacts.actions.channels import (
 )
 from lantern.contacts.actions.messages import (
     do_send_message,
+    do_shred_conversations,
     do_update_message_status,
     message_not_sent,
 )
@@ -28,6 +29,7 @@ from lantern.contacts.actions.records import (
     do_create_contact,
     do_release_contact,
     do_repeat_lookup,
+    do_shred_contacts,
     do_take_contact,
     do_update_contact,
 )
@@ -47,6 +49,8 @@ __all__ = [
     "do_receive_tip",
     "do_release_contact",
     "do_repeat_lookup",
+    "do_shred_contacts",
+    "do_shred_conversations",
     "do_send_message",
     "do_take_contact",
     "do_update_contact",

@@ -4,6 +4,7 @@ the provider reports about it afterwards."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
@@ -101,3 +102,18 @@ def do_update_message_status(
         message.save(update_fields=["status", "error", "provider_id"])
         audit.record(INTAKE, Audit.UPDATE, message, changes={"status": status})
     return True
+
+
+def do_shred_conversations(conversation_ids) -> int:
+    """Remove every message body and the participant (address, blind index) of these closed
+    conversations; the contact and its counts stay. Returns how many were shredded now."""
+    with transaction.atomic():
+        ids = list(
+            Conversation.objects.filter(
+                pk__in=conversation_ids, shredded_at__isnull=True
+            ).values_list("pk", flat=True)
+        )
+        Message.objects.filter(conversation_id__in=ids).update(body=None)
+        return Conversation.objects.filter(pk__in=ids).update(
+            participant=None, participant_index="", shredded_at=timezone.now()
+        )

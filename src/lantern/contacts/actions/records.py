@@ -240,3 +240,19 @@ def do_release_contact(contact: Contact, *, reason: str) -> Contact:
             contact.handled_by = None
             audit.record(INTAKE, Audit.UPDATE, contact, changes={"handled_by": None}, reason=reason)
     return contact
+
+
+def do_shred_contacts(contact_ids) -> int:
+    """Remove the personal fields of these contacts (name, phone, email, summary) and their blind
+    indexes, so the caller is no longer recognised as a repeat caller; the de-identified contact
+    stays for statistics. Returns how many were shredded now (already-shredded ones are skipped,
+    so a run killed half-way resumes without doing anything twice). The caller audits counts."""
+    return Contact.objects.filter(pk__in=contact_ids, shredded_at__isnull=True).update(
+        caller_name=None,
+        caller_phone=None,
+        caller_email=None,
+        summary=None,
+        caller_phone_index="",
+        caller_email_index="",
+        shredded_at=timezone.now(),
+    )
