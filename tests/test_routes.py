@@ -66,6 +66,9 @@ ROUTES: dict[str, Route] = {
     "console:contact_new": R("get", TAKERS),
     "console:repeat_check": R("post", TAKERS),
     "console:contact_detail": R("get", READERS, "contact"),
+    "console:contact_hold": R("post", {"supervisor"}, "contact"),
+    "console:case_hold": R("post", {"supervisor"}, "case"),
+    "console:hold_release": R("post", {"supervisor"}, "legal_hold"),
     "console:contact_edit": R("get", TAKERS, "contact"),
     "console:contact_take": R("post", TAKERS, "contact"),
     "console:conversation": R("get", READERS, "chat"),
@@ -180,7 +183,7 @@ PRIVATE = {"contact", "chat", "routed", "call", "referral", "case", "case_contac
 DATA = {"console:referral_give": lambda world: {"service": str(world.get("service").pk)}}
 # Objects a test cannot cheaply make (an offer, a statistics release, an agency link): the URL
 # names a missing id, so an allowed role must reach the lookup and get 404, never 401/403.
-MISSING = {"offer", "release", "report_link", "factor", "staff_user", "spam_batch"}
+MISSING = {"offer", "release", "report_link", "factor", "staff_user", "spam_batch", "legal_hold"}
 
 
 def _routes():
@@ -289,6 +292,8 @@ class World:
                 return {"kind": "totp", "device_id": 999_999}
             if kind == "staff_user":
                 return {"user_id": 999_999}
+            if kind == "legal_hold":
+                return {"hold_id": 999_999}
             if kind == "report_link":
                 return {"report_id": self.get("report").pk, "link_id": uuid.uuid4()}
             return {ids[kind]: uuid.uuid4()}

@@ -284,3 +284,37 @@ def holds_to_review(today) -> list:
             "placed_by"
         )
     )
+
+
+def holds_for_contact(contact) -> list:
+    """The active holds that keep this contact: its own, its cases', a date range it falls in."""
+    from django.db.models import Q
+
+    from lantern.cases.models import LegalHold
+
+    day = contact.received_at.date()
+    return list(
+        LegalHold.objects.filter(released_at__isnull=True)
+        .filter(
+            Q(contact=contact)
+            | Q(case__links__contact=contact)
+            | Q(received_from__lte=day, received_until__gte=day)
+        )
+        .select_related("placed_by")
+        .distinct()
+    )
+
+
+def holds_for_case(case) -> list:
+    from lantern.cases.models import LegalHold
+
+    return list(
+        LegalHold.objects.filter(released_at__isnull=True, case=case).select_related("placed_by")
+    )
+
+
+def legal_hold(hold_id):
+    """An active or released hold by id (supervisors' release button), or None."""
+    from lantern.cases.models import LegalHold
+
+    return LegalHold.objects.filter(pk=hold_id).first()

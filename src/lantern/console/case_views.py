@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from lantern.cases.choices import CaseTraffickingTypeChoices
 from lantern.cases.models import Case
 from lantern.cases.reports import queries as report_queries
 from lantern.console import access
-from lantern.console.forms import CaseForm
+from lantern.console.forms import CaseForm, LegalHoldForm
 from lantern.contacts import queries as contact_queries
 from lantern.contacts.choices import VenueChoices
 from lantern.core.geo import USStateChoices
@@ -86,8 +87,18 @@ def case_detail(request, case_id):
             "referrals": queries.referrals_for_case(request.user, case),
             "links": case.links.select_related("contact").order_by("linked_at"),
             "can_edit": rules.allows_object(request.user, "edit_case", case),
+            **_holds(request, case),
         },
     )
+
+
+def _holds(request, case) -> dict:
+    ctx = {"holds": queries.holds_for_case(case),
+           "can_hold": rules.allows(request.user, "place_legal_hold")}  # fmt: skip
+    if ctx["can_hold"]:
+        ctx["hold_form"] = LegalHoldForm(auto_id="hold-%s")
+        ctx["hold_url"] = reverse("console:case_hold", args=[case.pk])
+    return ctx
 
 
 def case_edit(request, case_id):

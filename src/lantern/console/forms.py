@@ -379,3 +379,12 @@ class ProfileForm(forms.Form):
         self.fields["language"].choices = [("", _("As my browser asks"))] + (
             console_language_choices()
         )
+
+
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (never personal data)"), max_length=500
+    )
+    review_on = forms.DateField(
+        label=_("Review on"), widget=forms.DateInput(attrs={"type": "date"})
+    )

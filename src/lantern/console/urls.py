@@ -7,7 +7,7 @@ from lantern.console import account_views as av
 from lantern.console import case_views as cv
 from lantern.console import directory_views as dv
 from lantern.console import emergency_views as ev
-from lantern.console import profile_views, spam_views, views
+from lantern.console import hold_views, profile_views, spam_views, views
 from lantern.console import protocol_views as pv
 from lantern.console import report_views as tv
 from lantern.console import routing_views as rv
@@ -63,6 +63,9 @@ urlpatterns = [
     path("contacts/new/", views.contact_new, name="contact_new"),
     path("contacts/repeat/", views.repeat_check, name="repeat_check"),
     path("contacts/<uuid:contact_id>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<uuid:contact_id>/hold/", hold_views.contact_hold, name="contact_hold"),
+    path("cases/<uuid:case_id>/hold/", hold_views.case_hold, name="case_hold"),
+    path("holds/<int:hold_id>/release/", hold_views.hold_release, name="hold_release"),
     path("contacts/<uuid:contact_id>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<uuid:contact_id>/take/", views.contact_take, name="contact_take"),
     path(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +20,7 @@ from lantern.console import access
 from lantern.console.directory_forms import DirectorySearchForm
 from lantern.console.directory_views import search_form
 from lantern.console.emergency_views import police_calls_context
-from lantern.console.forms import AuditFilterForm, ContactFilterForm, ContactForm
+from lantern.console.forms import AuditFilterForm, ContactFilterForm, ContactForm, LegalHoldForm
 from lantern.contacts import actions, queries
 from lantern.contacts.definitions import active_form
 from lantern.core.errors import InvalidInput
@@ -46,6 +47,8 @@ def home(request):
         ctx["today"] = queries.contact_counts_today(request.user)
         ctx["recent"] = queries.contacts_for_user(request.user).filter(handled_by=request.user)[:8]
     ctx["due"] = case_queries.follow_ups_due(request.user)
+    if rules.allows(request.user, "place_legal_hold"):
+        ctx["holds_to_review"] = case_queries.holds_to_review(timezone.localdate())
     return render(request, "console/home.html", ctx)
 
 
@@ -174,6 +177,11 @@ def contact_detail(request, contact_id):
     ctx["can_call_back"] = call_queries.can_call_back(ctx["call"]) and call_control.may_call_back(
         request.user, contact
     )
+    ctx["holds"] = case_queries.holds_for_contact(contact)
+    ctx["can_hold"] = rules.allows(request.user, "place_legal_hold")
+    if ctx["can_hold"]:
+        ctx["hold_form"] = LegalHoldForm(auto_id="hold-%s")
+        ctx["hold_url"] = reverse("console:contact_hold", args=[contact.pk])
     ctx["call_buttons"] = [
         ("hold", _("Hold")),
         ("unhold", _("Take off hold")),
