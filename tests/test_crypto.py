@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from lantern.contacts.models import Contact
 from lantern.datadir import keys_dir
-from lantern.privacy import crypto
+from lantern.privacy import crypto, keys
 from lantern.privacy.fields import PLACEHOLDER, Sealed
 
 
@@ -57,7 +57,7 @@ def test_environment_keys(monkeypatch):
         sealed = crypto.encrypt("x", "c")
         assert sealed.startswith("v1:prod2:")
         with pytest.raises(RuntimeError, match="LANTERN_DATA_KEYS"):
-            crypto.add_data_key()
+            keys.add_data_key()
     finally:
         monkeypatch.delenv("LANTERN_DATA_KEYS")
         crypto.reset_cache()

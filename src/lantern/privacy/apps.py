@@ -9,8 +9,9 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from django.core.exceptions import ImproperlyConfigured
 
-        from lantern.privacy import retention
+        from lantern.privacy import keys, retention
 
+        keys.register()  # what makes the first keys, for privacy.crypto
         try:  # a retention file that cannot work stops the server and every command at start
             retention.schedule()
         except retention.ScheduleError as exc:

@@ -159,6 +159,21 @@ def _write_keyring(active: str, keys: dict[str, bytes], *, replace: bool) -> Non
     os.replace(tmp, path)
 
 
+# What makes the first keys: ``privacy.keys`` registers its functions when the app is ready (the
+# registry of key ids lives in the database, which this module does not touch).
+_first_keys: dict = {}
+
+
+def register_first_keys(*, data, index) -> None:
+    _first_keys.update(data=data, index=index)
+
+
+def _make_first(kind: str) -> None:
+    if kind not in _first_keys:
+        raise KeysUnavailable(f"there is no {kind} key yet, and nothing here may make one")
+    _first_keys[kind]()
+
+
 def load_keyring() -> Keyring:
     """Return the keyring. With no key file yet, ``privacy.keys`` makes the first key, but only
     for a database that holds no encrypted data; else KeysUnavailable."""
@@ -169,9 +184,7 @@ def load_keyring() -> Keyring:
         if _keyring is None:
             ring = read_keyring()
             if ring is None:
-                from lantern.privacy import keys  # the registry lives in the database
-
-                keys.create_first_data_key()
+                _make_first("data")
                 ring = read_keyring()
             _keyring = ring
     return _keyring
@@ -194,14 +207,6 @@ def create_data_key(taken=(), *, first: bool) -> str:
         return read_keyring().active_id  # another process made the first key a moment ago
     _keyring = None
     return key_id
-
-
-def add_data_key() -> str:
-    """Generate a new data key, make it active, register it and return its id (file-based
-    keyrings only; ``lantern rotate_keys``)."""
-    from lantern.privacy import keys
-
-    return keys.add_data_key()
 
 
 def reset_cache() -> None:
@@ -288,9 +293,7 @@ def create_index_key() -> None:
 def _index_key() -> bytes:
     key = read_index_key()
     if key is None:
-        from lantern.privacy import keys
-
-        keys.create_first_index_key()
+        _make_first("index")
         key = read_index_key()
     return key
 

@@ -204,3 +204,8 @@ def add_data_key() -> str:
     crypto.reset_cache()
     _register_data_key(crypto.read_keyring(), key_id)
     return key_id
+
+
+def register() -> None:
+    """Let ``privacy.crypto`` make the first keys through this module (``PrivacyConfig.ready``)."""
+    crypto.register_first_keys(data=create_first_data_key, index=create_first_index_key)

@@ -27,10 +27,6 @@ FIELDS = ("name", "level", "state", "county", "city", "notes", "active")
 TRISTATE = ("crisis", "minor", "consent", "foreign_national")
 
 
-def _require(actor) -> None:
-    rules.require(actor, "manage_protocols")
-
-
 def _refused(actor, protocol: Protocol | None, errors: dict) -> ProtocolError:
     audit.record(
         actor,
@@ -110,7 +106,7 @@ def _steps(raw_steps, errors: dict) -> list[ProtocolStep]:
 
 def do_save_protocol(data: dict, steps: list[dict], *, actor, protocol: Protocol | None = None):
     """Create (``protocol`` None) or replace a protocol and its steps. All or nothing."""
-    _require(actor)
+    rules.require(actor, "manage_protocols")
     is_new = protocol is None
     target = Protocol() if is_new else Protocol.objects.get(pk=protocol.pk)
     before = {name: getattr(target, name) for name in (*FIELDS, *TRISTATE, "trafficking_type")}
@@ -150,7 +146,7 @@ def do_save_protocol(data: dict, steps: list[dict], *, actor, protocol: Protocol
 
 def do_verify_protocol(protocol: Protocol, *, actor) -> Protocol:
     """A directory manager checked the protocol's contacts and instructions are still right."""
-    _require(actor)
+    rules.require(actor, "manage_protocols")
     with transaction.atomic():
         protocol.last_verified_at = timezone.now()
         protocol.verified_by = actor

@@ -35,12 +35,6 @@ class StatsError(Exception):
         super().__init__("; ".join(problems))
 
 
-def _require(actor, action: str) -> None:
-    """Users go through the rules; ``None`` or a label ("publish_stats") is the system, run by
-    someone with the server's shell, who may do anything."""
-    rules.require(actor, action, system=True)
-
-
 def _refuse(actor, problems: list[str], **context) -> StatsError:
     audit.record(actor, Audit.REFUSED, object_type="stats.release",
                  changes={"errors": problems[:20], **context})  # fmt: skip
@@ -107,7 +101,7 @@ def do_build_snapshots(year: int, *, actor=None) -> int:
     """Store every table's counts for each month, quarter and the year of ``year``, as of now.
     Earlier snapshots stay: a month's counts can be compared with what they were before late
     logging changed them."""
-    _require(actor, "prepare_stats")
+    rules.require(actor, "prepare_stats", system=True)  # a label ("publish_stats"): the system
     if not queries.reportable_year(year):
         raise _refuse(actor, [f"{year} is not a year the hotline can report on"])
     made = _snapshots(year, compute_year(year), timezone.now())
@@ -230,7 +224,7 @@ def do_prepare_release(year: int, *, actor=None, mode: str = Mode.SUPPRESSION, k
                        threshold: int | None = None) -> Release:  # fmt: skip
     """Build, protect and audit the ``year``'s tables as a draft release (or refuse: nothing
     is stored then). A supervisor approves it before the public site shows it."""
-    _require(actor, "prepare_stats")
+    rules.require(actor, "prepare_stats", system=True)  # a label ("publish_stats"): the system
     settings = config.current()
     threshold = threshold or settings.threshold
     if mode not in Mode.values:
@@ -273,7 +267,7 @@ def do_prepare_release(year: int, *, actor=None, mode: str = Mode.SUPPRESSION, k
 def do_approve_release(release: Release, *, actor) -> Release:
     """A supervisor makes a prepared release the public one for its year (the one it
     replaces is withdrawn)."""
-    _require(actor, "approve_stats")
+    rules.require(actor, "approve_stats", system=True)  # a label ("publish_stats"): the system
     with transaction.atomic():
         fresh = Release.objects.select_for_update().get(pk=release.pk)
         if fresh.status != Status.DRAFT:
@@ -293,7 +287,7 @@ def do_approve_release(release: Release, *, actor) -> Release:
 
 
 def do_withdraw_release(release: Release, *, actor) -> Release:
-    _require(actor, "approve_stats")
+    rules.require(actor, "approve_stats", system=True)  # a label ("publish_stats"): the system
     with transaction.atomic():
         fresh = Release.objects.select_for_update().get(pk=release.pk)
         old = fresh.status

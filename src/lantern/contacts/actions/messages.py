@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
 from lantern.contacts import outbound, queries
-from lantern.contacts.actions.records import INTAKE, MAX_MESSAGE, _require
+from lantern.contacts.actions.records import INTAKE, MAX_MESSAGE
 from lantern.contacts.choices import (
     MessageDirectionChoices,
     MessageStatusChoices,
@@ -41,7 +42,8 @@ def do_send_message(
     the channel's sender after commit. ``answer_inline``: the adapter puts it in its own answer
     to the provider (a TwiML ``<Message>``), so it is recorded as sent and nothing else sends it.
     """
-    _require(actor, "edit_contact", conversation.contact)
+    # None: an automatic reply
+    rules.require(actor, "edit_contact", conversation.contact, system=True)
     body = (body or "").strip()
     if not body:
         raise ContactValidationError({"body": "write a message first"})

@@ -34,13 +34,6 @@ GUESS_LANGUAGE_FROM = 3  # a person's first texts; later ones would only cost th
 HANDLER_ROLES = (UserRoleChoices.ADVOCATE, UserRoleChoices.CASE_ANALYST, UserRoleChoices.SUPERVISOR)
 
 
-def _require(actor, action: str, obj=None) -> None:
-    """Actors are users, or None for the system itself (intake adapters, imports)."""
-    if actor is None:
-        return
-    rules.require(actor, action, obj)
-
-
 def _resolve_handler(value, actor) -> User | None:
     if value is None:
         return actor
@@ -108,7 +101,7 @@ def do_create_contact(data: dict, *, actor, recorded_at=None) -> Contact:
 
     ``recorded_at`` is for imports of historical contacts: when the contact was first logged.
     """
-    _require(actor, "create_contact")
+    rules.require(actor, "create_contact", system=True)  # None: intake, imports
     form = active_form()
     values = clean_contact(data, form)
     now = timezone.now()
@@ -137,7 +130,7 @@ def do_create_contact(data: dict, *, actor, recorded_at=None) -> Contact:
 
 def do_update_contact(contact: Contact, data: dict, *, actor) -> Contact:
     """Apply a partial update (PATCH semantics) to ``contact``."""
-    _require(actor, "edit_contact", contact)
+    rules.require(actor, "edit_contact", contact, system=True)  # None: intake, imports
     values = clean_contact(data, contact.form_version, partial=True)
     ended, received = (
         values.get("ended_at", contact.ended_at),
@@ -217,7 +210,7 @@ def do_take_contact(contact: Contact, *, actor) -> Contact:
     Only an open contact nobody handles yet can be taken; two advocates racing for it meet the
     conditional update, and the second is told someone else has it.
     """
-    _require(actor, "take_contact", contact)
+    rules.require(actor, "take_contact", contact, system=True)  # None: intake, imports
     with transaction.atomic():
         taken = Contact.objects.filter(
             pk=contact.pk, status=ContactStatusChoices.OPEN, handled_by__isnull=True

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
-from lantern.privacy import crypto
+from lantern.privacy import crypto, keys
 from lantern.privacy.rotation import reencrypt_all
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, reencrypt_only, **options):
         if not reencrypt_only:
             try:
-                key_id = crypto.add_data_key()
+                key_id = keys.add_data_key()
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(f"new active key: {key_id}")
