@@ -14,6 +14,7 @@ from django.utils import timezone
 from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
+from lantern.contacts import sql
 from lantern.contacts.choices import ContactStatusChoices
 from lantern.contacts.exceptions import ContactValidationError
 from lantern.contacts.models import HAS_PROVIDER_ID, Contact, Conversation, Message
@@ -228,11 +229,7 @@ def message_id_by_provider_id(provider_id: str):
 
     if not provider_id:
         return None
-    row = rows.fetch_one(
-        "SELECT id FROM contacts_message"
-        " WHERE provider_id = %s AND NOT (provider_id = '')",  # HAS_PROVIDER_ID, for the index
-        [provider_id],
-    )
+    row = rows.fetch_one(sql.MESSAGE_BY_PROVIDER_ID, [provider_id])
     return rows.as_uuid(row[0]) if row else None
 
 
@@ -248,16 +245,10 @@ def open_thread(channel: str, hotline_address: str, participant_index: str, part
     Plain SQL: it runs for every incoming text. On PostgreSQL the row stays locked to the end of
     the transaction, so closing the conversation waits for the message being threaded into it.
     """
-    sql = (
-        "SELECT cv.id, cv.contact_id, cv.opened_at, c.language, c.language_hint"
-        " FROM contacts_conversation cv"
-        " JOIN contacts_contact c ON c.id = cv.contact_id"
-        " WHERE cv.channel = %s AND cv.hotline_address = %s AND cv.participant_index = %s"
-        " AND cv.state = 'open'"
-    )
+    statement = sql.OPEN_THREAD
     if connection.features.has_select_for_update_of:
-        sql += " FOR UPDATE OF cv"
-    row = rows.fetch_one(sql, [channel, hotline_address, participant_index])
+        statement += sql.OPEN_THREAD_LOCK
+    row = rows.fetch_one(statement, [channel, hotline_address, participant_index])
     if row is None:
         return None
     conversation_id, contact_id, opened_at, language, language_hint = row
@@ -280,9 +271,7 @@ def open_thread(channel: str, hotline_address: str, participant_index: str, part
 def inbound_count(conversation_id, *, limit: int) -> int:
     """How many messages the person sent in a conversation, counted up to ``limit``."""
     row = rows.fetch_one(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM contacts_message"
-        " WHERE conversation_id = %s AND direction = 'inbound' LIMIT %s) AS first",
-        [rows.db_value(Message, "conversation", conversation_id), limit],
+        sql.INBOUND_COUNT, [rows.db_value(Message, "conversation", conversation_id), limit]
     )
     return row[0]
 

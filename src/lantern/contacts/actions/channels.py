@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
-from lantern.contacts import queries
+from lantern.contacts import queries, sql
 from lantern.contacts.actions.messages import _add_message
 from lantern.contacts.actions.records import GUESS_LANGUAGE_FROM, INTAKE, _apply
 from lantern.contacts.choices import (
@@ -229,9 +229,7 @@ def _store_inbound(
         hint = detect_language(body)
         if hint:
             rows.execute(
-                "UPDATE contacts_contact SET language_hint = %s"
-                " WHERE id = %s AND language_hint = ''",
-                [hint, rows.db_value(Contact, "id", conversation.contact_id)],
+                sql.SET_LANGUAGE_HINT, [hint, rows.db_value(Contact, "id", conversation.contact_id)]
             )
             conversation.contact.language_hint = hint
     message = Message(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
-from lantern.contacts import outbound, queries
+from lantern.contacts import outbound, queries, sql
 from lantern.contacts.actions.records import INTAKE, MAX_MESSAGE
 from lantern.contacts.choices import (
     MessageDirectionChoices,
@@ -27,7 +27,7 @@ def _add_message(message: Message) -> None:
     """Store a message and move its conversation's ``last_message_at`` to it."""
     rows.insert(message)
     rows.execute(
-        "UPDATE contacts_conversation SET last_message_at = %s WHERE id = %s",
+        sql.SET_LAST_MESSAGE_AT,
         [
             rows.db_value(Conversation, "last_message_at", message.created_at),
             rows.db_value(Conversation, "id", message.conversation_id),
