@@ -6,7 +6,8 @@ anonymous visitor (see ``lantern/urls.py`` for what is public). What remains per
 - ``require(user, action)``: the permission rules allow the action at all, else 403.
 - ``get_or_404(lookup, *args)``: one record through a query that applies the rules; missing
   and not allowed answer the same 404, so an id never tells whether the record exists.
-- ``paginate(request, qs)``: a page of a list, and the query string that keeps its filters.
+- ``paginate(request, qs)``: a page of a list, and the query string that keeps its filters;
+  ``filtered_list(request, template, form, qs)`` renders such a list with its filter form.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import render
 
 from lantern.accounts import rules
 from lantern.cases import queries as case_queries
@@ -50,6 +52,14 @@ def paginate(request, qs, per_page: int = PAGE_SIZE):
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
+
+
+def filtered_list(request, template: str, filter_form, qs, **extra):
+    """A list page: its filter form, the requested page of ``qs``, and the query string that
+    keeps the filters in the pager's links (the contact and audit lists)."""
+    page, query = paginate(request, qs)
+    context = {"filter_form": filter_form, "page": page, "query": query, **extra}
+    return render(request, template, context)
 
 
 def contact(user, contact_id, action: str = "view_contact"):

@@ -34,13 +34,6 @@ from lantern.routing.choices import TaskUrgencyChoices
 PAGE_SIZE = 50
 
 
-def _filtered_list(request, template, filter_form, qs):
-    """Render a paginated list; ``query`` keeps the filters in the pager's links."""
-    page, query = access.paginate(request, qs)
-    context = {"filter_form": filter_form, "page": page, "query": query}
-    return render(request, template, context)
-
-
 def home(request):
     ctx = {}
     if rules.allows(request.user, "view_contact"):
@@ -60,7 +53,7 @@ def contact_list(request):
         qs = queries.ContactFilter(
             **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         ).apply(qs, request.user)
-    return _filtered_list(request, "console/contact_list.html", form, qs)
+    return access.filtered_list(request, "console/contact_list.html", form, qs)
 
 
 def _panel(request, contact=None, form=None) -> dict:
@@ -227,7 +220,8 @@ def audit_list(request):
     access.require(request.user, "view_audit")
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    return _filtered_list(request, "console/audit_list.html", form, audit_queries.events(**filters))
+    events = audit_queries.events(**filters)
+    return access.filtered_list(request, "console/audit_list.html", form, events)
 
 
 # --- the inbox: contacts that arrived through a channel (issue 4) --------------------------------
