@@ -23,7 +23,6 @@ from lantern.core.errors import InvalidInput
 from lantern.directory import actions, queries, relax, search
 from lantern.directory.models import Organization, Service
 
-PAGE_SIZE = 50
 PANEL_PER_PAGE = 10
 
 

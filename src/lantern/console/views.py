@@ -31,8 +31,6 @@ from lantern.routing import call_control, call_queries
 from lantern.routing import queries as routing_queries
 from lantern.routing.choices import TaskUrgencyChoices
 
-PAGE_SIZE = 50
-
 
 def home(request):
     ctx = {}
