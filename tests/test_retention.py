@@ -181,3 +181,38 @@ def test_a_hold_needs_a_reason_one_target_and_a_review_date(db, personas, make_c
     with pytest.raises(Exception, match="supervisor"):
         case_actions.do_place_hold(actor=personas["advocate"], contact=contact, reason="x",
                                    review_on=timezone.localdate())  # fmt: skip
+
+
+def test_old_attachments_are_deleted_and_a_closed_cases_narrative_shredded_unless_held(
+    live_db, make_contact, personas
+):
+    from lantern.cases.models import Case, CaseNote
+    from lantern.contacts.models import Attachment
+
+    message, _ = do_receive_message(
+        channel="email", hotline_address="hotline@example.org",
+        participant="synthetic.sender@example.org", body="Synthetic mail with a scan",
+        attachments=(("synthetic-passport.png", "image/png", b"\x89PNG synthetic"),),
+    )  # fmt: skip
+    Message.objects.filter(pk=message.pk).update(created_at=OLD)
+    assert Attachment.objects.filter(message=message).count() == 1
+
+    advocate, supervisor = personas["advocate"], personas["supervisor"]
+    closed = case_actions.do_open_case(make_contact(), actor=advocate)
+    case_actions.do_add_case_note(closed, "Synthetic note naming a person", actor=advocate)
+    held = case_actions.do_open_case(make_contact(), actor=advocate)
+    for case in (closed, held):
+        case_actions.do_change_case_status(case, "closed", actor=supervisor)
+        Case.objects.filter(pk=case.pk).update(updated_at=OLD, created_at=OLD)
+    case_actions.do_place_hold(actor=supervisor, case=held, reason="Synthetic prosecution",
+                               review_on=timezone.localdate())  # fmt: skip
+
+    due = runner.plan()
+    assert due["attachments"] == 1 and due["case_narrative"] == 1
+    done = runner.run()
+    assert done["attachments"] == 1 and done["case_narrative"] == 1
+    assert not Attachment.objects.filter(message=message).exists()
+    shredded = Case.objects.get(pk=closed.pk)
+    assert shredded.summary is None and shredded.shredded_at is not None
+    assert all(n.body is None for n in CaseNote.objects.filter(case=closed))
+    assert Case.objects.get(pk=held.pk).shredded_at is None  # the hold keeps it

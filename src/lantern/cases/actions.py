@@ -537,3 +537,15 @@ def do_release_hold(hold, *, actor, reason: str = ""):
                          reason=(reason or "").strip()[:500])  # fmt: skip
     hold.refresh_from_db()
     return hold
+
+
+def do_shred_cases(cases) -> int:
+    """Remove the narrative of these cases (the summary and every note); the de-identified case
+    stays for statistics. Returns how many were shredded now (retention; it audits counts)."""
+    from lantern.cases.models import Case, CaseNote
+
+    with transaction.atomic():
+        ids = list(Case.objects.filter(pk__in=cases, shredded_at__isnull=True).values_list(
+            "pk", flat=True))  # fmt: skip
+        CaseNote.objects.filter(case_id__in=ids).update(body=None)
+        return Case.objects.filter(pk__in=ids).update(summary=None, shredded_at=timezone.now())

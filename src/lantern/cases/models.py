@@ -116,6 +116,9 @@ class Case(models.Model):
     city = models.CharField(max_length=100, blank=True)
     postal_code = models.CharField(max_length=10, blank=True)
     summary = EncryptedTextField()
+    shredded_at = models.DateTimeField(
+        null=True, blank=True, help_text="Summary and notes removed under the retention schedule"
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="assigned_cases",

@@ -267,12 +267,24 @@ def exclude_held(qs, contact: str = "pk"):
     active = LegalHold.objects.filter(released_at__isnull=True)
     qs = qs.exclude(Exists(active.filter(contact_id=OuterRef(contact))))
     qs = qs.exclude(Exists(active.filter(case__links__contact_id=OuterRef(contact))))
+    prefix = "" if contact == "pk" else contact.removesuffix("_id") + "__"
     for start, end in active.filter(received_from__isnull=False).values_list(
         "received_from", "received_until"
     ):
-        path = "received_at" if contact == "pk" else "contact__received_at"
+        path = f"{prefix}received_at"
         qs = qs.exclude(**{f"{path}__date__gte": start, f"{path}__date__lte": end})
     return qs
+
+
+def exclude_held_cases(qs):
+    """Cases without a hold of their own or on one of their contacts (retention)."""
+    from django.db.models import Exists, OuterRef
+
+    from lantern.cases.models import LegalHold
+
+    active = LegalHold.objects.filter(released_at__isnull=True)
+    qs = qs.exclude(Exists(active.filter(case_id=OuterRef("pk"))))
+    return qs.exclude(Exists(active.filter(contact__case_links__case_id=OuterRef("pk"))))
 
 
 def holds_to_review(today) -> list:

@@ -8,10 +8,10 @@ resumes without doing anything twice and leaves no record half-shredded. The aud
 entry per kind with the count, never the content. On SQLite, ``secure_delete`` (always on)
 overwrites the freed bytes, and the write-ahead log is checkpointed and truncated at the end.
 
-Kinds applied so far: ``contact_personal`` (name, phone, email, summary and their blind
-indexes), ``messages`` and ``tip_threads`` (message bodies and the participant of closed
-conversations), ``agency_links`` (deleted once expired or revoked). ``attachments`` and
-``case_narrative`` are reported as not applied yet.
+Kinds: ``contact_personal`` (name, phone, email, summary and their blind indexes),
+``messages`` and ``tip_threads`` (message bodies and the participant of closed conversations),
+``attachments`` (deleted), ``case_narrative`` (a case's summary and notes, once the case is
+closed), ``agency_links`` (deleted once expired or revoked).
 """
 
 from __future__ import annotations
@@ -25,16 +25,16 @@ from django.utils import timezone
 
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
-from lantern.cases.models import AgencyLink
-from lantern.cases.queries import exclude_held
+from lantern.cases import actions as case_actions
+from lantern.cases.models import AgencyLink, Case
+from lantern.cases.queries import exclude_held, exclude_held_cases
 from lantern.contacts import actions as contacts
 from lantern.contacts.choices import ContactChannelChoices, ContactStatusChoices
-from lantern.contacts.models import Contact, Conversation
+from lantern.contacts.models import Attachment, Contact, Conversation
 from lantern.privacy import retention
 
 BATCH = 500
 ACTOR = "retention"
-NOT_YET = ("attachments", "case_narrative")
 
 
 @dataclass
@@ -68,6 +68,24 @@ def _conversations_due(rule, now, *, tips: bool):
     return exclude_held(qs, "contact_id")
 
 
+def _attachments_due(rule, now):
+    cutoff = now - rule.keep
+    field = {"received": "message__created_at", "closed": "message__conversation__closed_at",
+             "last_message": "message__conversation__last_message_at"}[rule.after]  # fmt: skip
+    qs = Attachment.objects.filter(**{f"{field}__lt": cutoff})
+    return exclude_held(qs, "message__conversation__contact_id")
+
+
+def _cases_due(rule, now):
+    cutoff = now - rule.keep
+    qs = Case.objects.filter(shredded_at__isnull=True, merged_into__isnull=True)
+    if rule.after == "received":
+        qs = qs.filter(created_at__lt=cutoff)
+    else:  # closed, and not changed since
+        qs = qs.filter(status="closed", updated_at__lt=cutoff)
+    return exclude_held_cases(qs)
+
+
 def _links_due(rule, now):
     cutoff = now - rule.keep
     if rule.after == "received":
@@ -94,6 +112,8 @@ def steps() -> list[Step]:
                      contacts.do_shred_conversations),
         "tip_threads": (lambda r, n: _conversations_due(r, n, tips=True),
                         contacts.do_shred_conversations),
+        "attachments": (_attachments_due, contacts.do_delete_attachments),
+        "case_narrative": (_cases_due, case_actions.do_shred_cases),
         "agency_links": (_links_due, _delete),
     }  # fmt: skip
     out = []

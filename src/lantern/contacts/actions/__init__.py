@@ -15,6 +15,7 @@ from lantern.contacts.actions.channels import (
     do_receive_tip,
 )
 from lantern.contacts.actions.messages import (
+    do_delete_attachments,
     do_send_message,
     do_shred_conversations,
     do_update_message_status,
@@ -51,6 +52,7 @@ __all__ = [
     "do_repeat_lookup",
     "do_shred_contacts",
     "do_shred_conversations",
+    "do_delete_attachments",
     "do_send_message",
     "do_take_contact",
     "do_update_contact",

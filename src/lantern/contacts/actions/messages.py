@@ -119,3 +119,10 @@ def do_shred_conversations(conversation_ids) -> int:
         return Conversation.objects.filter(pk__in=ids).update(
             participant=None, participant_index="", shredded_at=timezone.now()
         )
+
+
+def do_delete_attachments(attachments) -> int:
+    """Delete these attachments (name and bytes); the message says it had them. Retention."""
+    from lantern.contacts.models import Attachment
+
+    return Attachment.objects.filter(pk__in=attachments).delete()[1].get("contacts.Attachment", 0)

@@ -22,5 +22,3 @@ class Command(BaseCommand):
                 self.stdout.write(f"{kind}: {n} due")
         else:
             retention.run(say=self.stdout.write)
-        for kind in retention.NOT_YET:
-            self.stdout.write(f"{kind}: not applied yet (issue 22)")
