@@ -125,8 +125,13 @@ def test_apply_retention_shreds_what_is_due_keeps_what_is_held_and_leaves_no_tra
     assert runner.plan()["contact_personal"] == 3  # a dry run changes nothing
     assert all(_raw(c.pk)[0] for c in due)
 
+    from lantern.stats import actions as stats_actions
+
+    before = stats_actions.do_prepare_release(OLD.year, actor=personas["supervisor"])
     done = runner.run()
     assert done["contact_personal"] == 3
+    after = stats_actions.do_prepare_release(OLD.year, actor=personas["supervisor"])
+    assert after.tables == before.tables  # the year's statistics are unchanged
     for contact in due:
         assert _raw(contact.pk) == (None, None, None, "")
         assert Contact.objects.get(pk=contact.pk).shredded_at is not None
