@@ -38,7 +38,7 @@ def empty_database():
     name = f"lantern_copy_{secrets.token_hex(4)}"
     admin = {"host": config["HOST"] or None, "port": config["PORT"] or None,
              "user": config["USER"] or None, "password": config["PASSWORD"] or None,
-             "dbname": config["NAME"] or "postgres", "autocommit": True}  # fmt: skip
+             "dbname": "postgres", "autocommit": True}  # fmt: skip (the maintenance database)
     with psycopg.connect(**admin) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = SERVER.rsplit("/", 1)[0] + "/" + name
