@@ -221,3 +221,23 @@ def test_old_attachments_are_deleted_and_a_closed_cases_narrative_shredded_unles
     assert shredded.summary is None and shredded.shredded_at is not None
     assert all(n.body is None for n in CaseNote.objects.filter(case=closed))
     assert Case.objects.get(pk=held.pk).shredded_at is None  # the hold keeps it
+
+
+def test_a_supervisor_holds_a_range_of_dates_from_the_home_screen(db, login, personas):
+    from lantern.cases.models import LegalHold
+
+    home = login("supervisor").get("/console/").content.decode()
+    assert 'id="range-holds"' in home
+    assert 'id="range-holds"' not in login("advocate").get("/console/").content.decode()
+    data = {
+        "received_from": "2024-01-01", "received_until": "2024-03-31",
+        "reason": "Synthetic task force period", "review_on": str(timezone.localdate()),
+    }  # fmt: skip
+    assert login("advocate").post("/console/holds/range/", data).status_code in (403, 404)
+    assert login("supervisor").post("/console/holds/range/", data).status_code == 302
+    hold = LegalHold.objects.get()
+    assert (str(hold.received_from), str(hold.received_until)) == ("2024-01-01", "2024-03-31")
+    backwards = {**data, "received_from": "2024-04-01"}
+    login("supervisor").post("/console/holds/range/", backwards)
+    assert LegalHold.objects.count() == 1  # the range ends before it starts: refused
+    assert "Synthetic task force period" in login("supervisor").get("/console/").content.decode()

@@ -69,6 +69,7 @@ ROUTES: dict[str, Route] = {
     "console:contact_hold": R("post", {"supervisor"}, "contact"),
     "console:case_hold": R("post", {"supervisor"}, "case"),
     "console:hold_release": R("post", {"supervisor"}, "legal_hold"),
+    "console:range_hold": R("post", {"supervisor"}),
     "console:contact_edit": R("get", TAKERS, "contact"),
     "console:contact_take": R("post", TAKERS, "contact"),
     "console:conversation": R("get", READERS, "chat"),

@@ -330,3 +330,14 @@ def legal_hold(hold_id):
     from lantern.cases.models import LegalHold
 
     return LegalHold.objects.filter(pk=hold_id).first()
+
+
+def range_holds() -> list:
+    """Active holds on a range of dates (the home screen lists them, each with Release)."""
+    from lantern.cases.models import LegalHold
+
+    return list(
+        LegalHold.objects.filter(released_at__isnull=True, received_from__isnull=False)
+        .select_related("placed_by")
+        .order_by("received_from")
+    )

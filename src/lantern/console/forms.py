@@ -388,3 +388,15 @@ class LegalHoldForm(forms.Form):
     review_on = forms.DateField(
         label=_("Review on"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class LegalHoldRangeForm(LegalHoldForm):
+    """A hold on every contact received in a range of dates (an investigation's period)."""
+
+    received_from = forms.DateField(
+        label=_("Contacts received from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_until = forms.DateField(
+        label=_("until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    field_order = ["received_from", "received_until", "reason", "review_on"]

@@ -12,20 +12,22 @@ from django.views.decorators.http import require_POST
 from lantern.cases import actions as case_actions
 from lantern.cases import queries as case_queries
 from lantern.console import access
-from lantern.console.forms import LegalHoldForm
+from lantern.console.forms import LegalHoldForm, LegalHoldRangeForm
 from lantern.core.errors import InvalidInput
 
 
-def _place(request, **target) -> None:
-    form = LegalHoldForm(request.POST)
+def _place(request, form_class=LegalHoldForm, **target) -> None:
+    form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return
+    data = form.cleaned_data
+    if form_class is LegalHoldRangeForm:
+        target = {"received_from": data["received_from"], "received_until": data["received_until"]}
     try:
         case_actions.do_place_hold(
-            actor=request.user, reason=form.cleaned_data["reason"],
-            review_on=form.cleaned_data["review_on"], **target,
-        )  # fmt: skip
+            actor=request.user, reason=data["reason"], review_on=data["review_on"], **target
+        )
     except InvalidInput as exc:
         messages.error(request, " ".join(exc.errors.values()))
     else:
@@ -48,6 +50,14 @@ def case_hold(request, case_id):
     access.require(request.user, "place_legal_hold")
     _place(request, case=case)
     return redirect("console:case_detail", case_id=case.pk)
+
+
+@require_POST
+def range_hold(request):
+    """Hold every contact received in a range of dates (from the home screen)."""
+    access.require(request.user, "place_legal_hold")
+    _place(request, LegalHoldRangeForm)
+    return redirect("console:home")
 
 
 @require_POST

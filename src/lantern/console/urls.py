@@ -66,6 +66,7 @@ urlpatterns = [
     path("contacts/<uuid:contact_id>/hold/", hold_views.contact_hold, name="contact_hold"),
     path("cases/<uuid:case_id>/hold/", hold_views.case_hold, name="case_hold"),
     path("holds/<int:hold_id>/release/", hold_views.hold_release, name="hold_release"),
+    path("holds/range/", hold_views.range_hold, name="range_hold"),
     path("contacts/<uuid:contact_id>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<uuid:contact_id>/take/", views.contact_take, name="contact_take"),
     path(

@@ -20,7 +20,13 @@ from lantern.console import access
 from lantern.console.directory_forms import DirectorySearchForm
 from lantern.console.directory_views import search_form
 from lantern.console.emergency_views import police_calls_context
-from lantern.console.forms import AuditFilterForm, ContactFilterForm, ContactForm, LegalHoldForm
+from lantern.console.forms import (
+    AuditFilterForm,
+    ContactFilterForm,
+    ContactForm,
+    LegalHoldForm,
+    LegalHoldRangeForm,
+)
 from lantern.contacts import actions, queries
 from lantern.contacts.definitions import active_form
 from lantern.core.errors import InvalidInput
@@ -40,6 +46,8 @@ def home(request):
     ctx["due"] = case_queries.follow_ups_due(request.user)
     if rules.allows(request.user, "place_legal_hold"):
         ctx["holds_to_review"] = case_queries.holds_to_review(timezone.localdate())
+        ctx["range_holds"] = case_queries.range_holds()
+        ctx["range_hold_form"] = LegalHoldRangeForm(auto_id="range-%s")
     return render(request, "console/home.html", ctx)
 
 
