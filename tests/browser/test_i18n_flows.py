@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import os
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 from django.utils.translation import to_locale
 from playwright.sync_api import expect
 
-from lantern.core import catalogues, languages
+from lantern.core import languages
+from tests.i18n_text import english_left
 
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = os.environ.get("LANTERN_SCREENSHOTS")  # a folder: save the pages there
@@ -36,30 +35,6 @@ VISIBLE_TEXT = """() => {
   });
   return out.map((t) => t.replace(/\\s+/g, " ").trim()).filter((t) => t);
 }"""
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip()
-
-
-@cache
-def english_left(locale: str) -> frozenset[str]:
-    """The catalogues' English strings that no catalogue translates into ``locale`` (a
-    translation may equal the English, as "Alabama" does in French): any of them on a page
-    means the page was not fully translated. Languages' own names are data, not messages."""
-    english, translated = set(), set()
-    for po in catalogues.catalogues():
-        if po.parent.parent.name != locale:
-            continue
-        with po.open("rb") as f:
-            for m in read_po(f):
-                if not m.id or not isinstance(m.id, str) or "%(" in m.id:
-                    continue
-                english.add(_plain(m.id))
-                if m.string and not m.fuzzy:
-                    translated.add(_plain(m.id))
-    names = {lang.name for lang in LANGUAGES}
-    return frozenset(e for e in english - translated - names if re.search(r"[A-Za-z]{2}", e))
 
 
 def check(page, lang: languages.Language, name: str):

@@ -14,7 +14,6 @@ from lantern.contacts import actions as contacts
 from lantern.contacts import queries as contact_queries
 from lantern.contacts.models import Contact
 from lantern.core.phone import normalize_phone
-from lantern.privacy.fields import reveal
 from lantern.routing import interpreters, live, telephony
 from lantern.routing.call_records import (
     ROUTING,
@@ -22,13 +21,9 @@ from lantern.routing.call_records import (
     call_for,
     caller_leg,
     dial_leg,
+    line_of,
     live_call,
     record_event,
-)
-from lantern.routing.choices import (
-    AdvocateDeviceChoices,
-    OfferStateChoices,
-    TaskStateChoices,
 )
 from lantern.routing.choices import (
     CallEventKindChoices as Kind,
@@ -39,9 +34,13 @@ from lantern.routing.choices import (
 from lantern.routing.choices import (
     CallRoleChoices as Role,
 )
+from lantern.routing.choices import (
+    OfferStateChoices,
+    TaskStateChoices,
+)
 from lantern.routing.exceptions import CallForbidden, CallInputError, CallUnavailable
 from lantern.routing.kick import kick
-from lantern.routing.models import AdvocateStatus, Call, CallLeg, Offer, Queue, Task
+from lantern.routing.models import Call, CallLeg, Offer, Queue, Task
 
 
 def dial_menu_interpreter(call: Call) -> None:
@@ -52,8 +51,6 @@ def dial_menu_interpreter(call: Call) -> None:
         record_event(call, Kind.NOTE, detail="no interpreter line is set up for other languages")
         return
     dial_leg(call, Role.INTERPRETER, actor=None, number=line.phone, line=line.key)
-
-
 
 
 def do_add_interpreter(contact: Contact, *, language: str = "", actor) -> CallLeg:
@@ -129,16 +126,13 @@ def do_transfer_call(
                 raise CallUnavailable("You are already on this call.")
             if not rules.allows(to_user, "take_contact"):
                 raise CallInputError({"user": "this person does not take calls"})
-            status = AdvocateStatus.objects.filter(user=to_user).first()
-            device = status.device if status else AdvocateDeviceChoices.BROWSER
-            number = reveal(status.phone) if status and device == "phone" else ""
+            line = line_of(to_user)
             leg = dial_leg(
                 call,
                 Role.ADVOCATE,
                 actor=actor,
                 user=to_user,
-                device=device,
-                number=number,
+                **line,
                 warm=warm,
             )
             target = to_user.get_username()
@@ -225,16 +219,13 @@ def do_monitor_call(contact: Contact, *, coach: bool = False, actor) -> CallLeg:
     """A supervisor listens silently, or coaches the advocate (the caller does not hear)."""
     with transaction.atomic():
         call = live_call(contact, actor, "monitor_call")
-        status = AdvocateStatus.objects.filter(user=actor).first()
-        device = status.device if status else AdvocateDeviceChoices.BROWSER
-        number = reveal(status.phone) if status and device == "phone" else ""
+        line = line_of(actor)
         leg = dial_leg(
             call,
             Role.SUPERVISOR,
             actor=actor,
             user=actor,
-            device=device,
-            number=number,
+            **line,
             coaching=coach,
         )
         record_event(
@@ -310,10 +301,8 @@ def do_call_back(contact: Contact, *, actor) -> CallLeg:
         call.calling_back = True
         call.ended_at = None
         call.save(update_fields=["calling_back", "ended_at"])
-        status = AdvocateStatus.objects.filter(user=actor).first()
-        device = status.device if status else AdvocateDeviceChoices.BROWSER
-        number = reveal(status.phone) if status and device == "phone" else ""
-        leg = dial_leg(call, Role.ADVOCATE, actor=actor, user=actor, device=device, number=number)
+        line = line_of(actor)
+        leg = dial_leg(call, Role.ADVOCATE, actor=actor, user=actor, **line)
         record_event(call, Kind.CALLBACK, leg=leg, actor=actor, detail=actor.get_username())
         audit_call(actor, call, "callback")
     return leg
@@ -366,5 +355,3 @@ def do_call_action(
     if action == "callback":
         return do_call_back(contact, actor=actor)
     raise CallInputError({"action": f"one of {', '.join(CALL_ACTIONS)}"})
-
-

@@ -14,9 +14,11 @@ from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
 from lantern.contacts.models import Contact
+from lantern.privacy.fields import reveal
 from lantern.routing import telephony
 from lantern.routing.choices import (
     CALL_LEG_RANK,
+    AdvocateDeviceChoices,
     TaskUrgencyChoices,
 )
 from lantern.routing.choices import (
@@ -29,9 +31,10 @@ from lantern.routing.choices import (
     CallRoleChoices as Role,
 )
 from lantern.routing.exceptions import CallForbidden, CallUnavailable
-from lantern.routing.models import Call, CallEvent, CallLeg, Task
+from lantern.routing.models import AdvocateStatus, Call, CallEvent, CallLeg, Task
 
 ROUTING = "routing"
+
 
 def call_for(contact: Contact, *, hotline_number: str = "") -> Call:
     """The contact's call record (made once), with the caller's own leg."""
@@ -93,14 +96,15 @@ def dial_leg(call: Call, role: str, *, actor, user=None, number="", **fields) ->
     return leg
 
 
-
 def live_call(contact: Contact, actor, action: str = "control_call") -> Call:
     if not rules.allows_object(actor, action, contact):
         raise CallForbidden("The permission rules do not let you control this call.")
     call = Call.objects.filter(contact=contact).first()
-    called_back = contact.ended_at is not None and call is not None and call.legs.filter(
-        role=Role.CALLER, created_at__gt=contact.ended_at
-    ).exists()  # the call that came in has ended, and the caller was called back since
+    called_back = (
+        contact.ended_at is not None
+        and call is not None
+        and call.legs.filter(role=Role.CALLER, created_at__gt=contact.ended_at).exists()
+    )  # the call that came in has ended, and the caller was called back since
     if call is None or call.ended_at is not None or (contact.ended_at and not called_back):
         raise CallUnavailable("This call is not live.")
     if not telephony.ready():
@@ -112,7 +116,6 @@ def audit_call(actor, call: Call, what: str, **changes) -> None:
     audit.record(actor, Audit.UPDATE, call.contact, changes={"call": what, **changes})
 
 
-
 def records(contact: Contact) -> bool:
     """Recording is off unless the deployment asks for it, and never for a crisis call."""
     if not settings.RECORD_CALLS:
@@ -120,3 +123,11 @@ def records(contact: Contact) -> bool:
     task = Task.objects.filter(contact=contact).only("urgency").first()
     return not (contact.urgent or (task and task.urgency == TaskUrgencyChoices.CRISIS))
 
+
+def line_of(user) -> dict:
+    """How a person of the hotline is reached for a call: ``device`` (browser or phone) and, for
+    a phone, its ``number`` (decrypted only here, to dial it)."""
+    status = AdvocateStatus.objects.filter(user=user).first()
+    device = status.device if status else AdvocateDeviceChoices.BROWSER
+    number = reveal(status.phone) if status and device == AdvocateDeviceChoices.PHONE else ""
+    return {"device": device, "number": number or ""}

@@ -41,6 +41,7 @@ from lantern.routing.call_records import (
     call_for,
     caller_leg,
     dial_leg,
+    line_of,
     record_event,
 )
 from lantern.routing.choices import (
@@ -140,18 +141,14 @@ def start_connecting(task: Task, offer: Offer, *, actor) -> CallLeg:
     """Inside the accept's transaction: dial the advocate's browser or phone. The caller waits
     in the queue until the advocate answers (``do_advocate_answered``)."""
     call = call_for(task.contact)
-    status = AdvocateStatus.objects.filter(user=actor).first()
-    device = status.device if status else AdvocateDeviceChoices.BROWSER
-    number = reveal(status.phone) if status and device == AdvocateDeviceChoices.PHONE else ""
+    line = line_of(actor)
     # answered when the advocate joins the caller; a call transferred to a queue was answered
     # when its first advocate joined
     first = call.legs.filter(role=Role.ADVOCATE, joined_at__isnull=False).order_by("joined_at")
     Task.objects.filter(pk=task.pk).update(
         answered_at=first.values_list("joined_at", flat=True).first()
     )
-    return dial_leg(
-        call, Role.ADVOCATE, actor=actor, user=actor, offer=offer, device=device, number=number
-    )
+    return dial_leg(call, Role.ADVOCATE, actor=actor, user=actor, offer=offer, **line)
 
 
 def do_advocate_answered(leg_id) -> CallLeg | None:
@@ -162,9 +159,12 @@ def do_advocate_answered(leg_id) -> CallLeg | None:
         leg = CallLeg.objects.select_for_update().select_related("call__contact").get(pk=leg_id)
         call = leg.call
         if call.calling_back:
-            if leg.role == Role.ADVOCATE and not call.legs.filter(
-                role=Role.CALLER, state__in=[LegState.DIALLING, LegState.RINGING]
-            ).exists():
+            if (
+                leg.role == Role.ADVOCATE
+                and not call.legs.filter(
+                    role=Role.CALLER, state__in=[LegState.DIALLING, LegState.RINGING]
+                ).exists()
+            ):
                 dial_leg(call, Role.CALLER, actor=leg.user,
                       number=contact_queries.caller_phone(call.contact))  # fmt: skip
             return leg
@@ -389,8 +389,6 @@ def _joined(call: Call, leg: CallLeg, at) -> None:
         hang_up_others(call, keep=leg)
 
 
-
-
 def _left(call: Call, leg: CallLeg) -> None:
     if leg.role == Role.CALLER:
         # the caller's leaving ends the conference: everyone else is hung up
@@ -431,5 +429,3 @@ def do_caller_left(contact: Contact, *, at: datetime | None = None) -> None:
         for leg in call.legs.filter(role=Role.ADVOCATE, state__in=["dialling", "ringing"]):
             _fail_connecting(leg, OfferFailureChoices.CALLER_LEFT, at)
             telephony.after_commit("hang_up", leg.pk)
-
-
