@@ -10,24 +10,38 @@ from django.utils import timezone
 from lantern.audit.models import GENESIS_HASH, AuditEvent
 from lantern.core import locks, rows
 
+# Events are chained in CHAINS parallel hash chains (decision 0011): each database connection
+# appends to one, so two transactions that both write the audit log wait for each other only
+# when their connections share a chain, not always, as with one chain and one lock.
+CHAINS = 16
 
-def _lock_chain() -> None:
-    """Serialise appends so two transactions never chain onto the same previous row.
 
-    SQLite already serialises writers (transactions start IMMEDIATE, see settings).
-    """
+def _chain() -> int:
+    """The chain this connection appends to: fixed per connection, so a transaction only ever
+    holds one chain's lock (two transactions taking two chains in opposite orders would
+    deadlock). SQLite serialises writers itself: one chain."""
+    if connection.vendor != "postgresql":
+        return 1
+    connection.ensure_connection()
+    return connection.connection.info.backend_pid % CHAINS + 1
+
+
+def _lock_chain(chain: int) -> None:
+    """Serialise appends to one chain so two transactions never link to the same previous row.
+    Held to the end of the caller's transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [locks.NAMESPACE, locks.AUDIT_CHAIN]
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [locks.NAMESPACE, locks.AUDIT_CHAIN_BASE + chain],
             )
 
 
-_LAST_HASH = "SELECT hash FROM audit_auditevent ORDER BY id DESC LIMIT 1"
+_LAST_HASH = "SELECT hash FROM audit_auditevent WHERE chain = %s ORDER BY id DESC LIMIT 1"
 
 
-def _last_hash() -> str:
-    last = rows.fetch_one(_LAST_HASH)
+def _last_hash(chain: int) -> str:
+    last = rows.fetch_one(_LAST_HASH, [chain])
     return last[0] if last else GENESIS_HASH
 
 
@@ -73,8 +87,9 @@ def record_many(
 ) -> list[AuditEvent]:
     """Append one event per object (e.g. one ``read_pii`` per contact shown in a list)."""
     with transaction.atomic(savepoint=False):
-        _lock_chain()
-        prev = _last_hash()
+        chain = _chain()
+        _lock_chain(chain)
+        prev = _last_hash(chain)
         now = timezone.now()
         who = actor_fields(actor)
         events = []
@@ -87,6 +102,7 @@ def record_many(
                 changes=changes or {},
                 reason=reason[:500],
                 prev_hash=prev,
+                chain=chain,
                 **who,
             )
             event.hash = prev = event.compute_hash()

@@ -25,8 +25,9 @@ class AuditEvent(models.Model):
     """One entry of the append-only, hash-chained audit log.
 
     ``changes`` names the fields that changed; for personal fields it records only that they
-    changed, never their values. ``hash`` covers this row's content and the previous row's hash,
-    so editing or deleting any row breaks the chain from there on (``lantern verify_audit``).
+    changed, never their values. ``hash`` covers this row's content and the hash of the previous
+    row of its ``chain``, so editing or deleting any row breaks its chain from there on
+    (``lantern verify_audit``).
     The database refuses UPDATE and DELETE on this table (triggers in migration 0002).
     """
 
@@ -42,12 +43,21 @@ class AuditEvent(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    chain = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Which of the parallel hash chains links this entry (decision 0011); "
+        "empty for entries written before there were several.",
+    )
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "id"], name="audit_object_idx"),
+            models.Index(fields=["chain", "id"], name="audit_chain_idx"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}"
@@ -73,6 +83,8 @@ class AuditEvent(models.Model):
             "reason": self.reason,
             "prev_hash": self.prev_hash,
         }
+        if self.chain is not None:  # entries from before decision 0011 hash as they always did
+            doc["chain"] = self.chain
         return json.dumps(doc, sort_keys=True, separators=(",", ":"), default=str).encode()
 
     def compute_hash(self) -> str:

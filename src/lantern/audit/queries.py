@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 
 from lantern.audit.models import GENESIS_HASH, AuditEvent
 
@@ -31,6 +32,17 @@ class ChainReport:
     checked: int
     first_bad_id: int | None = None
     problem: str = ""
+    heads: dict = field(default_factory=dict)  # chain -> its newest entry's hash
+
+    @property
+    def anchor(self) -> str:
+        """One digest of every chain's head: written down outside the hotline (a ticket, a
+        printed log book), it shows later that no chain lost entries from its end."""
+        text = ",".join(
+            f"{chain or 0}:{head}"
+            for chain, head in sorted(self.heads.items(), key=lambda item: item[0] or 0)
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
 
     @property
     def ok(self) -> bool:
@@ -38,9 +50,10 @@ class ChainReport:
 
 
 def verify_chain(batch_size: int = 5000, *, using: str = "default") -> ChainReport:
-    """Walk the whole log in id order and recompute every hash and link (in the database
-    ``using`` names: ``copy_database`` checks its target)."""
-    prev = GENESIS_HASH
+    """Walk the whole log in id order and recompute every hash and every link to the previous
+    entry of the same chain (in the database ``using`` names: ``copy_database`` checks its
+    target). Within a chain, id order is append order: ids are drawn under the chain's lock."""
+    heads: dict[int | None, str] = {}
     checked = 0
     last_id = 0
     while True:
@@ -48,13 +61,13 @@ def verify_chain(batch_size: int = 5000, *, using: str = "default") -> ChainRepo
             AuditEvent.objects.using(using).filter(id__gt=last_id).order_by("id")[:batch_size]
         )
         if not batch:
-            return ChainReport(checked=checked)
+            return ChainReport(checked=checked, heads=heads)
         for event in batch:
-            if event.prev_hash != prev:
+            if event.prev_hash != heads.get(event.chain, GENESIS_HASH):
                 return ChainReport(checked, event.id, "does not link to the previous entry")
             if event.compute_hash() != event.hash:
                 return ChainReport(checked, event.id, "content does not match its hash")
-            prev = event.hash
+            heads[event.chain] = event.hash
             checked += 1
             last_id = event.id
 

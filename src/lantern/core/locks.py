@@ -7,5 +7,7 @@ and the purpose, for ``pg_advisory_lock(int, int)``.
 """
 
 NAMESPACE = 0x4C414E54  # "LANT"
-AUDIT_CHAIN = 1  # appends to the audit log's hash chain (transaction-level)
 ROUTING_DISPATCH = 2  # the dispatcher's leader, held for the life of a process (session-level)
+# appends to the audit log's hash chains, AUDIT_CHAIN_BASE + chain (1..audit.actions.CHAINS),
+# transaction-level. (Key 1 was the single chain's before decision 0011.)
+AUDIT_CHAIN_BASE = 100

@@ -14,5 +14,8 @@ class Command(BaseCommand):
                 f"({report.checked} entries before it are intact)"
             )
         self.stdout.write(
-            self.style.SUCCESS(f"audit log intact: {report.checked} entries verified")
+            self.style.SUCCESS(
+                f"audit log intact: {report.checked} entries verified in "
+                f"{len(report.heads)} chain(s); anchor {report.anchor}"
+            )
         )
