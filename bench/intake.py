@@ -1,10 +1,17 @@
 """Benchmark and durability check: signed Twilio SMS webhooks against ``lantern serve``.
 
     python bench/intake.py [--messages 2000] [--concurrency 32] [--workers 2] [--kill]
+    python bench/intake.py --postgresql postgresql://postgres@127.0.0.1:5432/postgres --servers 2
 
 Starts ``lantern serve`` (SQLite in a temporary data directory, as ``make run`` would) and
 sends ``--messages`` signed incoming-SMS webhooks, ``--concurrency`` at a time, each from one of
 200 synthetic senders, exactly as Twilio posts them.
+
+With ``--postgresql`` (a server's maintenance database, as ``.ci/run`` starts it) the servers
+share a new, empty PostgreSQL database instead (created, migrated, and dropped afterwards), and
+``--servers N`` starts N ``lantern serve`` processes on different ports as if on N machines,
+each running the dispatcher (one leads) and sharing the same keys; the senders' connections are
+spread over them, as a load balancer would.
 
 * Throughput (default): half the webhooks as fast as the server answers them (its capacity:
   requests/s, and latencies that are mostly queueing behind the other senders), the other half
@@ -25,6 +32,7 @@ import argparse
 import asyncio
 import http.client
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -42,6 +50,7 @@ ACCOUNT = "AC" + "5" * 32
 TOKEN = "synthetic-bench-auth-token"
 HOTLINE = "+15555550100"
 LANTERN = str(Path(sys.executable).with_name("lantern"))
+TWILIO = None  # the fake Twilio, once main() started it
 
 parser = argparse.ArgumentParser(
     description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -50,6 +59,16 @@ parser.add_argument("--messages", type=int, default=2000)
 parser.add_argument("--concurrency", type=int, default=32)
 parser.add_argument("--workers", type=int, default=1, help="server processes (as lantern serve)")
 parser.add_argument("--kill", action="store_true", help="SIGKILL half-way, restart, replay")
+parser.add_argument(
+    "--postgresql", metavar="URL", default="",
+    help="a PostgreSQL server (its maintenance database); the bench makes its own database there",
+)  # fmt: skip
+parser.add_argument("--servers", type=int, default=1, help="lantern serve processes (ports)")
+parser.add_argument(
+    "--separate-workers", action="store_true",
+    help="routing's dispatcher and the outbound queue's worker in processes of their own "
+    "(lantern dispatch, lantern outbox; deploy/systemd), not threads of every server",
+)  # fmt: skip
 parser.add_argument(
     "--rate", type=float, default=300, help="webhooks/s for the sustained run (issue 4's target)"
 )
@@ -67,8 +86,17 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
 
 
+def fake_twilio():
+    """Twilio's REST API on loopback (the tests' fake): replies such as the after-hours notice
+    go somewhere, as they would in production, instead of failing and being retried."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.fakes.twilio_api import FakeTwilio
+
+    return FakeTwilio()
+
+
 class Server:
-    def __init__(self, data_dir: str, workers: int):
+    def __init__(self, data_dir: str, workers: int, database_url: str = ""):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -77,6 +105,10 @@ class Server:
         self.env = {**os.environ, "LANTERN_DATA_DIR": data_dir, "LANTERN_PUBLIC_URL": self.url,
                     "TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": TOKEN}  # fmt: skip
         self.env.pop("DATABASE_URL", None)
+        if database_url:
+            self.env["DATABASE_URL"] = database_url
+        if TWILIO is not None:
+            self.env["TWILIO_API_URL"] = TWILIO.url
         self.proc = None
 
     def start(self, migrate: bool):
@@ -85,7 +117,7 @@ class Server:
         self.proc = subprocess.Popen(
             [LANTERN, "serve", "--no-migrate", "--port", str(self.port), "--workers",
              str(self.workers)],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=self.env, stdout=subprocess.DEVNULL, stderr=self._log(),
             start_new_session=True,  # its own process group: a kill takes the workers too
         )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -98,6 +130,10 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise SystemExit("lantern serve did not start")
+
+    def _log(self):
+        """The server's log, kept in its data directory (``serve.log``) to look at afterwards."""
+        return open(Path(self.data_dir) / "serve.log", "ab")  # noqa: SIM115 (the child owns it)
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by the server's processes (the workers included)."""
@@ -122,12 +158,20 @@ class Server:
         self.proc.wait(timeout=20)
 
 
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def webhooks(n: int, url: str) -> list[tuple[str, bytes, str]]:
     """(MessageSid, form body, signature) for n synthetic texts."""
     validator = RequestValidator(TOKEN)
     out = []
     for i in range(n):
-        sid = f"SM{i:032x}"
+        sid = f"SMbe{i:030x}"  # "be" for bench: never one of the fake Twilio's own sids
         params = {"AccountSid": ACCOUNT, "MessageSid": sid, "SmsSid": sid, "To": HOTLINE,
                   "From": f"+1555555{i % 200:04d}", "Body": f"Synthetic benchmark text {i}",
                   "NumMedia": "0", "ApiVersion": "2010-04-01"}  # fmt: skip
@@ -144,10 +188,11 @@ class Sender:
     Each result is ``(MessageSid, HTTP status or None, seconds)``.
     """
 
-    def __init__(self, port: int, concurrency: int):
-        self.port, self.concurrency = port, concurrency
+    def __init__(self, ports, concurrency: int):
+        self.ports = [ports] if isinstance(ports, int) else list(ports)
+        self.concurrency = concurrency
 
-    def _request(self, item) -> bytes:
+    def _request(self, item, port: int) -> bytes:
         if item is None:
             return b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
         _sid, body, signature = item
@@ -155,7 +200,7 @@ class Sender:
             b"POST /intake/twilio/sms HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
             b"Content-Type: application/x-www-form-urlencoded\r\n"
             b"X-Twilio-Signature: %s\r\nContent-Length: %d\r\n\r\n%s"
-            % (self.port, signature.encode(), len(body), body)
+            % (port, signature.encode(), len(body), body)
         )
 
     async def _exchange(self, conn, payload: bytes):
@@ -176,18 +221,18 @@ class Sender:
         results = [None] * len(items)
         loop = asyncio.get_running_loop()
 
-        async def worker():
+        async def worker(port):
             conn = None
             while queue:
                 i, item = queue.pop()
                 sid = item[0] if item else ""
-                payload = self._request(item)
+                payload = self._request(item, port)
                 if due is not None:
                     await asyncio.sleep(max(0.0, due[i] - loop.time()))
                 started = loop.time() if due is None else due[i]
                 try:
                     if conn is None:
-                        conn = await asyncio.open_connection("127.0.0.1", self.port)
+                        conn = await asyncio.open_connection("127.0.0.1", port)
                     status = await asyncio.wait_for(self._exchange(conn, payload), 15)
                 except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
                     # refused, reset, cut off mid-answer, timed out (an OSError)
@@ -200,7 +245,9 @@ class Sender:
             if conn is not None:
                 conn[1].close()
 
-        await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+        # each connection to one server, spread evenly, as a load balancer would
+        ports = [self.ports[k % len(self.ports)] for k in range(self.concurrency)]
+        await asyncio.gather(*(worker(port) for port in ports))
         return results
 
     def run(self, items, on_result=None):
@@ -256,22 +303,70 @@ def report(label, results, elapsed, server=None, before=None):
           f"p99 {pct(latencies, 99):6.1f} ms  errors {errors}{machine}")  # fmt: skip
 
 
-def stored_sids(data_dir: str) -> list[str]:
+def stored_sids(data_dir: str, database_url: str = "") -> list[str]:
+    sql = "SELECT provider_id FROM contacts_message WHERE direction = 'inbound'"
+    if database_url:
+        import psycopg
+
+        with psycopg.connect(database_url) as db:
+            return [r[0] for r in db.execute(sql).fetchall()]
     db = sqlite3.connect(Path(data_dir) / "lantern.sqlite3")
     try:
-        rows = db.execute(
-            "SELECT provider_id FROM contacts_message WHERE direction = 'inbound'"
-        ).fetchall()
+        rows = db.execute(sql).fetchall()
     finally:
         db.close()
     return [r[0] for r in rows]
 
 
-def throughput(args, data_dir):
-    server = Server(data_dir, args.workers)
-    server.start(migrate=True)
+class Servers:
+    """``--servers`` processes on one database, as if on as many machines behind one load
+    balancer: one public URL (so Twilio's signatures check on every one) and the same keys."""
+
+    def __init__(self, data_dir: str, args, database_url: str):
+        self.all = [
+            Server(str(Path(data_dir) / f"server{n}"), args.workers, database_url)
+            for n in range(args.servers)
+        ]
+        for server in self.all:
+            Path(server.data_dir).mkdir(parents=True, exist_ok=True)
+            server.env["LANTERN_PUBLIC_URL"] = self.url = self.all[0].url
+            if args.separate_workers:
+                server.env.update(LANTERN_DISPATCHER="0", LANTERN_OUTBOX_WORKER="0")
+        self.ports = [server.port for server in self.all]
+        self.separate = args.separate_workers
+        self.workers: list[subprocess.Popen] = []
+
+    def start(self):
+        first, *others = self.all
+        first.start(migrate=True)  # migrates, and makes the keys the others share
+        for server in others:
+            shutil.copytree(Path(first.data_dir) / "keys", Path(server.data_dir) / "keys")
+            server.start(migrate=False)
+        if self.separate:  # on the first machine, as deploy/systemd runs them
+            self.workers = [
+                subprocess.Popen([LANTERN, command], env=first.env, stdout=subprocess.DEVNULL,
+                                 stderr=first._log(), start_new_session=True)
+                for command in ("dispatch", "outbox")
+            ]  # fmt: skip
+
+    def cpu_seconds(self) -> float:
+        return sum(server.cpu_seconds() for server in self.all) + sum(
+            _cpu_of(worker.pid) for worker in self.workers
+        )
+
+    def stop(self):
+        for server in self.all:
+            server.stop()
+        for worker in self.workers:
+            worker.terminate()
+            worker.wait(timeout=20)
+
+
+def throughput(args, data_dir, database_url=""):
+    server = Servers(data_dir, args, database_url)
+    server.start()
     try:
-        sender = Sender(server.port, args.concurrency)
+        sender = Sender(server.ports, args.concurrency)
         items = webhooks(args.messages + 100, server.url)
         sender.run(items[:100])  # warm-up: connections, caches
         half = 100 + args.messages // 2
@@ -286,9 +381,10 @@ def throughput(args, data_dir):
         report("healthz", health, time.perf_counter() - started, server, before)
     finally:
         server.stop()
-    sids = stored_sids(data_dir)
+    sids = stored_sids(server.all[0].data_dir, database_url)
     print(f"   stored {len(sids):,} messages for {args.messages + 100:,} webhooks; "
-          f"duplicates: {len(sids) - len(set(sids))}")  # fmt: skip
+          f"duplicates: {len(sids) - len(set(sids))}; "
+          f"{len(TWILIO.messages):,} replies sent through (fake) Twilio")  # fmt: skip
 
 
 def kill_and_replay(args, data_dir) -> int:
@@ -331,12 +427,52 @@ def kill_and_replay(args, data_dir) -> int:
 
 
 def main() -> int:
+    global TWILIO
     args = parser.parse_args()
+    with fake_twilio() as TWILIO:
+        return bench(args)
+
+
+def bench(args) -> int:
+    if args.postgresql:
+        if args.kill:
+            parser.error("--kill runs on SQLite (tests/browser/test_scale_out.py kills one of "
+                         "two servers on PostgreSQL)")  # fmt: skip
+        return on_postgresql(args)
+    if args.servers != 1:
+        parser.error("several servers share a PostgreSQL database: give --postgresql URL")
     modes = ["NORMAL", "FULL"] if args.synchronous == "both" else [args.synchronous]
     for mode in modes:
         os.environ["LANTERN_SQLITE_SYNCHRONOUS"] = mode
         if status := run(args, mode):
             return status
+    return 0
+
+
+def on_postgresql(args) -> int:
+    """A new database on the server ``--postgresql`` names, dropped afterwards."""
+    import psycopg
+
+    name = f"lantern_bench_{os.getpid()}"
+    with psycopg.connect(args.postgresql, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = args.postgresql.rsplit("/", 1)[0] + "/" + name
+    data_dir = tempfile.mkdtemp(prefix="lantern-bench-intake-")
+    try:
+        with psycopg.connect(url) as db:
+            version = db.execute("SHOW server_version").fetchone()[0].split()[0]
+        print(f"\nlantern serve x {args.servers}, PostgreSQL {version}, {args.workers} worker(s) "
+              f"each, {args.concurrency} concurrent senders, {os.cpu_count()} CPUs")  # fmt: skip
+        print(
+            f"\n== throughput: {args.messages // 2:,} signed SMS webhooks as fast as they are "
+            f"answered, {args.messages - args.messages // 2:,} at {args.rate:g}/s, "
+            f"then GET /healthz"
+        )
+        throughput(args, data_dir, url)
+    finally:
+        with psycopg.connect(args.postgresql, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        print(f"   server logs: {data_dir}/server*/serve.log")
     return 0
 
 

@@ -13,7 +13,7 @@ from lantern.core import locks, rows
 # Events are chained in CHAINS parallel hash chains (decision 0011): each database connection
 # appends to one, so two transactions that both write the audit log wait for each other only
 # when their connections share a chain, not always, as with one chain and one lock.
-CHAINS = 16
+CHAINS = 64
 
 
 def _chain() -> int:

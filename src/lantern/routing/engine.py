@@ -55,11 +55,14 @@ class TickReport:
     offers: list = field(default_factory=list)
 
 
-def tick(now: datetime | None = None) -> TickReport:
+def tick(now: datetime | None = None, *, timers: bool = True) -> TickReport:
     """One pass of routing. Safe to run from several processes at once (see the dispatcher).
 
     An idle pass is one statement (``queries.pending_work``); each step runs only when it has
-    something to do, and the steps about open tasks read them once.
+    something to do, and the steps about open tasks read them once. ``timers=False`` leaves out
+    the steps that only watch the clock over every open task (abandoned, escalation steps,
+    targets): the dispatcher runs those once per interval, not on every arrival, because with a
+    backlog of thousands of waiting texts they cost more than the arrivals (bench/intake.py).
     """
     now = now or timezone.now()
     report = TickReport()
@@ -67,10 +70,11 @@ def tick(now: datetime | None = None) -> TickReport:
     if work.new:
         _route_new(now, report)
     if work.open:
+        _retriage_waiting(now, report)
+    if work.open and timers:
         open_tasks = list(
             Task.objects.filter(state__in=OPEN_TASK_STATES).order_by().values(*_OPEN_FIELDS)
         )
-        _retriage_waiting(now, report)
         _abandon_left(now, report)
         _escalate_steps(now, report, open_tasks)
         _watch_targets(now, report, open_tasks)
