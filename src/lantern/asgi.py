@@ -61,7 +61,6 @@ if os.environ.get("LANTERN_OUTBOX_WORKER") == "1":
     outbox_worker.start()
 
 
-
 async def lifespan(scope, receive, send):
     """ASGI start-up: no serving a database whose keys are missing or wrong (privacy.keys); the
     server stops with the key's id. `lantern serve` has checked already; this covers other ASGI

@@ -306,6 +306,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") in ("1", "true", "yes")
 EMAIL_TIMEOUT = 10  # a hanging mail server holds a worker 10 s at most, then retries
+# The sender of agency links emailed by staff (cases.reports.link_email); by default the
+# hotline's first email address. Empty (and no hotline address): links are not emailed.
+LANTERN_AGENCY_EMAIL_FROM = os.environ.get("LANTERN_AGENCY_EMAIL_FROM", "").strip()
 # Proof of work (lantern.core.pow): leading zero bits of SHA-256 a browser must find before a
 # receipt code is checked, and before a tip is sent or a chat opened (kept low: a person in
 # danger must not wait). Above the normal rate (wrong receipt codes; tips and chats opened, per

@@ -159,9 +159,35 @@ def fake_twilio():
         yield fake
 
 
+class MailRelay:
+    """The outside mail server the live server's email goes out through (agency links)."""
+
+    def __init__(self):
+        self.received: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.received.append(envelope.content.decode("utf-8", "replace"))
+        return "250 Message accepted"
+
+
 @pytest.fixture(scope="session")
-def live(tmp_path_factory, browser, fake_twilio):
-    server = LiveLantern(tmp_path_factory.mktemp("live"), fake_twilio.url).start()
+def mail_relay():
+    from aiosmtpd.controller import Controller
+
+    relay = MailRelay()
+    controller = Controller(relay, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    relay.port = controller.port
+    yield relay
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory, browser, fake_twilio, mail_relay):
+    server = LiveLantern(tmp_path_factory.mktemp("live"), fake_twilio.url)
+    server.env.update(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(mail_relay.port),
+                      LANTERN_AGENCY_EMAIL_FROM="reports@hotline.example.org")  # fmt: skip
+    server.start()
     yield server
     server.stop()
 
@@ -176,9 +202,9 @@ def page(browser, live):
     refused = []
     page.on(
         "console",
-        lambda message: refused.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     yield page
     context.close()

@@ -3,6 +3,7 @@
 
 import json
 import re
+import time
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -20,7 +21,17 @@ def as_user(browser, live, username):
     return context, page
 
 
-def test_a_report_goes_from_a_contact_to_the_agency(browser, live, page):
+def _wait_for_mail(relay, text: str, seconds: float = 20) -> list[str]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [m for m in relay.received if text in m]
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError("the link was not emailed")
+
+
+def test_a_report_goes_from_a_contact_to_the_agency(browser, live, page, mail_relay):
     live.run("createuser", "report-analyst", "--role", "case_analyst", "--password-stdin",
              stdin=PASSWORD + "\n")  # fmt: skip
     contact = live.api_post(
@@ -76,9 +87,18 @@ def test_a_report_goes_from_a_contact_to_the_agency(browser, live, page):
         expect(supervisor.locator("#report-status")).to_have_text("Approved; not delivered yet")
         supervisor.get_by_label("Recipient").fill("Det. Example")
         supervisor.get_by_label("Where you send it").fill("det.example@example.org")
+        supervisor.get_by_label(re.compile("Email the link to this address")).check()
         supervisor.get_by_role("button", name="Create the secure link").click()
         agency_url = supervisor.locator("#agency-link-url").inner_text().strip()
         expect(supervisor.locator("#report-status")).to_have_text("Delivered")
+        expect(
+            supervisor.get_by_text("The link is being emailed to its recipient.")
+        ).to_be_visible()
+        # the outbound queue emails it through the relay; the report says when it went
+        emailed = _wait_for_mail(mail_relay, agency_url)
+        assert "det.example@example.org" in emailed[0] and "Example Orchard" not in emailed[0]
+        supervisor.goto(report_url)  # (not a reload: that would post the form again)
+        expect(supervisor.locator("#deliveries .email-sent")).to_be_visible()
     finally:
         context.close()
 

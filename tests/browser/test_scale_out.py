@@ -53,9 +53,7 @@ def leaders(*servers) -> list:
     return [s for s in servers if LEADER in s.log.read_text()]
 
 
-def test_two_servers_share_chats_webhooks_one_dispatcher_and_the_audit_chain(
-    two_servers, browser
-):
+def test_two_servers_share_chats_webhooks_one_dispatcher_and_the_audit_chain(two_servers, browser):
     a, b = two_servers
     deadline = time.monotonic() + 10
     while not leaders(a, b) and time.monotonic() < deadline:

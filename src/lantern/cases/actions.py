@@ -529,8 +529,10 @@ def do_release_hold(hold, *, actor, reason: str = ""):
     if not rules.allows(actor, "place_legal_hold"):
         raise PermissionDenied("Only a supervisor releases a legal hold.")
     with transaction.atomic():
-        released = type(hold).objects.filter(pk=hold.pk, released_at__isnull=True).update(
-            released_by=actor, released_at=timezone.now()
+        released = (
+            type(hold)
+            .objects.filter(pk=hold.pk, released_at__isnull=True)
+            .update(released_by=actor, released_at=timezone.now())
         )
         if released:
             audit.record(actor, Audit.UPDATE, hold, changes={"released": True},

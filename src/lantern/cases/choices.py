@@ -145,10 +145,21 @@ class TipReportEventKindChoices(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     LINK_ISSUED = "link_issued", _("Secure link issued")
     LINK_REVOKED = "link_revoked", _("Secure link revoked")
+    LINK_EMAILED = "link_emailed", _("Secure link emailed to its recipient")
+    LINK_EMAIL_FAILED = "link_email_failed", _("Secure link could not be emailed")
     PDF_PREPARED = "pdf_prepared", _("PDF prepared for delivery")
     PHONED = "phoned", _("Agency notified by phone")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged by the agency")
     OUTCOME = "outcome", _("Outcome recorded")
+
+
+class AgencyLinkEmailStateChoices(models.TextChoices):
+    """Where an agency link that staff chose to email is (the outbound queue sends it)."""
+
+    QUEUED = "queued", _("being emailed")
+    SENT = "sent", _("emailed")
+    FAILED = "failed", _("not emailed")
+    CANCELLED = "cancelled", _("not emailed: revoked or expired first")
 
 
 class AgencyLinkAccessOutcomeChoices(models.TextChoices):

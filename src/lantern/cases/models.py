@@ -5,6 +5,7 @@ from django.utils import timezone
 from lantern.accounts.querysets import RestrictedQuerySet
 from lantern.cases.choices import (
     AgencyLinkAccessOutcomeChoices,
+    AgencyLinkEmailStateChoices,
     CaseAgeBandChoices,
     CaseCitizenshipChoices,
     CaseGenderChoices,
@@ -412,6 +413,14 @@ class AgencyLink(models.Model):
     claim_hash = models.CharField(max_length=64, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Emailing the link (optional): the outbound queue sends it to recipient_contact. The
+    # link's address is kept, encrypted, only until it is sent or given up on.
+    email_state = models.CharField(
+        max_length=16, choices=AgencyLinkEmailStateChoices.choices, blank=True
+    )
+    email_url = EncryptedTextField(blank=True, help_text="The link, until it is emailed")
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -498,8 +507,12 @@ class LegalHold(models.Model):
                 condition=(
                     models.Q(contact__isnull=False, case__isnull=True, received_from__isnull=True)
                     | models.Q(contact__isnull=True, case__isnull=False, received_from__isnull=True)
-                    | models.Q(contact__isnull=True, case__isnull=True, received_from__isnull=False,
-                               received_until__isnull=False)
+                    | models.Q(
+                        contact__isnull=True,
+                        case__isnull=True,
+                        received_from__isnull=False,
+                        received_until__isnull=False,
+                    )
                 ),  # fmt: skip
                 name="legal_hold_one_target",
             )

@@ -216,7 +216,6 @@ def case_merge(request, case_id):
     else:
         messages.success(
             request,
-            _("%(duplicate)s merged into %(case)s.")
-            % {"duplicate": duplicate, "case": case},
+            _("%(duplicate)s merged into %(case)s.") % {"duplicate": duplicate, "case": case},
         )
     return redirect("console:case_detail", case_id=case.pk)

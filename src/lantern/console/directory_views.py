@@ -191,8 +191,7 @@ def service_retire(request, service_id):
     actions.do_retire_service(service, actor=request.user, reason=request.POST.get("reason", ""))
     messages.success(
         request,
-        _("“%(name)s” retired: it no longer appears in search.")
-        % {"name": service.name},
+        _("“%(name)s” retired: it no longer appears in search.") % {"name": service.name},
     )
     return redirect(_back(request, service.get_absolute_url()))
 
@@ -235,8 +234,7 @@ def organization_new(request):
         else:
             messages.success(
                 request,
-                _("Organization “%(name)s” added. Now add its services.")
-                % {"name": org.name},
+                _("Organization “%(name)s” added. Now add its services.") % {"name": org.name},
             )
             return redirect("console:directory_organization", org.pk)
     return render(request, "console/directory_organization.html", {"form": form})
@@ -321,8 +319,7 @@ def referral_remove(request, contact_id, referral_id):
     if not _is_htmx(request):
         messages.success(
             request,
-            _("Referral to %(name)s removed.")
-            % {"name": referral.service.name},
+            _("Referral to %(name)s removed.") % {"name": referral.service.name},
         )
     return _referrals_response(request, contact)
 
@@ -346,7 +343,6 @@ def referral_update(request, contact_id, referral_id):
     if not _is_htmx(request):
         messages.success(
             request,
-            _("Referral to %(name)s updated.")
-            % {"name": referral.service.name},
+            _("Referral to %(name)s updated.") % {"name": referral.service.name},
         )
     return _referrals_response(request, contact)

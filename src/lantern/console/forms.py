@@ -382,9 +382,7 @@ class ProfileForm(forms.Form):
 
 
 class LegalHoldForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why (never personal data)"), max_length=500
-    )
+    reason = forms.CharField(label=_("Why (never personal data)"), max_length=500)
     review_on = forms.DateField(
         label=_("Review on"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -116,6 +116,7 @@ class LinkForm(forms.Form):
         label=_("Where you send it (email or phone)"), max_length=300, required=False
     )
     hours = forms.IntegerField(label=_("Valid for (hours)"), min_value=1, max_value=720)
+    email_link = forms.BooleanField(label=_("Email the link to this address"), required=False)
 
 
 class PhoneForm(forms.Form):

@@ -131,15 +131,20 @@ def _detail(request, report, *, new_link=None, status=200):
             "calls": report.phone_calls.all(),
             "new_link": new_link,
             "agency_contacts": contacts,
-            "link_form": LinkForm(initial={
-                "hours": config.current().link_hours,
-                "recipient_name": contacts[0].label if contacts else "",
-                "recipient_contact": contacts[0].reach if contacts else "",
-            }),
-            "phone_form": PhoneForm(initial={
-                "agency_name": report.recipient,
-                "person": contacts[0].label if contacts else "",
-            }),
+            "can_email_links": bool(config.link_email_sender()),
+            "link_form": LinkForm(
+                initial={
+                    "hours": config.current().link_hours,
+                    "recipient_name": contacts[0].label if contacts else "",
+                    "recipient_contact": contacts[0].reach if contacts else "",
+                }
+            ),
+            "phone_form": PhoneForm(
+                initial={
+                    "agency_name": report.recipient,
+                    "person": contacts[0].label if contacts else "",
+                }
+            ),
             "outcome_form": OutcomeForm(),
             "overriding": report.consent_basis == "override",
             "fast_steps": fast_path.steps_for(user, report),
@@ -217,12 +222,20 @@ def report_link(request, report_id):
     if not form.is_valid():
         messages.error(request, _("Name the recipient and how many hours the link lasts."))
         return redirect("console:report_detail", report_id=report.pk)
+    email_link = form.cleaned_data.pop("email_link")
     try:
-        _link, token = actions.do_issue_agency_link(report, actor=request.user, **form.cleaned_data)
+        link, token = actions.do_issue_agency_link(report, actor=request.user, **form.cleaned_data)
     except ReportError as exc:
         messages.error(request, " ".join(exc.errors.values()))
         return redirect("console:report_detail", report_id=report.pk)
     url = request.build_absolute_uri(reverse("public:agency_report", args=[token]))
+    if email_link:
+        try:
+            actions.do_email_agency_link(link, actor=request.user, url=url)
+            messages.success(request, _("The link is being emailed to its recipient."))
+        except ReportError as exc:
+            messages.error(request, _("The link was not emailed: %(reason)s")
+                           % {"reason": " ".join(exc.errors.values())})  # fmt: skip
     report.refresh_from_db()
     return _detail(request, report, new_link=url)
 

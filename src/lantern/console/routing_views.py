@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
+from lantern.cases.reports import queries as report_queries
 from lantern.console import access
 from lantern.console.forms import StaffingForm
 from lantern.contacts import queries as contact_queries
@@ -119,6 +120,9 @@ def _board_context(request) -> dict:
         "can_dismiss_spam": rules.allows(request.user, "dismiss_spam"),
         "live_calls": call_queries.live_calls(),
         "failed_replies": contact_queries.failed_replies(request.user, since=now - FAILED_FOR),
+        "failed_link_emails": report_queries.failed_link_emails(
+            request.user, since=now - FAILED_FOR
+        ),  # fmt: skip
         "can_monitor_call": rules.allows(request.user, "monitor_call"),
         # the proof of work raised against a flood of wrong receipt codes or of tips and chats
         "pressure": pow.pressure(),

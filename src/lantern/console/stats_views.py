@@ -61,8 +61,7 @@ def stats_prepare(request):
         return redirect("console:stats_home")
     messages.success(
         request,
-        _("The %(year)s release is prepared. Check it, then approve it.")
-        % {"year": year},
+        _("The %(year)s release is prepared. Check it, then approve it.") % {"year": year},
     )
     return redirect("console:stats_release", release_id=release.pk)
 
@@ -195,8 +194,7 @@ def snapshot_now(request):
     else:
         messages.success(
             request,
-            _("Counted %(year)s again: %(made)s snapshots stored.")
-            % {"year": year, "made": made},
+            _("Counted %(year)s again: %(made)s snapshots stored.") % {"year": year, "made": made},
         )
     return redirect(f"{tables}?year={year}")
 

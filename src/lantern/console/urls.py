@@ -135,10 +135,14 @@ urlpatterns = [
     path("reports/<uuid:report_id>/edit/", tv.report_edit, name="report_edit"),
     path("reports/<uuid:report_id>/submit/", tv.report_submit, name="report_submit"),
     path("reports/<uuid:report_id>/fast-path/", ev.report_fast_track, name="report_fast_track"),
-    path("reports/<uuid:report_id>/review-after/", ev.report_review_after,
-         name="report_review_after"),
-    path("contacts/<uuid:contact_id>/police-call/", ev.contact_police_call,
-         name="contact_police_call"),
+    path(
+        "reports/<uuid:report_id>/review-after/", ev.report_review_after, name="report_review_after"
+    ),
+    path(
+        "contacts/<uuid:contact_id>/police-call/",
+        ev.contact_police_call,
+        name="contact_police_call",
+    ),
     path("reports/<uuid:report_id>/decide/", tv.report_decide, name="report_decide"),
     path("reports/<uuid:report_id>/withdraw/", tv.report_withdraw, name="report_withdraw"),
     path("reports/<uuid:report_id>/link/", tv.report_link, name="report_link"),

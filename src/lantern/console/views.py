@@ -207,8 +207,7 @@ def contact_edit(request, contact_id):
         else:
             messages.success(
                 request,
-                _("Contact %(short_id)s updated.")
-                % {"short_id": contact.short_id},
+                _("Contact %(short_id)s updated.") % {"short_id": contact.short_id},
             )
             return redirect(contact)
     ctx = {

@@ -324,8 +324,12 @@ def spam_candidates(user, *, channels, since) -> list:
 
     return list(
         Contact.objects.restrict(user, "view_contact")
-        .filter(status=ContactStatusChoices.OPEN, spam_batch__isnull=True,
-                channel__in=channels, received_at__gte=since)  # fmt: skip
+        .filter(
+            status=ContactStatusChoices.OPEN,
+            spam_batch__isnull=True,
+            channel__in=channels,
+            received_at__gte=since,
+        )  # fmt: skip
         .order_by("-received_at", "-id")[:SPAM_CANDIDATES]
     )
 
@@ -347,7 +351,8 @@ def visible_contact_ids(user, ids) -> list:
         except ValueError:
             continue
     return list(
-        Contact.objects.restrict(user, "view_contact").filter(pk__in=valid)
+        Contact.objects.restrict(user, "view_contact")
+        .filter(pk__in=valid)
         .values_list("pk", flat=True)
     )
 

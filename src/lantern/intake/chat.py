@@ -149,9 +149,7 @@ class VisitorConsumer(_Json):
                             "be sent; please type it again"})  # fmt: skip
             return
         if len(body) > MAX_BODY:
-            self._error(
-                gettext_lazy("At most %(count)d characters, please.") % {"count": MAX_BODY}
-            )
+            self._error(gettext_lazy("At most %(count)d characters, please.") % {"count": MAX_BODY})
             return
         if not self.flood.allow():
             self._error(gettext_lazy("Please slow down a little."))

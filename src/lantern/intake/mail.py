@@ -14,7 +14,6 @@ import email.policy
 import hashlib
 import logging
 import re
-import smtplib
 from dataclasses import dataclass, field
 from email.utils import getaddresses
 from html.parser import HTMLParser
@@ -23,9 +22,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 
 from lantern.contacts import actions as contacts
-from lantern.contacts import outbound
 from lantern.contacts import queries as contact_queries
 from lantern.core import language
+from lantern.outbox import mail as outbox_mail
 from lantern.privacy.fields import reveal
 
 log = logging.getLogger("lantern.intake")
@@ -159,8 +158,8 @@ def send_queued(message_id, *, attempt: int = 1) -> None:
 
     The Message-ID is derived from the message's id, so a retry after an attempt whose outcome
     was lost (the worker died mid-send) carries the same one and mail programs show it once.
-    Raises ``outbound.Retry`` when the SMTP server cannot be reached or answers a temporary
-    error, ``outbound.GiveUp`` when it refuses for good (5xx)."""
+    Raises ``Retry`` when the SMTP server cannot be reached or answers a temporary
+    error, ``GiveUp`` when it refuses for good (5xx): ``outbox.mail.send``."""
     message = contact_queries.message_for_sending(message_id)
     if message is None or message.status != "queued":
         return
@@ -175,13 +174,5 @@ def send_queued(message_id, *, attempt: int = 1) -> None:
         to=[reveal(conversation.participant) or ""],
         headers={"Message-ID": msgid, **thread["headers"]},
     )
-    try:
-        mail.send(fail_silently=False)
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, ValueError) as exc:
-        log.warning("email reply %s refused: %s", message.pk, type(exc).__name__)
-        raise outbound.GiveUp(f"refused by the mail server ({type(exc).__name__})") from None
-    except (OSError, smtplib.SMTPException) as exc:
-        log.warning("email reply %s not sent (attempt %d): %s", message.pk, attempt,
-                    type(exc).__name__)  # fmt: skip
-        raise outbound.Retry(f"mail server unavailable ({type(exc).__name__})") from None
+    outbox_mail.send(mail, what=f"email reply {message.pk}", attempt=attempt)
     contacts.do_update_message_status(message, "sent", provider_id=msgid)

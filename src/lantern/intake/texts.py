@@ -55,9 +55,7 @@ TEXTS = {
             "Thank you. If the call drops, an advocate may call you back at this number. "
             "Please stay on the line."
         ),
-        "callback_no": _(
-            "Thank you. We will not call this number. Please stay on the line."
-        ),
+        "callback_no": _("Thank you. We will not call this number. Please stay on the line."),
         "after_hours": _(
             "Advocates answer non-urgent calls Monday to Friday, 9 a.m. to 7 p.m. Eastern time. "
             "Please leave a message after the tone with a safe way to reach you. If you are in "

@@ -1,6 +1,6 @@
 """The outbound queue (decision 0010): enqueue in the caller's transaction, claim, send, settle.
 
-A change that must reach the outside (an SMS, email or chat reply; later agency notifications,
+A change that must reach the outside (an SMS, email or chat reply, an emailed agency link; later
 call-control commands and webhooks) calls ``enqueue(kind, ref)`` inside its transaction: the row
 commits with the change or not at all. A worker (``outbox.worker``: a thread in each server
 process, or ``lantern outbox``) claims due rows for a lease, calls the sender registered for the

@@ -70,9 +70,7 @@ def _rule(kind: str, entry, source: str) -> Rule:
         )
     match = _PERIOD.match(str(entry["keep"]))
     if not match:
-        raise ScheduleError(
-            f"{where}: keep {entry['keep']!r} is not a number of days such as 730d"
-        )
+        raise ScheduleError(f"{where}: keep {entry['keep']!r} is not a number of days such as 730d")
     days = int(match.group(1))
     if days < 0:
         raise ScheduleError(

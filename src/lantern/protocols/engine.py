@@ -62,9 +62,7 @@ def specificity(protocol) -> tuple[int, int]:
 
 def choose(protocols, place: Place, situation: Situation):
     """The most specific active protocol for ``place`` and ``situation``, or None."""
-    matching = [
-        p for p in protocols if p.active and covers(p, place) and fits(p, situation)
-    ]
+    matching = [p for p in protocols if p.active and covers(p, place) and fits(p, situation)]
     return max(matching, key=specificity, default=None)
 
 

@@ -17,7 +17,9 @@ def candidates(place: engine.Place):
     if place.state:
         where |= Q(
             level__in=[
-                ProtocolLevelChoices.STATE, ProtocolLevelChoices.COUNTY, ProtocolLevelChoices.CITY
+                ProtocolLevelChoices.STATE,
+                ProtocolLevelChoices.COUNTY,
+                ProtocolLevelChoices.CITY,
             ],
             state=place.state,
         )

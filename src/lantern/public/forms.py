@@ -218,6 +218,6 @@ def _state_names() -> dict[str, str]:
 
 
 def _state_code(text: str) -> str:
-    """"TX", "tx", "Texas" -> "TX"; anything else as typed, upper case."""
+    """ "TX", "tx", "Texas" -> "TX"; anything else as typed, upper case."""
     text = " ".join(text.split())
     return _state_names().get(text.lower(), text.upper())

@@ -58,7 +58,7 @@ class AdminsEdit(AdminsOnly):
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        """"Delete selected": one audit row per object, in the deletion's transaction."""
+        """ "Delete selected": one audit row per object, in the deletion's transaction."""
         with transaction.atomic():
             audit.record_many(request.user, Audit.DELETE, list(queryset))
             super().delete_queryset(request, queryset)

@@ -13,7 +13,10 @@ class RoutingConfig(AppConfig):
         from lantern.routing import models, queries
 
         for model in (
-            models.BusinessCalendar, models.CalendarClosure, models.Queue, models.RoutingWorkflow
+            models.BusinessCalendar,
+            models.CalendarClosure,
+            models.Queue,
+            models.RoutingWorkflow,
         ):
             post_save.connect(queries.forget_config, sender=model, dispatch_uid=f"cfg-{model}")
             post_delete.connect(queries.forget_config, sender=model, dispatch_uid=f"del-{model}")

@@ -44,7 +44,7 @@ def _parse_time(text: str, where: str) -> time | None:
 
 def _parse_ranges(day: str, ranges) -> list[tuple[time, time | None]]:
     if not isinstance(ranges, list):
-        raise CalendarError(f"{day}: give a list of ranges such as [\"09:00-19:00\"]")
+        raise CalendarError(f'{day}: give a list of ranges such as ["09:00-19:00"]')
     parsed = []
     for text in ranges:
         if not isinstance(text, str) or text.count("-") != 1:
@@ -102,9 +102,7 @@ class Calendar:
         self.tz = zone(self.time_zone)
         unknown = set(self.hours) - set(DAYS)
         if unknown:
-            raise CalendarError(
-                f"unknown day {sorted(unknown)[0]!r}: use {', '.join(DAYS)}"
-            )
+            raise CalendarError(f"unknown day {sorted(unknown)[0]!r}: use {', '.join(DAYS)}")
         self._ranges = {DAYS.index(d): _parse_ranges(d, r) for d, r in self.hours.items()}
         if not any(self._ranges.values()):
             raise CalendarError("the calendar is never open: give at least one range of hours")

@@ -17,9 +17,7 @@ from lantern.routing.models import Call, CallLeg
 def call_of(contact):
     """The contact's call (conference), its legs and timeline; None for a call never routed."""
     return (
-        Call.objects.filter(contact=contact)
-        .prefetch_related("legs__user", "events__actor")
-        .first()
+        Call.objects.filter(contact=contact).prefetch_related("legs__user", "events__actor").first()
     )
 
 
@@ -104,8 +102,11 @@ def live_calls() -> list[CallLeg]:
     watched = defaultdict(list)
     for leg in CallLeg.objects.filter(
         role=CallRoleChoices.SUPERVISOR,
-        state__in=[CallLegStateChoices.DIALLING, CallLegStateChoices.RINGING,
-                   CallLegStateChoices.JOINED],  # fmt: skip
+        state__in=[
+            CallLegStateChoices.DIALLING,
+            CallLegStateChoices.RINGING,
+            CallLegStateChoices.JOINED,
+        ],  # fmt: skip
         call__ended_at__isnull=True,
     ).select_related("user"):
         watched[leg.call_id].append(leg)

@@ -59,7 +59,11 @@ def p_wait(agents: int, load: float) -> float:
 
 
 def erlang_c(
-    *, contacts: float, period_seconds: float, handle_seconds: float, agents: int,
+    *,
+    contacts: float,
+    period_seconds: float,
+    handle_seconds: float,
+    agents: int,
     answer_within: float,
 ) -> ErlangC:
     """The four figures for one interval (see the module's docstring)."""
@@ -89,8 +93,13 @@ def erlang_c(
 
 
 def agents_needed(
-    *, contacts: float, period_seconds: float, handle_seconds: float, answer_within: float,
-    target: float, max_occupancy: float = 1.0,
+    *,
+    contacts: float,
+    period_seconds: float,
+    handle_seconds: float,
+    answer_within: float,
+    target: float,
+    max_occupancy: float = 1.0,
 ) -> ErlangC:
     """The fewest agents whose service level reaches ``target`` (0-1), and the figures then.
 
@@ -105,8 +114,11 @@ def agents_needed(
     agents = max(1, math.floor(load) + 1) if load > 0 else 0
     while True:
         result = erlang_c(
-            contacts=contacts, period_seconds=period_seconds, handle_seconds=handle_seconds,
-            agents=agents, answer_within=answer_within,
+            contacts=contacts,
+            period_seconds=period_seconds,
+            handle_seconds=handle_seconds,
+            agents=agents,
+            answer_within=answer_within,
         )
         if result.service_level >= target - 1e-12 and result.occupancy <= max_occupancy:
             return result

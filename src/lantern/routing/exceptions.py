@@ -18,5 +18,3 @@ class CallInputError(RoutingError):
     def __init__(self, errors: dict):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
-
-

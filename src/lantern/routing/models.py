@@ -160,9 +160,7 @@ class Queue(models.Model):
         if not isinstance(self.skills, list) or not all(isinstance(s, str) for s in self.skills):
             raise ValidationError({"skills": 'give a list of skill names, e.g. ["lang:es"]'})
         channels = self.review_channels
-        if not isinstance(channels, list) or not set(channels) <= set(
-            ContactChannelChoices.values
-        ):
+        if not isinstance(channels, list) or not set(channels) <= set(ContactChannelChoices.values):
             raise ValidationError(
                 {"review_channels": f"give channels from {', '.join(ContactChannelChoices.values)}"}
             )
@@ -209,7 +207,9 @@ class AdvocateStatus(models.Model):
     """An advocate as routing sees them: presence, skills, and how much work of each channel."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
         related_name="routing_status",
     )
     presence = models.CharField(

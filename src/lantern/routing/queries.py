@@ -232,7 +232,9 @@ def unrouted_contacts(now: datetime, *, limit: int = 200):
     """
     return (
         Contact.objects.filter(
-            status="open", received_at__gte=now - ROUTE_HORIZON, routing_task__isnull=True,
+            status="open",
+            received_at__gte=now - ROUTE_HORIZON,
+            routing_task__isnull=True,
             spam_batch__isnull=True,
         )
         .exclude(channel="phone", ended_at__isnull=True, received_at__gt=now - MENU_GRACE)
@@ -285,8 +287,11 @@ def words_since_triage(*, limit: int = 200) -> list[NewWords]:
             task_id=pk,
             urgency=urgency,
             signals=Signals(
-                channel=channel, language=language, language_hint=hint,
-                text="\n".join(texts.get(contact_id, ())), caller_type=caller,
+                channel=channel,
+                language=language,
+                language_hint=hint,
+                text="\n".join(texts.get(contact_id, ())),
+                caller_type=caller,
             ),  # fmt: skip
             last_message_at=last,
         )
@@ -309,9 +314,9 @@ def finished_assigned(*, limit: int = 500):
 
 
 def task_by_id(task_id) -> Task | None:
-    return Task.objects.select_related("contact", "contact__conversation").filter(
-        pk=task_id
-    ).first()
+    return (
+        Task.objects.select_related("contact", "contact__conversation").filter(pk=task_id).first()
+    )
 
 
 def task_for_contact(contact) -> Task | None:

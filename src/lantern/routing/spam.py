@@ -42,9 +42,9 @@ def do_restore_spam(batch, *, actor):
     """Undo a dismissal: the contacts return to the inbox and their tasks wait again."""
     with transaction.atomic():
         restored = contact_spam.do_unmark_spam(batch, actor=actor)
-        moved = Task.objects.filter(
-            contact__in=restored, state=TaskStateChoices.DISMISSED
-        ).update(state=TaskStateChoices.WAITING)
+        moved = Task.objects.filter(contact__in=restored, state=TaskStateChoices.DISMISSED).update(
+            state=TaskStateChoices.WAITING
+        )
         audit.record(actor, Audit.UPDATE, batch, changes={"tasks_waiting_again": moved})
         live.changed()
     return batch

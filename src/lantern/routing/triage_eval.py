@@ -146,9 +146,7 @@ def result(decision: Decision) -> dict:
     }
 
 
-def triage_lines(
-    stream, rule_set: RuleSet | None = None, classifier=CONFIGURED
-) -> Iterator[dict]:
+def triage_lines(stream, rule_set: RuleSet | None = None, classifier=CONFIGURED) -> Iterator[dict]:
     """``lantern triage``: one result or error per input line, in order."""
     for number, raw, error in read_lines(stream):
         if raw is not None and not raw.strip():

@@ -99,12 +99,17 @@ def localized(table: dict, language: str | None = None) -> dict:
             "title": str(spec.title) if spec else table["title"],
             "unit_label": str(tables.UNITS.get(table["unit"], table["unit"].replace("_", " "))),
             "columns": [
-                {**c, "label": labels.column(table["column"], c["value"], grouped=True,
-                                             language=language)}  # fmt: skip
+                {
+                    **c,
+                    "label": labels.column(
+                        table["column"], c["value"], grouped=True, language=language
+                    ),
+                }  # fmt: skip
                 for c in table["columns"]
             ],
-            "rows": [{**r, "label": labels.row(r["value"], language=language)}
-                     for r in table["rows"]],  # fmt: skip
+            "rows": [
+                {**r, "label": labels.row(r["value"], language=language)} for r in table["rows"]
+            ],  # fmt: skip
         }
     return out
 
@@ -128,9 +133,7 @@ def chart_context(release) -> dict:
     ):
         table = next((t for t in shown if t["key"] == key), None)
         if table:
-            maps.append(
-                (title, charts.tile_map(title, by_state(table), unit=table["unit_label"]))
-            )
+            maps.append((title, charts.tile_map(title, by_state(table), unit=table["unit_label"])))
     return {"release": release, "tables": items, "maps": maps}
 
 

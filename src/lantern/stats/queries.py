@@ -160,7 +160,9 @@ def operations(start: date, end: date) -> Operations:
         .exclude(status="withdrawn")
         .count(),
         police_calls=PoliceCall.objects.filter(called_at__gte=since, called_at__lt=until)
-        .values("contact").distinct().count(),
+        .values("contact")
+        .distinct()
+        .count(),
         spam=spam,
         interpreters=call_queries.interpreter_use(since, until),
     )

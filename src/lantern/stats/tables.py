@@ -98,7 +98,9 @@ def contacts_by_first_call_type(start, end, options):
     from lantern.contacts.models import ContactCallType
 
     typed = ContactCallType.objects.filter(
-        position=0, contact__received_at__gte=start, contact__received_at__lt=end,
+        position=0,
+        contact__received_at__gte=start,
+        contact__received_at__lt=end,
         contact__spam_batch__isnull=True,
     )
     rows = _rows(typed, "contact__state", "call_type", Count("id"))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from lantern.core import datafiles
@@ -56,3 +57,15 @@ def parse(document, source: str = "report settings") -> ReportSettings:
 
 def current() -> ReportSettings:
     return datafiles.load("LANTERN_REPORTS_FILE", DEFAULT_FILE, parse)
+
+
+# The outbound queue's kind for emailed agency links (cases.reports.link_email sends them).
+LINK_EMAIL_KIND = "agency_link_email"
+
+
+def link_email_sender() -> str:
+    """Who an emailed agency link comes from: ``LANTERN_AGENCY_EMAIL_FROM``, else the
+    hotline's first email address; empty when neither is set (links are then not emailed)."""
+    if settings.LANTERN_AGENCY_EMAIL_FROM:
+        return settings.LANTERN_AGENCY_EMAIL_FROM
+    return settings.LANTERN_EMAIL_ADDRESSES[0] if settings.LANTERN_EMAIL_ADDRESSES else ""

@@ -74,9 +74,7 @@ def do_fast_track_report(
             }
         elif not reason.strip():
             errors["reason"] = _("say why it cannot wait for the usual review")
-        elif (
-            fresh.consent_basis == TipReportConsentBasisChoices.OVERRIDE and not confirm_override
-        ):
+        elif fresh.consent_basis == TipReportConsentBasisChoices.OVERRIDE and not confirm_override:
             errors["confirm_override"] = _("confirm that the override reason applies")
         else:
             errors = missing_for_submission(fresh)

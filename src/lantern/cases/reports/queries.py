@@ -11,6 +11,7 @@ from django.utils import timezone
 from lantern.accounts import rules
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
+from lantern.cases.choices import AgencyLinkEmailStateChoices as EmailState
 from lantern.cases.choices import TipReportStatusChoices as Status
 from lantern.cases.models import AgencyLink, TipReport
 from lantern.cases.reports import content
@@ -123,6 +124,18 @@ def report_history(user, report: TipReport) -> list[EventView]:
 
 def links_for(report: TipReport) -> list[AgencyLink]:
     return list(report.links.prefetch_related("accesses"))
+
+
+def failed_link_emails(user, *, since) -> list[AgencyLink]:
+    """Agency links issued since ``since`` that the outbound queue could not email, for the
+    staff who deliver reports (the board lists them so someone calls the agency instead)."""
+    if not rules.allows(user, "deliver_report"):
+        return []
+    return list(
+        AgencyLink.objects.filter(email_state=EmailState.FAILED, created_at__gte=since)
+        .select_related("report")
+        .order_by("-created_at")[:20]
+    )
 
 
 def agency_content(link: AgencyLink) -> dict:

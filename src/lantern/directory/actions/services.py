@@ -50,7 +50,6 @@ SERVICE_TEXT_FIELDS = {
 NESTED = ("service_types", "languages", "phones", "schedules", "service_areas", "locations")
 
 
-
 def clean_service(data: dict, *, partial: bool = False) -> dict:
     """Validate API-shaped service data; with ``partial`` only the keys present are cleaned."""
     errors: dict[str, str] = {}

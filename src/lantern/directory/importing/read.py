@@ -285,5 +285,3 @@ def read_path(path: Path) -> Reader:
     else:
         raise ImportFailed([f"{path}: no such file or folder"])
     return reader
-
-

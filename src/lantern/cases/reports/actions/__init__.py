@@ -22,6 +22,7 @@ from lantern.cases.reports.actions.common import (
     ReportError,
 )
 from lantern.cases.reports.actions.delivery import (
+    do_email_agency_link,
     do_issue_agency_link,
     do_prepare_pdf,
     do_record_acknowledgement,
@@ -57,6 +58,7 @@ __all__ = [
     "do_approve_report",
     "do_draft_report",
     "do_edit_report",
+    "do_email_agency_link",
     "do_issue_agency_link",
     "do_prepare_pdf",
     "do_record_acknowledgement",

@@ -7,12 +7,15 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
 from lantern.cases.actions import require
+from lantern.cases.choices import AgencyLinkEmailStateChoices as EmailState
 from lantern.cases.choices import TipReportEventKindChoices as Event
 from lantern.cases.choices import TipReportStatusChoices as Status
 from lantern.cases.models import (
@@ -22,6 +25,8 @@ from lantern.cases.models import (
 )
 from lantern.cases.reports import config, content
 from lantern.cases.reports.actions.common import RELEASED, _event, _locked, _refuse
+from lantern.outbox import actions as outbox
+from lantern.privacy.fields import reveal
 
 
 def _release_errors(fresh: TipReport) -> dict:
@@ -96,6 +101,35 @@ def _issue(fresh, actor, token, recipient_name, recipient_contact, hours, now) -
         actor, Audit.EXPORT, fresh,
         changes={"link": str(link.pk), "expires_at": link.expires_at.isoformat()},
     )  # fmt: skip
+    return link
+
+
+def do_email_agency_link(link: AgencyLink, *, actor, url: str) -> AgencyLink:
+    """Have the outbound queue email the link (``url``, shown once to the staff member) to the
+    recipient's address (``recipient_contact``). Only a link that is still open, once."""
+    require(actor, "deliver_report")
+    report = link.report
+    address = (reveal(link.recipient_contact) or "").strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise _refuse(
+            actor, report, {"recipient_contact": "give an email address to email the link to"}
+        ) from None
+    if not config.link_email_sender():
+        raise _refuse(actor, report, {"email": "this hotline has no address to email links "
+                                      "from (LANTERN_AGENCY_EMAIL_FROM)"})  # fmt: skip
+    with transaction.atomic():
+        changed = AgencyLink.objects.filter(
+            pk=link.pk, revoked_at__isnull=True, email_state="", expires_at__gt=timezone.now()
+        ).update(email_state=EmailState.QUEUED, email_url=url)
+        if changed:
+            outbox.enqueue(config.LINK_EMAIL_KIND, link.pk)
+            audit.record(actor, Audit.EXPORT, report, changes={"link": str(link.pk),
+                                                               "emailed": True})  # fmt: skip
+    if not changed:
+        raise _refuse(actor, report, {"link": "only an open link that was not emailed yet"})
+    link.refresh_from_db()
     return link
 
 

@@ -51,9 +51,9 @@ class Command(BaseCommand):
             "traffic_erlangs": round(result.traffic, 4),
             "p_wait": round(result.p_wait, 4),
             "service_level": round(result.service_level, 4),
-            "asa_seconds": None if result.asa_seconds == float("inf") else round(
-                result.asa_seconds, 2
-            ),
+            "asa_seconds": None
+            if result.asa_seconds == float("inf")
+            else round(result.asa_seconds, 2),
             "occupancy": round(result.occupancy, 4),
             "answer_within": within,
         }

@@ -54,7 +54,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 json.dumps(
                     {
-                        "from": str(start), "to": str(end), "target": o["target"],
+                        "from": str(start),
+                        "to": str(end),
+                        "target": o["target"],
                         "agents": {
                             day: [cells[(d, h)].agents for h in range(24)]
                             for d, day in enumerate(staffing.DAYS, 1)
@@ -87,10 +89,13 @@ class Command(BaseCommand):
     def _simulate(self, by_hour, handle, cells, reserved) -> dict:
         mix = staffing.urgency_mix()
         contacts = sum(by_hour.values()) or 1
-        mean_handle = sum(
-            n * handle.get(ch, 900) / staffing.CONCURRENCY.get(ch, 1)
-            for (_, _, ch), n in by_hour.items()
-        ) / contacts
+        mean_handle = (
+            sum(
+                n * handle.get(ch, 900) / staffing.CONCURRENCY.get(ch, 1)
+                for (_, _, ch), n in by_hour.items()
+            )
+            / contacts
+        )
         out = {}
         for d, day in enumerate(staffing.DAYS, 1):
             arrivals = [
