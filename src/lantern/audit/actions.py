@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lantern.audit import sql
 from lantern.audit.models import GENESIS_HASH, AuditEvent
 from lantern.core import locks, rows
 
@@ -31,17 +32,11 @@ def _lock_chain(chain: int) -> None:
     Held to the end of the caller's transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                [locks.NAMESPACE, locks.AUDIT_CHAIN_BASE + chain],
-            )
-
-
-_LAST_HASH = "SELECT hash FROM audit_auditevent WHERE chain = %s ORDER BY id DESC LIMIT 1"
+            cursor.execute(sql.LOCK_CHAIN, [locks.NAMESPACE, locks.AUDIT_CHAIN_BASE + chain])
 
 
 def _last_hash(chain: int) -> str:
-    last = rows.fetch_one(_LAST_HASH, [chain])
+    last = rows.fetch_one(sql.LAST_HASH, [chain])
     return last[0] if last else GENESIS_HASH
 
 

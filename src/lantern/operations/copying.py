@@ -21,6 +21,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connections, transaction
 
 from lantern.audit.queries import verify_chain
+from lantern.operations import sql
 
 TARGET = "copy_target"
 BATCH = 1000
@@ -98,7 +99,7 @@ def copy_database(url: str, *, say: Callable[[str], None] = lambda line: None) -
         with transaction.atomic(using=TARGET), _timestamps_as_stored(models):
             tables = ", ".join(target.ops.quote_name(m._meta.db_table) for m in models)
             with target.cursor() as cursor:  # rows the migrations made are replaced by ours
-                cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")  # noqa: S608
+                cursor.execute(sql.TRUNCATE_TABLES.format(tables=tables))
             for model in models:
                 label = model._meta.label_lower
                 rows = model._base_manager.using("default").order_by("pk").iterator(BATCH)
@@ -110,8 +111,8 @@ def copy_database(url: str, *, say: Callable[[str], None] = lambda line: None) -
                 if n:
                     say(f"{label}: {n}")
             with target.cursor() as cursor:
-                for sql in target.ops.sequence_reset_sql(no_style(), models):
-                    cursor.execute(sql)
+                for statement in target.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(statement)
             changed = [
                 m._meta.label_lower
                 for m in models

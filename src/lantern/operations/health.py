@@ -23,6 +23,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from lantern.operations import sql
 from lantern.outbox import queries as outbox_queries
 from lantern.privacy import keys
 from lantern.routing import queries as routing_queries
@@ -51,16 +52,15 @@ class Failed(Exception):
 def database() -> str:
     """Reachable, and a write goes through (rolled back): not read-only, not locked for good."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+        cursor.execute(sql.REACHABLE)
     if "django_migrations" not in connection.introspection.table_names():
         return f"{connection.vendor}, empty"
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                # a real write that changes nothing and is undone
-                cursor.execute("UPDATE django_migrations SET app = app WHERE id = -1")
+                cursor.execute(sql.HARMLESS_WRITE)
                 if connection.vendor == "postgresql":
-                    cursor.execute("SHOW transaction_read_only")
+                    cursor.execute(sql.POSTGRESQL_READ_ONLY)
                     if cursor.fetchone()[0] == "on":
                         raise Failed("the database is read-only")
             transaction.set_rollback(True)

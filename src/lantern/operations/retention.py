@@ -31,6 +31,7 @@ from lantern.cases.queries import exclude_held, exclude_held_cases
 from lantern.contacts import actions as contacts
 from lantern.contacts.choices import ContactChannelChoices, ContactStatusChoices
 from lantern.contacts.models import Attachment, Contact, Conversation
+from lantern.operations import sql
 from lantern.privacy import retention
 
 BATCH = 500
@@ -155,5 +156,5 @@ def run(now: datetime | None = None, *, say: Callable[[str], None] = lambda line
         say(f"{step.kind}: {total} {'shredded' if step.rule.then == 'shred' else 'deleted'}")
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # freed pages are zeroed (secure_delete); the log too
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.execute(sql.SQLITE_TRUNCATE_WAL)
     return done

@@ -25,6 +25,7 @@ from django.db import close_old_connections, connection
 
 from lantern.core import locks
 from lantern.routing import kick as kicking
+from lantern.routing import sql
 from lantern.routing.engine import tick
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class Leadership:
         if self._fd is not None:
             return True
         try:
-            self._conn.execute("SELECT 1")
+            self._conn.execute(sql.STILL_CONNECTED)
         except Exception:  # the connection (and with it the lock) is gone
             log.warning("routing: lost the dispatcher's lock; another process takes over")
             return False
@@ -72,7 +73,7 @@ class Leadership:
         if connection.vendor == "postgresql":
             conn = connection.get_new_connection(connection.get_connection_params())
             conn.autocommit = True
-            got = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", _ADVISORY_KEY).fetchone()
+            got = conn.execute(sql.TRY_LEAD, _ADVISORY_KEY).fetchone()
             if got and got[0]:
                 self._conn = conn
                 log.info("routing: this process is the dispatcher")

@@ -16,7 +16,7 @@ from lantern.contacts.models import Contact, Message
 from lantern.core import rows
 from lantern.outbox import queries as outbox_queries
 from lantern.privacy.fields import reveal
-from lantern.routing import defaults, workflow
+from lantern.routing import defaults, sql, workflow
 from lantern.routing.choices import (
     OPEN_TASK_STATES,
     AdvocatePresenceChoices,
@@ -185,21 +185,6 @@ def signals_for(contact: Contact, text: str | None = None) -> Signals:
     )
 
 
-# An idle tick is this one statement (plain SQL: the ORM spends ~1 ms building each query, and the
-# dispatcher asks twice a second in every process). Table names come from the models.
-_PENDING_WORK = """
-SELECT
-  EXISTS (SELECT 1 FROM {contact} c
-          WHERE c.status = 'open' AND c.received_at >= %s
-            AND NOT (c.channel = 'phone' AND c.ended_at IS NULL AND c.received_at > %s)
-            AND NOT EXISTS (SELECT 1 FROM {task} t WHERE t.contact_id = c.id)),
-  EXISTS (SELECT 1 FROM {task} WHERE state IN ('waiting', 'offered')),
-  EXISTS (SELECT 1 FROM {task} t JOIN {contact} c ON c.id = t.contact_id
-          WHERE t.state = 'assigned' AND c.status = 'logged'),
-  EXISTS (SELECT 1 FROM {offer} WHERE state = 'pending' AND expires_at <= %s)
-"""
-
-
 @dataclass(frozen=True)
 class PendingWork:
     new: bool  # contacts waiting to be triaged
@@ -209,11 +194,11 @@ class PendingWork:
 
 
 def pending_work(now: datetime) -> PendingWork:
-    sql = _PENDING_WORK.format(
+    statement = sql.PENDING_WORK.format(
         contact=Contact._meta.db_table, task=Task._meta.db_table, offer=Offer._meta.db_table
     )
     row = rows.fetch_one(
-        sql,
+        statement,
         [
             rows.db_value(Contact, "received_at", now - ROUTE_HORIZON),
             rows.db_value(Contact, "received_at", now - MENU_GRACE),

@@ -21,7 +21,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
-from lantern.stats import labels
+from lantern.stats import labels, sql
 
 NATIONAL = "all"
 UNKNOWN_STATE = "unknown"
@@ -124,19 +124,11 @@ def cases_by_control_method(start, end, options):
 
     from lantern.cases.models import Case
 
-    expand = {
-        "sqlite": "json_each(c.control_methods) AS m",
-        "postgresql": "jsonb_array_elements_text(c.control_methods) AS m(value)",
-    }[connection.vendor]
-    # only constants go into the text (the table's name, a vendor's function); values are
-    # parameters
-    sql = (
-        f"SELECT m.value, COUNT(DISTINCT c.id) FROM {Case._meta.db_table} AS c, {expand} "  # noqa: S608
-        "WHERE c.created_at >= %s AND c.created_at < %s AND c.merged_into_id IS NULL "
-        "GROUP BY m.value"
+    statement = sql.CASES_BY_CONTROL_METHOD.format(
+        cases=Case._meta.db_table, expand=sql.EXPAND_JSON_LIST[connection.vendor]
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [start, end])
+        cursor.execute(statement, [start, end])
         return [[NATIONAL, str(m).lower(), int(n)] for m, n in sorted(cursor.fetchall())]
 
 
