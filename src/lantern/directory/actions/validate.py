@@ -1,5 +1,7 @@
 """Checks shared by the directory actions: each adds one message per bad field to ``errors``
-(``fail`` raises them together as ``InvalidInput``) and returns the cleaned value."""
+(``fail`` raises them together as ``InvalidInput``) and returns the cleaned value. Parsing is
+``core.coerce``'s, as everywhere else; what is here is the directory's policy (blank is "",
+the messages its forms show)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,10 @@ import re
 from datetime import time
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import URLValidator
 
 from lantern.accounts import rules
+from lantern.core import coerce
 from lantern.core.errors import InvalidInput
 from lantern.directory.choices import (
     WeekdayChoices,
@@ -28,26 +31,22 @@ def require_manager(actor) -> None:
 
 
 def text(data: dict, key: str, errors: dict, *, required=False, max_length=300, label="") -> str:
-    value = data.get(key)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[key] = "must be text"
+    try:
+        value = coerce.text(data.get(key), max_length=max_length) or ""
+    except coerce.Invalid as exc:
+        errors[key] = str(exc)
         return ""
-    value = value.strip()
     if required and not value:
         errors[key] = f"{label or key.replace('_', ' ').capitalize()} is required"
-    elif len(value) > max_length:
-        errors[key] = f"is too long ({len(value)} characters, at most {max_length})"
     return value
 
 
 def email(value: str, key: str, errors: dict) -> str:
-    if value:
-        try:
-            validate_email(value)
-        except ValidationError:
-            errors[key] = f"{value!r} is not an email address"
+    """Kept as written (the directory shows an agency's address as the agency gives it)."""
+    try:
+        coerce.email(value)
+    except coerce.Invalid:
+        errors[key] = f"{value!r} is not an email address"
     return value
 
 
@@ -61,9 +60,13 @@ def url(value: str, key: str, errors: dict) -> str:
 
 
 def boolean(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
+    """Yes or no; blank, and anything that is neither, is no."""
+    if not isinstance(value, str):
+        return bool(value)
+    try:
+        return bool(coerce.boolean(value))
+    except coerce.Invalid:
+        return False
 
 
 def choice(value, choices, key: str, errors: dict, what: str) -> str:
@@ -75,12 +78,12 @@ def choice(value, choices, key: str, errors: dict, what: str) -> str:
 
 
 def age(value, key: str, errors: dict) -> int | None:
-    if value in (None, ""):
-        return None
     try:
-        age = int(value)
-    except (TypeError, ValueError):
+        age = coerce.integer(value)
+    except coerce.Invalid:
         errors[key] = "must be a whole number of years"
+        return None
+    if age is None:
         return None
     if not 0 <= age <= 120:
         errors[key] = "must be between 0 and 120"
@@ -89,12 +92,12 @@ def age(value, key: str, errors: dict) -> int | None:
 
 
 def number(value, key: str, errors: dict, low: float, high: float, what: str) -> float | None:
-    if value in (None, ""):
-        return None
     try:
-        number = float(value)
-    except (TypeError, ValueError):
+        number = coerce.number(value)
+    except coerce.Invalid:
         errors[key] = f"{value!r} is not a number"
+        return None
+    if number is None:
         return None
     if not low <= number <= high:
         errors[key] = f"{what} must be between {low:g} and {high:g}"
