@@ -205,9 +205,10 @@ def test_the_console_emails_the_link_it_shows(people, case, mail_settings, clien
     client.force_login(people["supervisor"])
     page = client.get(f"/console/reports/{report.pk}/")
     assert b'name="email_link"' in page.content
+    form_id = re.search(rb'name="form_id" value="([^"]+)"', page.content).group(1).decode()
     answer = client.post(f"/console/reports/{report.pk}/link/", {
         "recipient_name": "Det. Example", "recipient_contact": AGENCY, "hours": 48,
-        "email_link": "on"})  # fmt: skip
+        "email_link": "on", "form_id": form_id})  # fmt: skip
     assert answer.status_code == 200
     shown = re.search(rb'id="agency-link-url"[^>]*>([^<]+)<', answer.content)
     assert b"being emailed" in answer.content and shown

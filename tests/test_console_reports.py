@@ -103,15 +103,19 @@ def test_waiting_lists(login, case):
     assert "Nothing is waiting" in login("advocate2").get("/console/reports/").content.decode()
 
 
+def link_form_id(client, report) -> str:
+    """The one-time id of the link form on the report's page (a reload cannot post it twice)."""
+    page = client.get(f"/console/reports/{report.pk}/").content.decode()
+    return re.search(r'name="form_id" value="([^"]+)"', page).group(1)
+
+
 def issue_link(login, report) -> str:
-    page = (
-        login("supervisor")
-        .post(
-            f"/console/reports/{report.pk}/link/",
-            {"recipient_name": "Det. Example", "recipient_contact": "det@example.org", "hours": 48},
-        )
-        .content.decode()
-    )
+    supervisor = login("supervisor")
+    page = supervisor.post(
+        f"/console/reports/{report.pk}/link/",
+        {"recipient_name": "Det. Example", "recipient_contact": "det@example.org", "hours": 48,
+         "form_id": link_form_id(supervisor, report)},
+    ).content.decode()  # fmt: skip
     match = re.search(r'id="agency-link-url">([^<]+)<', page)
     assert match, page[:3000]
     return match.group(1).replace("http://testserver", "")
@@ -224,3 +228,21 @@ def test_the_protocols_directory_agency_is_offered_as_the_recipient(login, case,
     assert 'value="Det. Synthetic Ortega"' in page  # the link's recipient, filled in
     assert 'value="tips@taskforce.example.org"' in page
     assert "713-555-0177" in page
+
+
+def test_a_reloaded_link_page_does_not_issue_a_second_link(login, case):
+    """Reloading the page that shows a new link posts its form again: refused, and the link
+    just made stays open."""
+    report = through_approval(login, case)
+    supervisor = login("supervisor")
+    form = {"recipient_name": "Det. Example", "recipient_contact": "det@example.org",
+            "hours": 48, "form_id": link_form_id(supervisor, report)}  # fmt: skip
+    assert supervisor.post(f"/console/reports/{report.pk}/link/", form).status_code == 200
+    again = supervisor.post(f"/console/reports/{report.pk}/link/", form)
+    assert again.status_code == 302
+    assert "sent already" in supervisor.get(again.url).content.decode()
+    [link] = AgencyLink.objects.filter(report=report)
+    assert link.revoked_at is None
+    no_id = {k: v for k, v in form.items() if k != "form_id"}
+    assert supervisor.post(f"/console/reports/{report.pk}/link/", no_id).status_code == 302
+    assert AgencyLink.objects.filter(report=report).count() == 1

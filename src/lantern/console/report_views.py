@@ -4,6 +4,8 @@ for someone."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -109,6 +111,28 @@ def report_edit(request, report_id):
     )  # fmt: skip
 
 
+# The page that shows a new agency link answers the POST that made it (the token is shown once),
+# so reloading it would post the form again and issue a second link, revoking the one just
+# sent. Each form carries a one-time value kept in the session; a form posted again is refused.
+_LINK_FORMS = "report_link_forms"
+
+
+def _link_form_id(request) -> str:
+    form_id = secrets.token_urlsafe(16)
+    request.session[_LINK_FORMS] = [*request.session.get(_LINK_FORMS, [])[-19:], form_id]
+    return form_id
+
+
+def _take_link_form(request) -> bool:
+    """True once per form the page gave out."""
+    ids = request.session.get(_LINK_FORMS, [])
+    form_id = request.POST.get("form_id", "")
+    if form_id not in ids:
+        return False
+    request.session[_LINK_FORMS] = [i for i in ids if i != form_id]
+    return True
+
+
 def _detail(request, report, *, new_link=None, status=200):
     user = request.user
     steps = queries.steps_for(user, report)
@@ -132,6 +156,7 @@ def _detail(request, report, *, new_link=None, status=200):
             "new_link": new_link,
             "agency_contacts": contacts,
             "can_email_links": bool(config.link_email_sender()),
+            "link_form_id": _link_form_id(request) if steps.deliver else "",
             "link_form": LinkForm(
                 initial={
                     "hours": config.current().link_hours,
@@ -218,6 +243,11 @@ def report_link(request, report_id):
     shown (nothing keeps the token), so it is rendered here rather than after a redirect."""
     access.require(request.user, "deliver_report")
     report = access.report(request.user, report_id)
+    if not _take_link_form(request):
+        messages.error(request, _("That form was sent already (the page was reloaded): the link "
+                                  "it made is listed under Deliveries. Create another only if "
+                                  "you need a new one."))  # fmt: skip
+        return redirect("console:report_detail", report_id=report.pk)
     form = LinkForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Name the recipient and how many hours the link lasts."))
