@@ -40,6 +40,7 @@ browser-test: $(VENV)/.installed-dev messages
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/contacts.py
 	$(BIN)/python bench/directory.py --services 20000 --queries 100
+	$(BIN)/python bench/directory_import.py --services 10000
 	$(BIN)/python bench/intake.py --messages 2000 --synchronous both
 	$(BIN)/python bench/intake.py --messages 2000 --kill
 	$(BIN)/python bench/routing.py
