@@ -135,3 +135,33 @@ def test_a_function_that_dooms_the_transaction_is_told_so_not_stored(live_db):
         commits.run(_swallows_a_database_error)
     assert not User.objects.filter(username="doomed").exists()
     assert commits.run(_store, "after-doomed", fail=False) == "after-doomed"  # the lock is free
+
+
+def _sms_store_runs_twice():
+    from lantern.audit.queries import verify_chain
+    from lantern.intake import sms
+
+    args = ("SM" + "7" * 32, "+15555550142", "+15555550100", "Synthetic text stored twice", 0)
+    with transaction.atomic():  # a first run, undone with its batch
+        first = sms._store.undecorated(*args)
+        transaction.set_rollback(True)
+    assert not Message.objects.filter(provider_id=args[0]).exists()
+    assert sms._store(*args) == first  # the run that counts
+    assert sms._store(*args) == first  # and Twilio's retry of the same webhook
+    assert Message.objects.filter(provider_id=args[0]).count() == 1
+    assert Conversation.objects.filter(participant_index__isnull=False).count() == 1
+    assert verify_chain().ok
+
+
+# every @commits.grouped function, by name, with a test that runs it twice
+RUNS_TWICE = {"lantern.intake.sms._store": _sms_store_runs_twice}
+
+
+@pytest.mark.django_db
+def test_every_grouped_function_runs_twice_with_the_effect_of_once():
+    import lantern.intake.sms  # noqa: F401 (what registers it)
+
+    grouped = {f"{f.__module__}.{f.__qualname__}" for f in commits.GROUPED}
+    assert grouped == set(RUNS_TWICE), "a @commits.grouped function without a runs-twice test"
+    for check in RUNS_TWICE.values():
+        check()

@@ -5,6 +5,10 @@ holds the write lock competes for the GIL with all the threads still parsing req
 of its statements waits to get it back: under load a 1 ms transaction held the lock for 4-5 ms,
 and that, not the work, capped intake near 200 webhooks/s (bench/intake.py, decision 0005).
 
+A function opts in with ``@grouped`` (calling it then goes through ``run``), which also lists it
+in ``GROUPED``: tests/test_core_rows_commits.py runs every listed function twice, the first
+run undone, and fails for a grouped function that has no such test.
+
 ``run(fn, ...)`` queues ``fn``; the first waiting thread becomes the leader, runs every queued
 function in one transaction, commits once, and wakes the others with their results. Nothing is
 answered before the commit that stores it, as before. If one function fails, the batch is
@@ -18,6 +22,7 @@ On PostgreSQL, which has concurrent writers, and inside a transaction already op
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import deque
 
@@ -25,6 +30,7 @@ from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 
 BATCH = 64  # functions per shared transaction
+GROUPED: list = []  # every @grouped function (the "runs twice" test covers each)
 _queue: deque[_Job] = deque()
 _leader = threading.Lock()
 
@@ -55,6 +61,19 @@ def run(fn, *args, **kwargs):
     if job.error is not None:
         raise job.error
     return job.result
+
+
+def grouped(fn):
+    """Opt ``fn`` in to group commit: calling it runs ``run(fn, ...)``. Only for a function that
+    may run twice (see ``run``); ``.undecorated`` is ``fn`` itself, for tests."""
+
+    @functools.wraps(fn)
+    def in_a_shared_commit(*args, **kwargs):
+        return run(fn, *args, **kwargs)
+
+    in_a_shared_commit.undecorated = fn
+    GROUPED.append(in_a_shared_commit)
+    return in_a_shared_commit
 
 
 def _lead_while_queued() -> None:

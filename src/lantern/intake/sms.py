@@ -72,7 +72,7 @@ def receive(params) -> MessagingResponse | str:
         media = max(0, min(int(params.get("NumMedia") or 0), 10))
     except ValueError:
         media = 0
-    reply = commits.run(_store, sid, sender, hotline, body, media)
+    reply = _store(sid, sender, hotline, body, media)
     if not reply:
         return EMPTY
     response = MessagingResponse()
@@ -80,9 +80,10 @@ def receive(params) -> MessagingResponse | str:
     return response
 
 
+@commits.grouped
 def _store(sid: str, sender: str, hotline: str, body: str, media: int) -> str:
-    """Store the text and decide the automatic answer (inside the caller's transaction, which
-    intake shares between concurrent webhooks: lantern.core.commits)."""
+    """Store the text and decide the automatic answer, in a transaction intake shares between
+    concurrent webhooks (lantern.core.commits): it may run twice, the first run undone."""
     message, created = contacts.do_receive_message(
         channel="sms", hotline_address=hotline, participant=sender, body=body,
         provider_id=sid, media_count=media, detect_language=language.hint,
