@@ -70,6 +70,7 @@ ROUTES: dict[str, Route] = {
     "console:case_hold": R("post", {"supervisor"}, "case"),
     "console:hold_release": R("post", {"supervisor"}, "legal_hold"),
     "console:range_hold": R("post", {"supervisor"}),
+    "console:person_records": R("get", {"supervisor"}),
     "console:contact_edit": R("get", TAKERS, "contact"),
     "console:contact_take": R("post", TAKERS, "contact"),
     "console:conversation": R("get", READERS, "chat"),

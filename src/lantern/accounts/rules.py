@@ -54,6 +54,7 @@ ACTIONS: dict[str, str | None] = {
     "edit_case": "cases.Case",
     "merge_cases": None,
     "place_legal_hold": None,
+    "find_person_records": None,
     "draft_report": None,
     "review_report": None,
     "approve_report": None,

@@ -7,7 +7,7 @@ from lantern.console import account_views as av
 from lantern.console import case_views as cv
 from lantern.console import directory_views as dv
 from lantern.console import emergency_views as ev
-from lantern.console import hold_views, profile_views, spam_views, views
+from lantern.console import hold_views, person_views, profile_views, spam_views, views
 from lantern.console import protocol_views as pv
 from lantern.console import report_views as tv
 from lantern.console import routing_views as rv
@@ -67,6 +67,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/hold/", hold_views.case_hold, name="case_hold"),
     path("holds/<int:hold_id>/release/", hold_views.hold_release, name="hold_release"),
     path("holds/range/", hold_views.range_hold, name="range_hold"),
+    path("person-records/", person_views.person_records, name="person_records"),
     path("contacts/<uuid:contact_id>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<uuid:contact_id>/take/", views.contact_take, name="contact_take"),
     path(

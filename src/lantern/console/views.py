@@ -48,6 +48,7 @@ def home(request):
         ctx["holds_to_review"] = case_queries.holds_to_review(timezone.localdate())
         ctx["range_holds"] = case_queries.range_holds()
         ctx["range_hold_form"] = LegalHoldRangeForm(auto_id="range-%s")
+    ctx["can_find_person_records"] = rules.allows(request.user, "find_person_records")
     return render(request, "console/home.html", ctx)
 
 

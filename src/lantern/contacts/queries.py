@@ -3,6 +3,7 @@ module only as clear text that has been audited, or masked."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -196,6 +197,46 @@ def repeat_contacts_for_input(phone: str = "", email: str = "", exclude_id=None)
     email = email.strip().lower()
     email_index = crypto.blind_index("email", email) if email else ""
     return repeat_contacts(phone_index=phone_index, email_index=email_index, exclude_id=exclude_id)
+
+
+def contacts_about(phone: str = "", email: str = ""):
+    """Every contact that concerns this phone number or email address, through the blind indexes
+    only: the caller's recorded phone or email, and the person in an SMS or email conversation.
+    For a person's request to see what the hotline holds (issue 22); newest first."""
+    indexes = []
+    if phone:
+        with contextlib.suppress(ValueError):
+            indexes.append(crypto.blind_index("phone", normalize_phone(phone)))
+    email = (email or "").strip().lower()
+    if email:
+        indexes.append(crypto.blind_index("email", email))
+    if not indexes:
+        return Contact.objects.none()
+    return (
+        Contact.objects.filter(
+            Q(caller_phone_index__in=indexes)
+            | Q(caller_email_index__in=indexes)
+            | Q(conversation__participant_index__in=indexes)
+        )
+        .distinct()
+        .order_by("-received_at")
+    )
+
+
+def person_records(user, *, phone: str = "", email: str = "", reason: str = "") -> list[Contact]:
+    """``contacts_about`` for a staff member answering a person's request, audited as a lookup
+    (how many were found and why; never the phone number or the address)."""
+    found = list(contacts_about(phone, email)[:PERSON_RECORDS_LIMIT])
+    audit.record(
+        user, Audit.LOOKUP, object_type="privacy.person_request",
+        changes={"found": len(found), "by": [k for k, v in (("phone", phone), ("email", email))
+                                              if v]},
+        reason=reason,
+    )  # fmt: skip
+    return found
+
+
+PERSON_RECORDS_LIMIT = 500
 
 
 def repeat_contacts_of(contact: Contact) -> RepeatContacts:
