@@ -71,6 +71,7 @@ ROUTES: dict[str, Route] = {
     "console:hold_release": R("post", {"supervisor"}, "legal_hold"),
     "console:range_hold": R("post", {"supervisor"}),
     "console:person_records": R("get", {"supervisor"}),
+    "console:person_shred": R("post", {"supervisor"}),
     "console:contact_edit": R("get", TAKERS, "contact"),
     "console:contact_take": R("post", TAKERS, "contact"),
     "console:conversation": R("get", READERS, "chat"),

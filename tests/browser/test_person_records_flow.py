@@ -18,6 +18,14 @@ def test_a_supervisor_finds_what_the_hotline_holds_about_a_phone_number(live, pa
     page.get_by_label("Why (for the audit trail)").fill("Synthetic request by letter")
     page.get_by_role("button", name="Find").click()
     results = page.locator("#person-records")
-    expect(results.get_by_role("heading")).to_have_text("1 contact found")
+    expect(results.locator("#found-h")).to_have_text("1 contact found")
     expect(results.locator(f'tr[data-contact="{contact["id"]}"]')).to_be_visible()
     expect(page.locator("body")).not_to_contain_text("Synthetic Requester Odile")  # no names here
+    # and shreds it on the person's request
+    results.locator(f'tr[data-contact="{contact["id"]}"] input[type=checkbox]').check()
+    page.get_by_label("The person's request").fill("Synthetic letter asking us to delete")
+    page.get_by_label("I checked that nothing obliges the hotline").check()
+    page.get_by_role("button", name="Shred the ticked contacts").click()
+    expect(page.get_by_text("1 contact shredded.")).to_be_visible()
+    page.goto(f"/console/contacts/{contact['id']}/")
+    expect(page.locator("body")).not_to_contain_text("Synthetic Requester Odile")

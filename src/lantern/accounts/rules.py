@@ -55,6 +55,7 @@ ACTIONS: dict[str, str | None] = {
     "merge_cases": None,
     "place_legal_hold": None,
     "find_person_records": None,
+    "shred_on_request": None,
     "draft_report": None,
     "review_report": None,
     "approve_report": None,

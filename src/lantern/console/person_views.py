@@ -5,13 +5,18 @@ keep each one. The search is posted, never put in an address, and audited withou
 from __future__ import annotations
 
 from django import forms
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
+from lantern.accounts import rules
+from lantern.cases import person_requests
 from lantern.cases import queries as case_queries
 from lantern.console import access
 from lantern.contacts import queries as contact_queries
+from lantern.core.errors import InvalidInput
 from lantern.core.phone import normalize_phone
 
 
@@ -52,5 +57,36 @@ def person_records(request):
     return render(
         request,
         "console/person_records.html",
-        {"form": form, "found": found, "limit": contact_queries.PERSON_RECORDS_LIMIT},
-    )
+        {"form": form, "found": found, "limit": contact_queries.PERSON_RECORDS_LIMIT,
+         "can_shred": rules.allows(request.user, "shred_on_request")},
+    )  # fmt: skip
+
+
+@require_POST
+def person_shred(request):
+    access.require(request.user, "shred_on_request")
+    if request.POST.get("confirm") != "on":
+        messages.error(request, _("Confirm that nothing obliges the hotline to keep them."))
+        return redirect("console:person_records")
+    try:
+        done = person_requests.do_shred_for_person(
+            request.user, request.POST.getlist("contact"), phone=request.POST.get("phone", ""),
+            email=request.POST.get("email", ""), reason=request.POST.get("shred_reason", ""),
+        )  # fmt: skip
+    except InvalidInput as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+        return redirect("console:person_records")
+    messages.success(request, ngettext("%(n)s contact shredded.", "%(n)s contacts shredded.",
+                                       done.contacts) % {"n": done.contacts})  # fmt: skip
+    if done.held:
+        messages.warning(request, ngettext(
+            "%(n)s contact is kept by a legal hold and was not shredded.",
+            "%(n)s contacts are kept by a legal hold and were not shredded.", len(done.held),
+        ) % {"n": len(done.held)})  # fmt: skip
+    if done.still_open:
+        messages.warning(request, ngettext(
+            "%(n)s contact has an open conversation: close it, then shred it.",
+            "%(n)s contacts have an open conversation: close them, then shred them.",
+            len(done.still_open),
+        ) % {"n": len(done.still_open)})  # fmt: skip
+    return redirect("console:person_records")

@@ -68,6 +68,7 @@ urlpatterns = [
     path("holds/<int:hold_id>/release/", hold_views.hold_release, name="hold_release"),
     path("holds/range/", hold_views.range_hold, name="range_hold"),
     path("person-records/", person_views.person_records, name="person_records"),
+    path("person-records/shred/", person_views.person_shred, name="person_shred"),
     path("contacts/<uuid:contact_id>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<uuid:contact_id>/take/", views.contact_take, name="contact_take"),
     path(

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from lantern.audit import actions as audit
@@ -31,7 +31,7 @@ from lantern.cases.queries import exclude_held, exclude_held_cases
 from lantern.contacts import actions as contacts
 from lantern.contacts.choices import ContactChannelChoices, ContactStatusChoices
 from lantern.contacts.models import Attachment, Contact, Conversation
-from lantern.operations import sql
+from lantern.core import erase
 from lantern.privacy import retention
 
 BATCH = 500
@@ -154,7 +154,5 @@ def run(now: datetime | None = None, *, say: Callable[[str], None] = lambda line
                 changes={"count": total, "then": step.rule.then, **step.rule.describe()},
             )  # fmt: skip
         say(f"{step.kind}: {total} {'shredded' if step.rule.then == 'shred' else 'deleted'}")
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:  # freed pages are zeroed (secure_delete); the log too
-            cursor.execute(sql.SQLITE_TRUNCATE_WAL)
+    erase.forget_deleted()  # freed pages are zeroed (secure_delete); the log is emptied too
     return done

@@ -5,8 +5,5 @@ REACHABLE = "SELECT 1"
 # a real write that changes nothing (and is rolled back): the database takes writes
 HARMLESS_WRITE = "UPDATE django_migrations SET app = app WHERE id = -1"
 POSTGRESQL_READ_ONLY = "SHOW transaction_read_only"
-# SQLite: fold the write-ahead log into the database and empty it (after a deletion, so what
-# was deleted is not left readable in the log)
-SQLITE_TRUNCATE_WAL = "PRAGMA wal_checkpoint(TRUNCATE)"
 # copy_database: the target's rows that its migrations made are replaced by the source's
 TRUNCATE_TABLES = "TRUNCATE {tables} RESTART IDENTITY CASCADE"
