@@ -190,15 +190,18 @@ print(release.pk)
 def test_the_public_statistics_page_renders_a_release(live, page):
     from django.utils import timezone
 
-    year = timezone.localdate().year
+    # a year of its own, three back: contacts other browser tests record (this year) would
+    # change the counts, and with them what the suppression audit lets through
+    year = timezone.localdate().year - 3
     for _ in range(6):
         live.api_post(
             "/contacts",
             {"channel": "other", "call_types": ["general_info"],
+             "received_at": f"{year}-06-15T12:00:00Z",
              "location": {"state": "OR", "city": "Salem", "postal_code": "97301"}},
         )  # fmt: skip
     live.run("shell", "-c", STATS_SETUP.replace("__YEAR__", str(year)))
-    page.goto("/statistics/")
+    page.goto(f"/statistics/?year={year}")
     expect(page.get_by_role("heading", name=f"Hotline statistics {year}")).to_be_visible()
     expect(page.locator("svg.map")).to_have_count(2)
     chart = page.locator("#table-contacts_by_channel svg.chart")
