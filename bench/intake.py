@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import http.client
 import os
 import shutil
@@ -138,16 +139,10 @@ class Server:
     def cpu_seconds(self) -> float:
         """CPU time used so far by the server's processes (the workers included)."""
         pids = [self.proc.pid]
-        try:
+        with contextlib.suppress(OSError, ValueError):
             children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
             pids += [int(p) for p in children.split()]
-            ticks = 0
-            for pid in pids:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        except (OSError, ValueError):
-            return 0.0
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return sum(_cpu_of(pid) for pid in pids)
 
     def kill(self):
         os.killpg(self.proc.pid, signal.SIGKILL)
@@ -159,6 +154,7 @@ class Server:
 
 
 def _cpu_of(pid: int) -> float:
+    """CPU time (user and system) a process has used so far, from /proc (0 elsewhere)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:

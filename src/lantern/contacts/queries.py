@@ -188,14 +188,20 @@ def repeat_contacts(
     return RepeatContacts(agg["n"], agg["last"])
 
 
+def typed_indexes(phone: str = "", email: str = "") -> tuple[str, str]:
+    """The blind indexes of a phone number and an email address as someone typed them (``""``
+    for one not given; an unparseable phone is simply not looked up)."""
+    phone_index = ""
+    if phone:
+        with contextlib.suppress(ValueError):
+            phone_index = crypto.blind_index("phone", normalize_phone(phone))
+    email = (email or "").strip().lower()
+    return phone_index, crypto.blind_index("email", email) if email else ""
+
+
 def repeat_contacts_for_input(phone: str = "", email: str = "", exclude_id=None) -> RepeatContacts:
-    """The same, for a phone and email as typed (an unparseable phone is simply not looked up)."""
-    try:
-        phone_index = crypto.blind_index("phone", normalize_phone(phone)) if phone else ""
-    except ValueError:
-        phone_index = ""
-    email = email.strip().lower()
-    email_index = crypto.blind_index("email", email) if email else ""
+    """The same, for a phone and email as typed."""
+    phone_index, email_index = typed_indexes(phone, email)
     return repeat_contacts(phone_index=phone_index, email_index=email_index, exclude_id=exclude_id)
 
 
@@ -203,13 +209,7 @@ def contacts_about(phone: str = "", email: str = ""):
     """Every contact that concerns this phone number or email address, through the blind indexes
     only: the caller's recorded phone or email, and the person in an SMS or email conversation.
     For a person's request to see what the hotline holds (issue 22); newest first."""
-    indexes = []
-    if phone:
-        with contextlib.suppress(ValueError):
-            indexes.append(crypto.blind_index("phone", normalize_phone(phone)))
-    email = (email or "").strip().lower()
-    if email:
-        indexes.append(crypto.blind_index("email", email))
+    indexes = [index for index in typed_indexes(phone, email) if index]
     if not indexes:
         return Contact.objects.none()
     return (
@@ -227,10 +227,10 @@ def person_records(user, *, phone: str = "", email: str = "", reason: str = "") 
     """``contacts_about`` for a staff member answering a person's request, audited as a lookup
     (how many were found and why; never the phone number or the address)."""
     found = list(contacts_about(phone, email)[:PERSON_RECORDS_LIMIT])
+    by = [name for name, value in (("phone", phone), ("email", email)) if value]
     audit.record(
         user, Audit.LOOKUP, object_type="privacy.person_request",
-        changes={"found": len(found), "by": [k for k, v in (("phone", phone), ("email", email))
-                                              if v]},
+        changes={"found": len(found), "by": by},
         reason=reason,
     )  # fmt: skip
     return found
