@@ -72,6 +72,11 @@ ROUTES: dict[str, Route] = {
     "console:range_hold": R("post", {"supervisor"}),
     "console:person_records": R("get", {"supervisor"}),
     "console:person_shred": R("post", {"supervisor"}),
+    "console:person_exports": R("get", {"supervisor"}),
+    "console:person_export_create": R("post", {"supervisor"}),
+    "console:person_export": R("get", {"supervisor"}, "person_export"),
+    "console:person_export_decide": R("post", {"supervisor"}, "person_export"),
+    "console:person_export_download": R("post", {"supervisor"}, "person_export"),
     "console:contact_edit": R("get", TAKERS, "contact"),
     "console:contact_take": R("post", TAKERS, "contact"),
     "console:conversation": R("get", READERS, "chat"),
@@ -186,7 +191,8 @@ PRIVATE = {"contact", "chat", "routed", "call", "referral", "case", "case_contac
 DATA = {"console:referral_give": lambda world: {"service": str(world.get("service").pk)}}
 # Objects a test cannot cheaply make (an offer, a statistics release, an agency link): the URL
 # names a missing id, so an allowed role must reach the lookup and get 404, never 401/403.
-MISSING = {"offer", "release", "report_link", "factor", "staff_user", "spam_batch", "legal_hold"}
+MISSING = {"offer", "release", "report_link", "factor", "staff_user", "spam_batch", "legal_hold",
+           "person_export"}  # fmt: skip
 
 
 def _routes():
@@ -290,7 +296,8 @@ class World:
         if kind is None:
             return {}
         if kind in MISSING:
-            ids = {"offer": "offer_id", "release": "release_id", "spam_batch": "batch_id"}
+            ids = {"offer": "offer_id", "release": "release_id", "spam_batch": "batch_id",
+                   "person_export": "export_id"}  # fmt: skip
             if kind == "factor":
                 return {"kind": "totp", "device_id": 999_999}
             if kind == "staff_user":

@@ -56,6 +56,7 @@ ACTIONS: dict[str, str | None] = {
     "place_legal_hold": None,
     "find_person_records": None,
     "shred_on_request": None,
+    "approve_person_export": None,
     "draft_report": None,
     "review_report": None,
     "approve_report": None,

@@ -172,3 +172,13 @@ class AgencyLinkAccessOutcomeChoices(models.TextChoices):
     EXPIRED = "expired", _("Refused: expired")
     REVOKED = "revoked", _("Refused: revoked")
     REUSED = "reused", _("Refused: already opened on another device")
+
+
+class PersonExportStateChoices(models.TextChoices):
+    """Where a bundle for a person who asked what the hotline holds about them is: prepared by
+    one supervisor, approved or declined by another, then released (downloaded) once."""
+
+    PENDING = "pending", _("waiting for approval")
+    APPROVED = "approved", _("approved, not yet released")
+    DECLINED = "declined", _("declined")
+    RELEASED = "released", _("released to the person")

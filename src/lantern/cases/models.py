@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from lantern.accounts.querysets import RestrictedQuerySet
@@ -11,6 +12,7 @@ from lantern.cases.choices import (
     CaseGenderChoices,
     CasePartyRoleChoices,
     CaseTraffickingTypeChoices,
+    PersonExportStateChoices,
     ReferralStatusChoices,
     TipReportConsentBasisChoices,
     TipReportConsentScopeChoices,
@@ -520,3 +522,47 @@ class LegalHold(models.Model):
 
     def __str__(self):
         return f"Legal hold until reviewed on {self.review_on}"
+
+
+class PersonExport(models.Model):
+    """What the hotline holds about a person, for that person (issue 22): the contacts a
+    supervisor chose among those reached from the person's phone number or email address.
+    Nothing of their content is stored here: the bundle is built from the records when it is
+    reviewed and again when it is released, and the release is refused unless both are the same
+    (``digest``, SHA-256 of the content the approver saw)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    contact_ids = models.JSONField(default=list)
+    language = models.CharField(max_length=35, default="en", help_text="The bundle's language")
+    reason = models.CharField(max_length=300, help_text="The person's request, never personal data")
+    state = models.CharField(
+        max_length=16, choices=PersonExportStateChoices.choices,
+        default=PersonExportStateChoices.PENDING,
+    )  # fmt: skip
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+    digest = models.CharField(max_length=64, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"export for a person {self.short_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("console:person_export", args=[self.pk])
+
+    @property
+    def short_id(self) -> str:
+        return short_id(self.pk)

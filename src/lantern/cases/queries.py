@@ -341,3 +341,26 @@ def range_holds() -> list:
         .select_related("placed_by")
         .order_by("received_from")
     )
+
+
+def person_exports(limit: int = 50) -> list:
+    """Copies prepared for people who asked what the hotline holds about them, newest first
+    (who prepared, decided and released each; never their content)."""
+    from lantern.cases.models import PersonExport
+
+    related = ("requested_by", "decided_by", "released_by")
+    return list(PersonExport.objects.select_related(*related)[:limit])
+
+
+def person_exports_waiting() -> int:
+    """Copies waiting for a second supervisor's approval (the home screen counts them)."""
+    from lantern.cases.choices import PersonExportStateChoices
+    from lantern.cases.models import PersonExport
+
+    return PersonExport.objects.filter(state=PersonExportStateChoices.PENDING).count()
+
+
+def person_export(export_id):
+    from lantern.cases.models import PersonExport
+
+    return PersonExport.objects.filter(pk=export_id).first()

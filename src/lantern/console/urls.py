@@ -69,6 +69,25 @@ urlpatterns = [
     path("holds/range/", hold_views.range_hold, name="range_hold"),
     path("person-records/", person_views.person_records, name="person_records"),
     path("person-records/shred/", person_views.person_shred, name="person_shred"),
+    path("person-records/exports/", person_views.person_exports, name="person_exports"),
+    path(
+        "person-records/exports/new/",
+        person_views.person_export_create,
+        name="person_export_create",
+    ),
+    path(
+        "person-records/exports/<uuid:export_id>/", person_views.person_export, name="person_export"
+    ),
+    path(
+        "person-records/exports/<uuid:export_id>/decide/",
+        person_views.person_export_decide,
+        name="person_export_decide",
+    ),
+    path(
+        "person-records/exports/<uuid:export_id>/download/",
+        person_views.person_export_download,
+        name="person_export_download",
+    ),
     path("contacts/<uuid:contact_id>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<uuid:contact_id>/take/", views.contact_take, name="contact_take"),
     path(

@@ -49,6 +49,8 @@ def home(request):
         ctx["range_holds"] = case_queries.range_holds()
         ctx["range_hold_form"] = LegalHoldRangeForm(auto_id="range-%s")
     ctx["can_find_person_records"] = rules.allows(request.user, "find_person_records")
+    if rules.allows(request.user, "approve_person_export"):
+        ctx["person_exports_waiting"] = case_queries.person_exports_waiting()
     return render(request, "console/home.html", ctx)
 
 
