@@ -116,3 +116,38 @@ def test_prompts_in_the_callers_language_where_twilio_has_a_voice(code, say_lang
         assert "Thank you. Goodbye." in xml  # no Haitian Creole voice: the English prompt
     else:
         assert "Thank you. Goodbye." not in xml
+
+
+def test_the_language_model_loads_once_however_many_texts_arrive_together(monkeypatch):
+    """After a start, the first texts arrive together on several threads: one loads the model
+    (about a second of CPU) and the others wait for it, instead of each loading its own."""
+    import threading
+    import time
+
+    from py3langid.langid import LanguageIdentifier
+
+    from lantern.core import language
+
+    loads = []
+    real = LanguageIdentifier.from_model_file.__func__
+
+    def counted(cls, *args, **kwargs):
+        loads.append(1)
+        time.sleep(0.2)  # a slow load, so the threads overlap it
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(language, "_loaded", [])
+    monkeypatch.setattr(LanguageIdentifier, "from_model_file", classmethod(counted))
+    barrier = threading.Barrier(8)
+    hints = []
+
+    def text():
+        barrier.wait()
+        hints.append(language.hint("hola necesito ayuda por favor, no puedo salir de la casa"))
+
+    threads = [threading.Thread(target=text) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert loads == [1] and hints == ["es"] * 8

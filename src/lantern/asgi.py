@@ -30,6 +30,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import path  # noqa: E402
 
 from lantern.console.live import RoutingConsumer  # noqa: E402
+from lantern.core import language  # noqa: E402
 from lantern.core.wsgi_threads import WSGIInThreads  # noqa: E402
 from lantern.intake import chat  # noqa: E402
 from lantern.outbox.worker import worker as outbox_worker  # noqa: E402
@@ -43,6 +44,9 @@ THREADS = int(os.environ.get("LANTERN_THREADS", "8"))
 # comes near it: forms and webhooks are kilobytes, and Django refuses form data over 2.5 MB.
 MAX_BODY = 10 * 1024 * 1024
 
+# The language guess's model takes about a second of CPU to load: once here, not by the first
+# texts after a start, which would each load it on their own thread.
+language.warm()
 # Everything loaded so far lives as long as the process: the garbage collector stops scanning it
 # (fewer, shorter pauses under load).
 gc.freeze()

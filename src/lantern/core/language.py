@@ -6,7 +6,7 @@ never more. Only the hotline's languages (``LANTERN_LANGUAGE_HINTS``) are consid
 text of a few words guessed with high confidence gives a hint: "ok" or "STOP" say nothing.
 """
 
-from functools import lru_cache
+import threading
 
 import langcodes
 from django.conf import settings
@@ -32,13 +32,27 @@ def language_name(tag: str) -> str:
         return tag
 
 
-@lru_cache(maxsize=1)
-def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+_lock = threading.Lock()
+_loaded = []
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)  # ~1 s, once
-    identifier.set_languages(list(settings.LANTERN_LANGUAGE_HINTS))
-    return identifier
+
+def _identifier():
+    """The model, loaded once per process (about a second of CPU): the first texts after a
+    start wait for one load instead of each thread loading its own."""
+    if not _loaded:
+        with _lock:
+            if not _loaded:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+                identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+                identifier.set_languages(list(settings.LANTERN_LANGUAGE_HINTS))
+                _loaded.append(identifier)
+    return _loaded[0]
+
+
+def warm() -> None:
+    """Load the model now (a server process does, before it takes requests)."""
+    _identifier()
 
 
 def hint(text: str) -> str:
