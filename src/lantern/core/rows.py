@@ -72,6 +72,33 @@ def _insert(objs) -> None:
         obj._state.db = db.alias
 
 
+@functools.cache
+def _upsert_plan(model, update: tuple, rows: int) -> tuple[tuple, str]:
+    fields, sql = _insert_plan(model, True, rows)
+    quote = connection.ops.quote_name
+    pk = quote(model._meta.pk.column)
+    changes = ", ".join(
+        f"{quote(f.column)} = excluded.{quote(f.column)}" for f in fields if f.name in update
+    )
+    return fields, f"{sql} ON CONFLICT ({pk}) DO UPDATE SET {changes}"
+
+
+def upsert(objs, update_fields) -> None:
+    """INSERT model instances with their primary keys, or UPDATE ``update_fields`` of the rows
+    that have them already (``bulk_create(update_conflicts=True)`` without its query building,
+    which cost a directory import a fifth of its time: bench/directory_import.py)."""
+    update = tuple(sorted(update_fields))
+    db = _db()
+    for start in range(0, len(objs), BATCH):
+        chunk = objs[start : start + BATCH]
+        if not chunk:
+            continue
+        fields, sql = _upsert_plan(type(chunk[0]), update, len(chunk))
+        params = [field.get_db_prep_save(field.pre_save(obj, True), db)
+                  for obj in chunk for field in fields]  # fmt: skip
+        _run(sql, params, db)
+
+
 @functools.lru_cache(maxsize=256)
 def _native(sql: str, vendor: str) -> str:
     """``%s`` placeholders as the driver wants them (SQLite's are ``?``)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from lantern.core import geo
+from lantern.core import geo, rows
 from lantern.directory import indexing
 from lantern.directory.importing.check import Plan, chunks, existing, progress_bar
 from lantern.directory.importing.tables import BATCH, MODELS, ORDER, PRESERVED
@@ -61,9 +61,7 @@ class Writer:
             for chunk in self.bar(
                 list(chunks(objs, BATCH)), f"writing {kind}", total=-(-len(objs) // BATCH)
             ):
-                model.objects.bulk_create(
-                    chunk, update_conflicts=True, unique_fields=["id"], update_fields=update_fields
-                )
+                rows.upsert(chunk, update_fields)
             self.created[kind] = sum(1 for pk in records if pk not in old_rows)
             self.updated[kind] = len(records) - self.created[kind]
         self.write_outside_fields()
