@@ -392,5 +392,9 @@ LOGGING = {
         "mail.debug": {"level": "ERROR"},
         # fpdf2's font subsetting reports every table it prunes at INFO
         "fontTools": {"level": "WARNING"},
+        # Presidio (scrubbed exports) logs each analysis at INFO; nothing of a transcript may
+        # reach a log, so only its errors are kept
+        "presidio-analyzer": {"level": "ERROR"},
+        "presidio-anonymizer": {"level": "ERROR"},
     },
 }

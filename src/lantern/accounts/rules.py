@@ -34,6 +34,7 @@ ACTIONS: dict[str, str | None] = {
     "take_contact": "contacts.Contact",
     "view_contact_pii": "contacts.Contact",
     "export_contacts": "contacts.Contact",
+    "export_conversations": None,
     "view_audit": None,
     "manage_users": None,
     "reset_second_factor": None,

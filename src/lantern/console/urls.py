@@ -7,7 +7,14 @@ from lantern.console import account_views as av
 from lantern.console import case_views as cv
 from lantern.console import directory_views as dv
 from lantern.console import emergency_views as ev
-from lantern.console import hold_views, person_views, profile_views, spam_views, views
+from lantern.console import (
+    hold_views,
+    person_views,
+    profile_views,
+    spam_views,
+    transcript_views,
+    views,
+)
 from lantern.console import protocol_views as pv
 from lantern.console import report_views as tv
 from lantern.console import routing_views as rv
@@ -68,6 +75,7 @@ urlpatterns = [
     path("holds/<int:hold_id>/release/", hold_views.hold_release, name="hold_release"),
     path("holds/range/", hold_views.range_hold, name="range_hold"),
     path("person-records/", person_views.person_records, name="person_records"),
+    path("transcripts/", transcript_views.transcript_export, name="transcript_export"),
     path("person-records/shred/", person_views.person_shred, name="person_shred"),
     path("person-records/exports/", person_views.person_exports, name="person_exports"),
     path(

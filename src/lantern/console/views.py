@@ -51,6 +51,7 @@ def home(request):
     ctx["can_find_person_records"] = rules.allows(request.user, "find_person_records")
     if rules.allows(request.user, "approve_person_export"):
         ctx["person_exports_waiting"] = case_queries.person_exports_waiting()
+    ctx["can_export_conversations"] = rules.allows(request.user, "export_conversations")
     return render(request, "console/home.html", ctx)
 
 

@@ -1,0 +1,577 @@
+"""The scrubber's recognisers: patterns and the words around them, in English and Spanish.
+
+Presidio's own phone recogniser (Google's phonenumbers) finds numbers in every country's formats;
+the rest are here, because Presidio's pattern recognisers for names, addresses and places need a
+trained language model, and none may be downloaded at run time. Each ``CueRecognizer`` is a
+regular expression whose named group ``v`` is the value: "my name is (?P<v>...)" takes the
+name, not the cue. Word lists (given names, family names, places) are in ``data/scrub/``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import regex
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "scrub"
+LANGUAGES = ("en", "es")
+FLAGS = regex.IGNORECASE | regex.UNICODE
+# Regions whose numbers callers give: the United States first, then where many callers come from.
+PHONE_REGIONS = (
+    "US",
+    "MX",
+    "GT",
+    "HN",
+    "SV",
+    "NI",
+    "CR",
+    "PA",
+    "DO",
+    "HT",
+    "CO",
+    "VE",
+    "PH",
+    "VN",
+    "CN",
+    "KR",
+    "UA",
+    "NG",
+    "IN",
+    "ES",
+    "GB",
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: how the word lists are written."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def word_list(name: str) -> frozenset[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(x.strip()) for x in lines if x.strip() and not x.startswith("#"))
+
+
+class CueRecognizer(EntityRecognizer):
+    """Regular expressions whose group ``v`` is the value to find (the rest is its cue)."""
+
+    def __init__(
+        self,
+        entity: str,
+        expressions: list[str],
+        language: str,
+        score: float = 0.8,
+        name: str | None = None,
+    ):
+        self.expressions = [regex.compile(e, FLAGS) for e in expressions]
+        self.score = score
+        super().__init__(
+            supported_entities=[entity],
+            supported_language=language,
+            name=name or f"{entity.title()}Cues",
+        )
+
+    def load(self):
+        pass
+
+    def accept(self, text: str, start: int, end: int) -> bool:
+        return True
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        found = []
+        for expression in self.expressions:
+            for match in expression.finditer(text, overlapped=True):
+                start, end = match.span("v")
+                if start < end and self.accept(text, start, end):
+                    found.append(
+                        RecognizerResult(self.supported_entities[0], start, end, self.score)
+                    )
+        return found
+
+
+# -- names ----------------------------------------------------------------------------------------
+
+_WORD = r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)?"
+# Cues after which the next word is a name whatever its case ("me llamo esperanza"), and weaker
+# ones after which it must be a listed name or capitalised ("this is hard", "thank you Ana").
+_STRONG_CUES = {
+    "en": r"my\s+name\s+is|my\s+names|my\s+name'?s|names\s+is|call\s+me|named|"
+    r"calls\s+himself|calls\s+herself|goes\s+by",
+    "es": r"me\s+llamo|mi\s+nombre\s+es|se\s+llama|se\s+llamaba|llamad[oa]|le\s+dicen|"
+    r"me\s+dicen",
+}
+_CUES = {
+    "en": r"name\s+is|this\s+is|called|boss|mr\.?|mrs\.?|ms\.?|miss|"
+    r"i\s+am|i'?m|it'?s|thank\s+you|thanks|okay|ok|hi|hello|dear|tell|told|friend|"
+    r"sister|brother|cousin|uncle|aunt|husband|wife|boyfriend|girlfriend|daughter|son",
+    "es": r"soy|señor|señora|señorita|sr\.?|sra\.?|srta\.?|don|doña|gracias|hola|"
+    r"le\s+digan\s+a|digan\s+a|dile\s+a|decirle\s+a|amig[oa]|herman[oa]|prim[oa]|"
+    r"t[ií][oa]|espos[oa]|novi[oa]|hij[oa]|patr[oó]n|jefe|jefa|est[aá]\s+bien|"
+    r"el\s+encargado\s+se\s+llama",
+}
+# Words that follow a cue and are not names ("i am scared", "soy de Honduras").
+_NOT_NAMES = frozenset(
+    fold(w)
+    for w in [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "so",
+        "not",
+        "no",
+        "yes",
+        "very",
+        "really",
+        "just",
+        "only",
+        "still",
+        "also",
+        "too",
+        "here",
+        "there",
+        "now",
+        "going",
+        "gonna",
+        "trying",
+        "afraid",
+        "scared",
+        "sorry",
+        "okay",
+        "ok",
+        "fine",
+        "good",
+        "safe",
+        "alone",
+        "lost",
+        "hurt",
+        "sick",
+        "tired",
+        "calling",
+        "texting",
+        "writing",
+        "working",
+        "with",
+        "from",
+        "in",
+        "at",
+        "on",
+        "to",
+        "for",
+        "of",
+        "by",
+        "about",
+        "him",
+        "her",
+        "them",
+        "us",
+        "me",
+        "you",
+        "it",
+        "this",
+        "that",
+        "his",
+        "hers",
+        "my",
+        "your",
+        "our",
+        "their",
+        "what",
+        "who",
+        "when",
+        "where",
+        "why",
+        "how",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "may",
+        "might",
+        "must",
+        "i",
+        "im",
+        "i'm",
+        "its",
+        "please",
+        "help",
+        "sure",
+        "thank",
+        "thanks",
+        "hello",
+        "hi",
+        "hey",
+        "well",
+        "u",
+        "ur",
+        "de",
+        "del",
+        "la",
+        "el",
+        "los",
+        "las",
+        "un",
+        "una",
+        "y",
+        "o",
+        "pero",
+        "si",
+        "no",
+        "sí",
+        "muy",
+        "solo",
+        "sólo",
+        "aquí",
+        "ahí",
+        "allá",
+        "ahora",
+        "que",
+        "qué",
+        "quien",
+        "quién",
+        "cuando",
+        "donde",
+        "dónde",
+        "como",
+        "cómo",
+        "por",
+        "para",
+        "con",
+        "sin",
+        "en",
+        "a",
+        "al",
+        "mi",
+        "mis",
+        "tu",
+        "su",
+        "sus",
+        "le",
+        "les",
+        "lo",
+        "me",
+        "te",
+        "se",
+        "nos",
+        "es",
+        "son",
+        "fue",
+        "era",
+        "estoy",
+        "está",
+        "estás",
+        "están",
+        "bien",
+        "mal",
+        "gracias",
+        "hola",
+        "ayuda",
+        "favor",
+        "señor",
+        "señora",
+        "usted",
+        "ustedes",
+        "ellos",
+        "ellas",
+        "él",
+        "ella",
+        "yo",
+        "tú",
+        "nosotros",
+        "menor",
+        "mayor",
+        "nuevo",
+        "nueva",
+    ]
+)
+
+
+class NameRecognizer(EntityRecognizer):
+    """Given names from the list (with the family name after them), and capitalised words after
+    a cue ("my name is", "se llama", "el señor"). A name that is also a word ("Grace", "Rosa")
+    counts only when capitalised or after a cue."""
+
+    def __init__(self, language: str):
+        name = rf"[\s,:]+(?P<v>{_WORD}(?:\s+{_WORD}){{0,2}})"
+        self.strong = regex.compile(rf"\b(?:{_STRONG_CUES[language]}){name}", FLAGS)
+        self.cue = regex.compile(rf"\b(?:{_CUES[language]}){name}", FLAGS)
+        self.word = regex.compile(_WORD)
+        super().__init__(
+            supported_entities=["PERSON"], supported_language=language, name="NameRecognizer"
+        )
+
+    def load(self):
+        pass
+
+    @staticmethod
+    def _is_given(word: str, after_cue: bool) -> bool:
+        key = fold(word)
+        if key in word_list("ambiguous_names.txt"):
+            return after_cue or word[:1].isupper() and not word.isupper()
+        return key in word_list("given_names.txt")
+
+    @staticmethod
+    def _is_family(word: str) -> bool:
+        return fold(word) in word_list("surnames.txt") or (
+            word[:1].isupper() and not word.isupper() and fold(word) not in _NOT_NAMES
+        )
+
+    def _extend(self, words: list, i: int) -> int:
+        """The index after the name that starts at words[i] (a family name or two may follow)."""
+        j = i + 1
+        while j < len(words) and j - i < 3 and self._is_family(words[j].group()):
+            if words[j].start() - words[j - 1].end() > 1:
+                break
+            j += 1
+        return j
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        found = []
+        words = list(self.word.finditer(text))
+        for i, word in enumerate(words):
+            if self._is_given(word.group(), after_cue=False):
+                j = self._extend(words, i)
+                found.append(RecognizerResult("PERSON", word.start(), words[j - 1].end(), 0.7))
+        cued = [(m, True) for m in self.strong.finditer(text, overlapped=True)]
+        cued += [(m, False) for m in self.cue.finditer(text, overlapped=True)]
+        for match, strong in cued:
+            names = list(self.word.finditer(match.group("v")))
+            first = names[0].group()
+            if fold(first) in _NOT_NAMES:
+                continue
+            given = self._is_given(first, after_cue=True)
+            capitalised = first[:1].isupper() and not first.isupper()
+            if not (given or capitalised or strong):
+                continue  # "this is hard": a lower-case word after a cue is a name only if listed
+            keep = 1
+            while keep < len(names) and self._is_family(names[keep].group()):
+                keep += 1
+            start = match.start("v")
+            found.append(
+                RecognizerResult(
+                    "PERSON", start, start + names[keep - 1].end(), 0.8 if given else 0.6
+                )
+            )
+        return found
+
+
+# -- ages, dates of birth, ID numbers -------------------------------------------------------------
+
+_EN_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_EN_TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_EN_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_EN_NUMBER = (
+    rf"(?:(?:{'|'.join(_EN_TENS)})(?:[\s-](?:{'|'.join(_EN_UNITS)}))?|"
+    rf"{'|'.join(_EN_TEENS)}|{'|'.join(_EN_UNITS)})"
+)
+_ES_NUMBER = (
+    r"(?:(?:veinti|veintí)\w+|dieci\w+|(?:treinta|cuarenta|cincuenta|sesenta|setenta|"
+    r"ochenta|noventa)(?:\s+y\s+\w+)?|veinte|diez|once|doce|trece|catorce|quince|uno|"
+    r"dos|tres|cuatro|cinco|seis|siete|ocho|nueve)"
+)
+_AGE_NUMBER = {"en": rf"(?:\d{{1,2}}|{_EN_NUMBER})", "es": rf"(?:\d{{1,2}}|{_ES_NUMBER})"}
+_AGES = {
+    "en": [
+        r"\b(?P<v>{n})\s*(?:-\s*)?(?:years?|yrs?|yo|y/o|y\.o\.)(?:[\s-]*old)?\b",
+        r"\b(?:i'?m|i\s+am|im|she'?s|shes|he'?s|hes|she\s+is|he\s+is|they\s+are|age|aged|"
+        r"turned|turning|only|just|is|was|(?:sister|brother|daughter|son|girl|boy|kid|"
+        r"friend)'?s)\s+(?:only\s+|just\s+|about\s+|like\s+)?(?P<v>{n})\b"
+        r"(?!\s*(?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?|am|pm|a\.m|p\.m|:|dollars|"
+        r"bucks|\$|%|people|of\s+us|percent|miles|times|o'?clock))",
+    ],
+    "es": [
+        r"\b(?P<v>{n})\s+(?:años|anos|añitos)\b",
+        r"\b(?:tengo|tiene|tienen|tenía|cumplí|cumple|cumplió|edad\s+de)\s+(?:apenas\s+|solo\s+|"
+        r"sólo\s+|como\s+)?(?P<v>{n})\b(?!\s*(?:horas|días|dias|semanas|meses|dólares|dolares|"
+        r"pesos|personas|hijos))",
+    ],
+}
+_MONTHS = {
+    "en": r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?",
+    "es": r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|sep?tiembre|octubre|noviembre|"
+    r"diciembre|ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)\.?",
+}
+_DATES = {
+    "en": [
+        r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b",
+        r"\b\d{4}-\d{1,2}-\d{1,2}\b",
+        r"\b{m}\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b",
+        r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?{m},?\s+\d{4}\b",
+    ],
+    "es": [
+        r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b",
+        r"\b\d{4}-\d{1,2}-\d{1,2}\b",
+        r"\b\d{1,2}\s+(?:de\s+)?{m}\s+(?:de\s+|del\s+)?\d{4}\b",
+    ],
+}
+_BIRTH = {
+    "en": r"(?:born|birth|birthday|dob|d\.o\.b\.?)",
+    "es": r"(?:nací|naci|nació|nacio|nacimiento|cumpleaños|nacida|nacido)",
+}
+_ID_CUES = (
+    r"passport|pasaporte|\bid\b|i\.d\.|identification|identificaci[oó]n|"
+    r"\bdui\b|\bdpi\b|\bcurp\b|\bine\b|c[eé]dula|\bssn\b|social|seguro\s+social|"
+    r"license|licencia|\bvisa\b|alien|\ba[\s-]?(?:number|#|no\.?)|\bnumero\s+a\b|"
+    r"green\s+card|matr[ií]cula|permiso|permit|\bitin\b|\brfc\b|\bnss\b|documento"
+)
+_IDS = [
+    rf"(?:{_ID_CUES})[^\n.?!]{{0,30}}?(?P<v>(?<![\w-])[A-Z]{{0,4}}[-\s]?\d[\d\s-]{{3,18}}\d"
+    rf"(?:-?[A-Z0-9]{{1,3}})?(?![\w-]))",
+    rf"(?:{_ID_CUES})[^\n.?!]{{0,30}}?(?P<v>\b[A-Z]{{1,6}}\d{{4,}}[A-Z0-9]*\b)",
+]
+_ID_PATTERNS = [
+    Pattern("us_ssn", r"\b\d{3}-\d{2}-\d{4}\b", 0.6),
+    Pattern("a_number", r"\bA[-\s]?\d{3}[-\s]?\d{3}[-\s]?\d{3}\b|\bA\d{7,9}\b", 0.8),
+    Pattern("curp", r"\b[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z0-9]\d\b", 0.9),
+    Pattern("dui", r"\b0\d{7}-\d\b", 0.6),
+]
+
+# -- addresses and places -------------------------------------------------------------------------
+
+_STREET = (
+    r"street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|lane|ln|way|court|ct|"
+    r"highway|hwy|parkway|pkwy|place|pl|circle|cir|trail|trl|terrace|ter|loop|freeway|fwy"
+)
+_UNIT = r"(?:\s*,?\s*(?:apt|apartment|unit|suite|ste|room|rm|#|no\.?)\s*\.?\s*#?\s*\w{1,5})?"
+_ADDRESSES = {
+    "en": [
+        rf"(?P<v>\b\d{{1,6}}\s+(?:(?:[NSEW]\.?|north|south|east|west)\s+)?(?:[\w'.-]+\s+){{0,4}}?"
+        rf"(?:{_STREET})\b\.?{_UNIT})",
+        r"(?P<v>\b\d{1,6}\s+(?:old\s+)?(?:highway|hwy|route|rt|county\s+road|fm|farm\s+road)\s*"
+        r"\d{1,4}\b)",
+    ],
+    "es": [
+        rf"(?P<v>\b(?:calle|c/|avenida|av\.?|avda\.?|calzada|carretera|callejón|callejon|"
+        rf"privada|andador|boulevard|blvd\.?|paseo)\s+[^\n,.;]{{1,40}}?\s*(?:#|no\.?|número)?\s*"
+        rf"\d{{1,5}}\b(?:\s*(?:,\s*)?(?:col\.?|colonia)\s+{_WORD}(?:\s+{_WORD})?)?)",
+        rf"(?P<v>\b(?:colonia|col\.|barrio|fraccionamiento|fracc\.)\s+{_WORD}"
+        rf"(?:\s+(?!(?:casa|lote|manzana)\b){_WORD}){{0,2}}"
+        rf"(?:\s*,?\s*(?:casa|lote|manzana|mz\.?|lt\.?)\s*#?\s*\d{{1,5}})?)",
+        rf"(?P<v>\b\d{{1,6}}\s+(?:(?:[NSEW]\.?|north|south|east|west)\s+)?(?:[\w'.-]+\s+){{0,4}}?"
+        rf"(?:{_STREET})\b\.?{_UNIT})",
+    ],
+}
+_PLACE_CUES = {
+    "en": r"in|from|to|near|at|outside|around|back\s+to|came\s+from|brought\s+me\s+from",
+    "es": r"en|de|desde|a|cerca\s+de|hacia|para|vengo\s+de|venimos\s+de",
+}
+
+
+class PlaceRecognizer(EntityRecognizer):
+    """Countries, states and cities from the list (in any case), and capitalised names after
+    "in", "from", "en", "de" (a city the list does not have)."""
+
+    def __init__(self, language: str):
+        self.cue = regex.compile(
+            rf"\b(?:{_PLACE_CUES[language]})\s+(?:the\s+)?(?P<v>\p{{Lu}}[\p{{L}}'’.-]+"
+            rf"(?:\s+(?:de\s+|del\s+|la\s+|las\s+|los\s+)?\p{{Lu}}[\p{{L}}'’.-]+){{0,3}})",
+            regex.UNICODE,
+        )
+        self.word = regex.compile(r"[\p{L}'’.-]+")
+        super().__init__(
+            supported_entities=["PLACE"], supported_language=language, name="PlaceRecognizer"
+        )
+
+    def load(self):
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        places = word_list("places.txt")
+        found = []
+        words = list(self.word.finditer(text))
+        for i in range(len(words)):
+            for size in (3, 2, 1):
+                if i + size > len(words):
+                    continue
+                start, end = words[i].start(), words[i + size - 1].end()
+                if fold(text[start:end]).strip(".") in places:
+                    found.append(RecognizerResult("PLACE", start, end, 0.7))
+                    break
+        for match in self.cue.finditer(text, overlapped=True):
+            value = match.group("v")
+            first = fold(value.split()[0])
+            if first in _NOT_NAMES or first in word_list("given_names.txt"):
+                continue
+            found.append(RecognizerResult("PLACE", match.start("v"), match.end("v"), 0.5))
+        return found
+
+
+def _with_number(expressions: list[str], language: str) -> list[str]:
+    return [e.replace("{n}", _AGE_NUMBER[language]) for e in expressions]
+
+
+def _with_month(expressions: list[str], language: str) -> list[str]:
+    return [e.replace("{m}", _MONTHS[language]) for e in expressions]
+
+
+def for_language(language: str) -> list[EntityRecognizer]:
+    """Every recogniser the scrubber runs on text in this language (``en`` or ``es``)."""
+    dates = _with_month(_DATES[language], language)
+    birth = [rf"{_BIRTH[language]}[^\n.?!]{{0,30}}?(?P<v>{d})" for d in dates]
+    return [
+        PhoneRecognizer(supported_language=language, supported_regions=PHONE_REGIONS),
+        PatternRecognizer(
+            supported_entity="PHONE_NUMBER",
+            supported_language=language,
+            name="PhoneDigits",
+            patterns=[Pattern("digits", r"(?<![\w@])\+?\d[\d\s().-]{8,17}\d(?![\w@])", 0.4)],
+        ),
+        PatternRecognizer(
+            supported_entity="EMAIL_ADDRESS",
+            supported_language=language,
+            name="Email",
+            patterns=[Pattern("email", r"\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\b", 0.95)],
+        ),
+        PatternRecognizer(
+            supported_entity="ID",
+            supported_language=language,
+            name="IdPatterns",
+            patterns=_ID_PATTERNS,
+        ),
+        CueRecognizer("ID", _IDS, language, score=0.85),
+        CueRecognizer("AGE", _with_number(_AGES[language], language), language, score=0.75),
+        CueRecognizer("DATE", [f"(?P<v>{d})" for d in dates], language, score=0.6),
+        CueRecognizer("DATE_OF_BIRTH", birth, language, score=0.9),
+        CueRecognizer("ADDRESS", _ADDRESSES[language], language, score=0.7),
+        NameRecognizer(language),
+        PlaceRecognizer(language),
+    ]
+
+
+def languages() -> tuple[str, ...]:
+    return LANGUAGES
