@@ -76,12 +76,16 @@ def test_rotate_keys_reencrypts_everything(make_contact, tmp_path, monkeypatch, 
         }
         (old_id,) = old_ids
         call_command("rotate_keys")
-        new_id = crypto.load_keyring().active_id
+        ring = crypto.load_keyring()
+        new_id = ring.active_id
         assert new_id != old_id
         assert f"now under key {new_id}" in capsys.readouterr().out
+        # each value moves to its own month's new key (months stay apart for crypto-shredding)
+        month_key = ring.periods.get(crypto.period_of(crypto.now()), new_id)
+        assert month_key != old_id
         for contact in Contact.objects.all():
             for field in ("caller_name", "caller_phone", "caller_email", "summary"):
-                assert getattr(contact, field).key_id == new_id
+                assert getattr(contact, field).key_id == month_key
         reloaded = Contact.objects.get(pk=contacts[1].pk)
         assert reloaded.summary.reveal() == "Synthetic summary 1"
         assert (tmp_path / "keys" / "data-keys.json").stat().st_mode & 0o777 == 0o600

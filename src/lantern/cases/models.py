@@ -118,7 +118,7 @@ class Case(models.Model):
     county = models.CharField(max_length=100, blank=True)
     city = models.CharField(max_length=100, blank=True)
     postal_code = models.CharField(max_length=10, blank=True)
-    summary = EncryptedTextField()
+    summary = EncryptedTextField(period_key=True)
     shredded_at = models.DateTimeField(
         null=True, blank=True, help_text="Summary and notes removed under the retention schedule"
     )
@@ -237,7 +237,7 @@ class CaseNote(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    body = EncryptedTextField()
+    body = EncryptedTextField(period_key=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -405,8 +405,10 @@ class AgencyLink(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     report = models.ForeignKey(TipReport, on_delete=models.PROTECT, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
-    recipient_name = EncryptedTextField(help_text="The person the link is for")
-    recipient_contact = EncryptedTextField(help_text="Where the link was sent (email, phone)")
+    recipient_name = EncryptedTextField(period_key=True, help_text="The person the link is for")
+    recipient_contact = EncryptedTextField(
+        period_key=True, help_text="Where the link was sent (email, phone)"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -420,7 +422,9 @@ class AgencyLink(models.Model):
     email_state = models.CharField(
         max_length=16, choices=AgencyLinkEmailStateChoices.choices, blank=True
     )
-    email_url = EncryptedTextField(blank=True, help_text="The link, until it is emailed")
+    email_url = EncryptedTextField(
+        period_key=True, blank=True, help_text="The link, until it is emailed"
+    )
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=200, blank=True)
 

@@ -107,10 +107,10 @@ class Contact(models.Model):
     # The caller's answer to "may the hotline share your contact details with law enforcement?"
     # (web tip form, or asked by the advocate); None when not asked. Tip reports (issue 6) read it.
     consent_to_share = models.BooleanField(null=True, blank=True)
-    summary = EncryptedTextField()
-    caller_name = EncryptedTextField()
-    caller_phone = EncryptedTextField(help_text="E.164")
-    caller_email = EncryptedTextField()
+    summary = EncryptedTextField(period_key=True)
+    caller_name = EncryptedTextField(period_key=True)
+    caller_phone = EncryptedTextField(period_key=True, help_text="E.164")
+    caller_email = EncryptedTextField(period_key=True)
     caller_phone_index = models.CharField(max_length=40, blank=True, db_index=True)
     caller_email_index = models.CharField(max_length=40, blank=True, db_index=True)
     shredded_at = models.DateTimeField(
@@ -199,7 +199,7 @@ class Conversation(models.Model):
     hotline_address = models.CharField(
         max_length=200, blank=True, help_text="the hotline's number or address it came to"
     )
-    participant = EncryptedTextField()
+    participant = EncryptedTextField(period_key=True)
     participant_index = models.CharField(max_length=40, blank=True, db_index=True)
     state = models.CharField(
         max_length=16,
@@ -247,7 +247,7 @@ class Message(models.Model):
         Conversation, on_delete=models.CASCADE, related_name="messages"
     )
     direction = models.CharField(max_length=16, choices=MessageDirectionChoices.choices)
-    body = EncryptedTextField()
+    body = EncryptedTextField(period_key=True)
     # Twilio MessageSid, an email's Message-ID: a retried delivery finds the message again.
     provider_id = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=MessageStatusChoices.choices)
@@ -287,10 +287,10 @@ class Attachment(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    filename = EncryptedTextField()
+    filename = EncryptedTextField(period_key=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
-    content = EncryptedTextField()
+    content = EncryptedTextField(period_key=True)
 
     class Meta:
         ordering = ["message", "id"]

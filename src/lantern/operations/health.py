@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from lantern.operations import sql
 from lantern.outbox import queries as outbox_queries
-from lantern.privacy import keys
+from lantern.privacy import keys, periods
 from lantern.routing import queries as routing_queries
 
 
@@ -89,9 +89,17 @@ def key_canaries() -> str:
         checked = keys.check()
     except keys.KeysUnavailable as exc:
         raise Failed(str(exc)) from None
+    state = periods.status()
+    if not state["last"]:
+        months = "; no month keys (lantern period_keys --extend)"
+    else:
+        months = f"; month keys through {state['last']}"
+        if state["left"] < periods.LOW_MONTHS:  # new values fall back to the active key
+            months += f", {state['left']} left: lantern period_keys --extend"
     if not checked:
-        return "no encrypted data yet"
-    return f"{', '.join(checked)} open their canaries"
+        return "no encrypted data yet" + months
+    named = ", ".join(checked) if len(checked) <= 3 else f"{len(checked)} keys"
+    return f"{named} open their canaries{months}"
 
 
 def disk() -> str:

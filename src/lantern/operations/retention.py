@@ -12,6 +12,9 @@ Kinds: ``contact_personal`` (name, phone, email, summary and their blind indexes
 ``messages`` and ``tip_threads`` (message bodies and the participant of closed conversations),
 ``attachments`` (deleted), ``case_narrative`` (a case's summary and notes, once the case is
 closed), ``agency_links`` (deleted once expired or revoked).
+
+Then the keys of every month that ended and has nothing left under it are destroyed
+(``privacy.periods``): older database backups lose those months too.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from lantern.contacts import actions as contacts
 from lantern.contacts.choices import ContactChannelChoices, ContactStatusChoices
 from lantern.contacts.models import Attachment, Contact, Conversation
 from lantern.core import erase
-from lantern.privacy import retention
+from lantern.privacy import periods, retention
 
 BATCH = 500
 ACTOR = "retention"
@@ -126,9 +129,12 @@ def steps() -> list[Step]:
 
 
 def plan(now: datetime | None = None) -> dict[str, int]:
-    """What a run would shred or delete now, by kind (nothing is changed)."""
+    """What a run would shred or delete now, by kind (nothing is changed). ``month_keys`` counts
+    the months whose keys would be destroyed as things stand (a run shreds first, so it may
+    destroy more)."""
     now = now or timezone.now()
-    return {step.kind: step.due(now).count() for step in steps()}
+    counts = {step.kind: step.due(now).count() for step in steps()}
+    return {**counts, "month_keys": len(periods.due(now))}
 
 
 def run(now: datetime | None = None, *, say: Callable[[str], None] = lambda line: None) -> dict:
@@ -154,5 +160,21 @@ def run(now: datetime | None = None, *, say: Callable[[str], None] = lambda line
                 changes={"count": total, "then": step.rule.then, **step.rule.describe()},
             )  # fmt: skip
         say(f"{step.kind}: {total} {'shredded' if step.rule.then == 'shred' else 'deleted'}")
+    done["month_keys"] = len(_destroy_month_keys(now, say))
     erase.forget_deleted()  # freed pages are zeroed (secure_delete); the log is emptied too
     return done
+
+
+def _destroy_month_keys(now: datetime, say) -> list[str]:
+    if cleared := periods.clear_destroyed():  # a database restored from before a destruction
+        audit.record(ACTOR, Audit.DELETE, object_type="privacy.key", object_id="unreadable",
+                     changes={"values_removed": cleared})  # fmt: skip
+    months = periods.due(now)
+    if months:
+        ids = periods.destroy(months, now)
+        audit.record(
+            ACTOR, Audit.DELETE, object_type="privacy.key", object_id=f"{months[0]}..{months[-1]}",
+            changes={"months": months, "keys": len(ids)},
+        )  # fmt: skip
+    say(f"month keys destroyed: {', '.join(months) or 'none'}")
+    return months

@@ -15,6 +15,14 @@ by ``rotate_keys``: rotating it means re-indexing, see docs/privacy.md.
 Keys are generated only for a database that holds no encrypted data (``privacy.keys`` decides and
 registers every key id with a canary); a missing or damaged key file raises ``KeysUnavailable``
 instead of quietly starting over under a new key.
+
+**Month keys** (crypto-shredding, docs/decisions/0012-month-keys-for-crypto-shredding.md): the
+keyring file also holds one key per calendar month (UTC), made ahead of time by
+``privacy.periods``. Fields whose
+records the retention schedule shreds (``EncryptedTextField(period_key=True)``) are sealed under
+the key of the month they are written in; everything else under the active key. Destroying a
+month's key once nothing in the database is under it leaves that month unreadable in every older
+database backup too.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ import json
 import os
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -41,6 +49,10 @@ NONCE_BYTES = 12
 
 class DecryptionError(Exception):
     """A value could not be decrypted: unknown key id, wrong column, or tampering."""
+
+
+class Shredded(DecryptionError):
+    """The value's month key was destroyed (crypto-shredding): it is gone for good."""
 
 
 class KeysUnavailable(Exception):
@@ -61,11 +73,16 @@ def _b64d(text: str) -> bytes:
 class Keyring:
     active_id: str
     keys: dict[str, bytes]
+    periods: dict[str, str] = field(default_factory=dict)  # "2026-12" -> the key now used for it
+    key_periods: dict[str, str] = field(default_factory=dict)  # every period key -> its month
+    destroyed: dict[str, str] = field(default_factory=dict)  # key id -> when it was destroyed
 
     def cipher(self, key_id: str) -> AESGCM:
         try:
             return _aesgcm(self.keys[key_id])
         except KeyError:
+            if key_id in self.destroyed:
+                raise Shredded(f"key {key_id} was destroyed on {self.destroyed[key_id]}") from None
             raise DecryptionError(f"unknown key id {key_id!r}") from None
 
 
@@ -113,6 +130,10 @@ def new_key_id(taken) -> str:
             return key_id
 
 
+def new_key_bytes() -> bytes:
+    return secrets.token_bytes(32)
+
+
 def keyring_source() -> str:
     """Where the data keys come from, for messages."""
     if os.environ.get("LANTERN_DATA_KEYS"):
@@ -143,18 +164,25 @@ def read_keyring() -> Keyring | None:
     keys = {key_id: _key_bytes(key_id, b64, str(path)) for key_id, b64 in stored.items()}
     if active not in keys:
         raise KeysUnavailable(f"{path} is damaged: its active key {active!r} is not in it")
-    return Keyring(active_id=active, keys=keys)
+    periods, key_periods = doc.get("periods", {}), doc.get("key_periods", {})
+    destroyed = doc.get("destroyed", {})
+    if not all(isinstance(d, dict) for d in (periods, key_periods, destroyed)) or not (
+        set(periods.values()) <= set(key_periods) <= set(keys)
+    ):
+        raise KeysUnavailable(f"{path} is damaged: its month keys do not match its keys")
+    return Keyring(active, keys, periods, key_periods, destroyed)
 
 
-def _write_keyring(active: str, keys: dict[str, bytes], *, replace: bool) -> None:
-    doc = {"active": active, "keys": {k: _b64e(v) for k, v in keys.items()}}
+def write_keyring(ring: Keyring, *, replace: bool = True) -> None:
+    """Write the keyring file (atomically; with ``replace=False`` only if there is none yet)."""
+    doc = {"active": ring.active_id, "keys": {k: _b64e(v) for k, v in ring.keys.items()}}
+    if ring.key_periods or ring.destroyed:
+        doc.update(periods=ring.periods, key_periods=ring.key_periods, destroyed=ring.destroyed)
     path = _keyring_path()
     if not replace:
         write_secret_file(path, json.dumps(doc, indent=2))  # FileExistsError if another won
         return
-    tmp = path.with_suffix(".tmp")
-    if tmp.exists():
-        tmp.unlink()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     write_secret_file(tmp, json.dumps(doc, indent=2))
     os.replace(tmp, path)
 
@@ -190,19 +218,23 @@ def load_keyring() -> Keyring:
     return _keyring
 
 
-def create_data_key(taken=(), *, first: bool) -> str:
-    """Write a new active key (the keyring's first when ``first``); return its id. Callers
-    register it (``privacy.keys``)."""
+def create_data_key(taken=(), *, first: bool, extend=None) -> str:
+    """Write a new active key (the keyring's first when ``first``); return its id. ``extend``
+    (``privacy.periods``) may add month keys to the new keyring before it is written. Callers
+    register the new keys (``privacy.keys``)."""
     global _keyring
     if os.environ.get("LANTERN_DATA_KEYS"):
         raise RuntimeError(
             "keys come from LANTERN_DATA_KEYS: add the new key there (first = active)"
         )
-    ring = None if first else read_keyring()
-    existing = dict(ring.keys) if ring else {}
-    key_id = new_key_id({*taken, *existing})
+    ring = Keyring("", {}) if first else read_keyring()
+    key_id = new_key_id({*taken, *ring.keys})
+    ring = Keyring(key_id, {**ring.keys, key_id: new_key_bytes()}, dict(ring.periods),
+                   dict(ring.key_periods), dict(ring.destroyed))  # fmt: skip
+    if extend is not None:
+        ring = extend(ring, taken)
     try:
-        _write_keyring(key_id, {**existing, key_id: secrets.token_bytes(32)}, replace=not first)
+        write_keyring(ring, replace=not first)
     except FileExistsError:
         return read_keyring().active_id  # another process made the first key a moment ago
     _keyring = None
@@ -220,6 +252,24 @@ def reset_cache() -> None:
 def encrypt(plaintext: str, context: str) -> str:
     ring = load_keyring()
     return seal_with(ring, ring.active_id, plaintext, context)
+
+
+def now() -> datetime:
+    """The moment whose month picks a period key (tests move it)."""
+    return datetime.now(UTC)
+
+
+def period_of(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m}"
+
+
+def encrypt_in_period(plaintext: str, context: str) -> str:
+    """Seal under this month's key; under the active key when there is none (keys from
+    ``LANTERN_DATA_KEYS``, a keyring from before period keys, or the months made ahead have run
+    out: ``lantern doctor`` says so). A value is never left unencrypted for want of a key."""
+    ring = load_keyring()
+    key_id = ring.periods.get(period_of(now()), ring.active_id)
+    return seal_with(ring, key_id, plaintext, context)
 
 
 def seal_with(ring: Keyring, key_id: str, plaintext: str, context: str) -> str:

@@ -54,11 +54,18 @@ def reveal(value) -> str | None:
 
 
 class EncryptedTextField(models.TextField):
-    """A text column holding AES-GCM ciphertext; ``None`` stays ``NULL`` (absence is not secret)."""
+    """A text column holding AES-GCM ciphertext; ``None`` stays ``NULL`` (absence is not secret).
 
-    def __init__(self, *args, **kwargs):
+    ``period_key=True`` seals each value under the key of the month it is written in
+    (``crypto.encrypt_in_period``): for the fields the retention schedule shreds, so that a
+    month's key can be destroyed once none of them is left (``privacy.periods``). It changes no
+    column, so migrations do not carry it.
+    """
+
+    def __init__(self, *args, period_key: bool = False, **kwargs):
         kwargs.setdefault("null", True)
         kwargs.setdefault("blank", True)
+        self.period_key = period_key
         super().__init__(*args, **kwargs)
 
     @property
@@ -78,6 +85,8 @@ class EncryptedTextField(models.TextField):
             return None
         if isinstance(value, Sealed):
             return value.ciphertext
+        if self.period_key:
+            return crypto.encrypt_in_period(str(value), self.context)
         return crypto.encrypt(str(value), self.context)
 
     def value_to_string(self, obj):

@@ -16,8 +16,9 @@ import hmac
 import os
 
 from django.db import DatabaseError, connection
+from django.utils import timezone
 
-from lantern.privacy import crypto
+from lantern.privacy import crypto, periods
 from lantern.privacy.choices import DataKeyPurposeChoices as Purpose
 from lantern.privacy.crypto import KeysUnavailable
 from lantern.privacy.models import DataKey
@@ -33,7 +34,9 @@ def _registry() -> dict[tuple[str, str], str] | None:
     """``(purpose, key id) -> canary``; None before the table exists (an unmigrated database)."""
     if DataKey._meta.db_table not in connection.introspection.table_names():
         return None
-    return {(k.purpose, k.key_id): k.canary for k in DataKey.objects.all()}
+    return {
+        (k.purpose, k.key_id): k.canary for k in DataKey.objects.filter(destroyed_at__isnull=True)
+    }
 
 
 def _data_ids(registry) -> set[str]:
@@ -74,16 +77,60 @@ def _any_encrypted_value() -> bool:
 
 
 def _missing(ids, what: str) -> KeysUnavailable:
-    ids = ", ".join(sorted(ids))
+    """Names the keys, the active ones first and at most three (then the month keys counted)."""
+    months = set()
+    if DataKey._meta.db_table in connection.introspection.table_names():
+        rows = DataKey.objects.filter(key_id__in=list(ids)).exclude(period="")
+        months = set(rows.values_list("key_id", flat=True))
+    ordered = sorted(ids, key=lambda key_id: (key_id in months, key_id))
+    named = ", ".join(ordered[:3])
+    if len(ordered) > 3:
+        named += f" and {len(ordered) - 3} more"
     return KeysUnavailable(
-        f"the database holds personal data encrypted under key {ids}, which {what}; "
+        f"the database holds personal data encrypted under key {named}, which {what}; "
         f"Lantern will not start or make a new key over it: {HELP}"
     )
 
 
 def _register_data_key(ring: crypto.Keyring, key_id: str) -> None:
     canary = crypto.seal_with(ring, key_id, f"lantern key {key_id}", CANARY_CONTEXT)
-    DataKey.objects.get_or_create(purpose=Purpose.DATA, key_id=key_id, defaults={"canary": canary})
+    DataKey.objects.get_or_create(
+        purpose=Purpose.DATA,
+        key_id=key_id,
+        defaults={"canary": canary, "period": ring.key_periods.get(key_id, "")},
+    )
+
+
+def _register_new_keys(ring: crypto.Keyring, registry) -> None:
+    destroyed = set(
+        DataKey.objects.filter(purpose=Purpose.DATA, destroyed_at__isnull=False).values_list(
+            "key_id", flat=True
+        )
+    )
+    for key_id in ring.keys:
+        if (Purpose.DATA, key_id) not in registry and key_id not in destroyed:
+            _register_data_key(ring, key_id)
+
+
+def _follow_destroyed(ring: crypto.Keyring) -> crypto.Keyring:
+    """Keep the key file and the registry agreeing on destroyed month keys: a key another server
+    destroyed leaves this file too; a tombstone in this file (an older database restored) marks
+    the registry. Returns the keyring as it now is."""
+    gone = dict(
+        DataKey.objects.filter(
+            purpose=Purpose.DATA, destroyed_at__isnull=False, key_id__in=list(ring.keys)
+        ).values_list("key_id", "destroyed_at")
+    )
+    if gone and not os.environ.get("LANTERN_DATA_KEYS"):
+        when = min(gone.values()).date().isoformat()
+        ring = periods.forget(ring, gone, when)
+        crypto.write_keyring(ring)
+        crypto.reset_cache()
+    if ring.destroyed:
+        DataKey.objects.filter(
+            purpose=Purpose.DATA, key_id__in=list(ring.destroyed), destroyed_at__isnull=True
+        ).update(destroyed_at=timezone.now(), canary="")
+    return ring
 
 
 def _index_canary(key: bytes) -> str:
@@ -101,9 +148,12 @@ def check() -> list[str]:
         crypto.read_index_key()
         return []
     ring = crypto.read_keyring()
+    if ring is not None:
+        ring = _follow_destroyed(ring)
+        registry = {key: c for key, c in registry.items() if key[1] not in ring.destroyed}
     source = crypto.keyring_source()
     needed = _data_ids(registry)
-    samples = {} if needed else key_ids_in_use()
+    samples = {} if needed else key_ids_in_use(ring.destroyed if ring else ())
     needed |= set(samples)
     if ring is None:
         if needed:
@@ -122,9 +172,7 @@ def check() -> list[str]:
                     f"key {key_id} in {source} does not decrypt this database's data: the key "
                     f"file is damaged or belongs to another deployment; {HELP}"
                 ) from None
-        for key_id in ring.keys:
-            if (Purpose.DATA, key_id) not in registry:
-                _register_data_key(ring, key_id)
+        _register_new_keys(ring, registry)
     _check_index_key(registry, has_data=_any_encrypted_value)
     return sorted(needed)
 
@@ -174,9 +222,9 @@ def create_first_data_key() -> None:
     if needed:
         where = crypto.keyring_source()
         raise _missing(needed, f"{where} should hold but that file does not exist")
-    key_id = crypto.create_data_key(_data_ids(registry), first=True)
-    if _registry() is not None:
-        _register_data_key(crypto.read_keyring(), key_id)
+    crypto.create_data_key(_data_ids(registry), first=True, extend=periods.extend)
+    if (registry := _registry()) is not None:
+        _register_new_keys(crypto.read_keyring(), registry)
 
 
 def create_first_index_key() -> None:
@@ -200,10 +248,27 @@ def add_data_key() -> str:
         )
     check()
     registry = _registry() or {}
-    key_id = crypto.create_data_key(_data_ids(registry), first=False)
+    key_id = crypto.create_data_key(_data_ids(registry), first=False, extend=periods.renew)
     crypto.reset_cache()
-    _register_data_key(crypto.read_keyring(), key_id)
+    _register_new_keys(crypto.read_keyring(), registry)
     return key_id
+
+
+def extend_periods(ahead: int = periods.MONTHS_AHEAD) -> list[str]:
+    """Make month keys up to ``ahead`` months on (``lantern period_keys --extend``); registered.
+    Returns the months added."""
+    if os.environ.get("LANTERN_DATA_KEYS"):
+        raise RuntimeError("keys come from LANTERN_DATA_KEYS, which holds no month keys")
+    check()
+    ring = crypto.read_keyring()
+    if ring is None:
+        crypto.load_keyring()  # the first keys, months included
+        return sorted(crypto.read_keyring().periods)
+    longer = periods.extend(ring, _data_ids(_registry() or {}), ahead=ahead)
+    crypto.write_keyring(longer)
+    crypto.reset_cache()
+    _register_new_keys(longer, _registry() or {})
+    return sorted(set(longer.periods) - set(ring.periods))
 
 
 def register() -> None:

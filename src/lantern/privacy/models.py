@@ -17,6 +17,10 @@ class DataKey(models.Model):
     purpose = models.CharField(max_length=10, choices=DataKeyPurposeChoices.choices)
     canary = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # A month key (crypto-shredding, privacy.periods): its month, and when it was destroyed (its
+    # canary is then emptied: nothing can open it any more, and nothing needs to).
+    period = models.CharField(max_length=7, blank=True, default="")
+    destroyed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

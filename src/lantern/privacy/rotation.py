@@ -17,13 +17,22 @@ def encrypted_fields():
             yield model, names
 
 
+def target_key(ring: crypto.Keyring, key_id: str) -> str:
+    """The key a value under ``key_id`` belongs under now: its month's newest key for a month key
+    (so months stay apart, and each can still be destroyed on its own), else the active key."""
+    month = ring.key_periods.get(key_id)
+    return ring.periods.get(month, ring.active_id) if month else ring.active_id
+
+
 def reencrypt_all(batch_size: int = 500, progress=None) -> dict[str, int]:
-    """Rewrite every value not under the active key. Returns rows rewritten per model.
+    """Rewrite every value not under the key it belongs under (``target_key``). Returns rows
+    rewritten per model. Values under a destroyed month key are past reading and stay as they
+    are (retention removes them).
 
     Works in batches, each in its own transaction, so a large table does not hold one long lock
     and an interrupted run can simply be started again.
     """
-    active = crypto.load_keyring().active_id
+    ring = crypto.load_keyring()
     counts = {}
     for model, names in encrypted_fields():
         rewritten = 0
@@ -42,8 +51,12 @@ def reencrypt_all(batch_size: int = 500, progress=None) -> dict[str, int]:
                 changed = False
                 for name in names:
                     value = getattr(obj, name)
-                    if isinstance(value, Sealed) and value.key_id != active:
-                        setattr(obj, name, value.reveal())
+                    if not isinstance(value, Sealed) or value.key_id in ring.destroyed:
+                        continue
+                    target = target_key(ring, value.key_id)
+                    if value.key_id != target:
+                        sealed = crypto.seal_with(ring, target, value.reveal(), value.context)
+                        setattr(obj, name, Sealed(sealed, value.context))
                         changed = True
                 if changed:
                     stale.append(obj)
