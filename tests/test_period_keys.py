@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from lantern.audit.models import AuditEvent
 from lantern.cases import actions as case_actions
+from lantern.cases import retention as runner
 from lantern.contacts.models import Contact
 from lantern.datadir import keys_dir
 from lantern.operations import health
-from lantern.operations import retention as runner
 from lantern.privacy import crypto, keys, periods
 from lantern.privacy.models import DataKey
 from lantern.privacy.rotation import reencrypt_all

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from lantern.audit.models import AuditEvent
 from lantern.cases import actions as case_actions
+from lantern.cases import retention as runner
 from lantern.contacts.actions import do_receive_message, do_repeat_lookup
 from lantern.contacts.models import Contact, Conversation, Message
-from lantern.operations import retention as runner
 from lantern.privacy import retention
 
 LANTERN = str(Path(sys.executable).with_name("lantern"))

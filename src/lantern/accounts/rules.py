@@ -35,6 +35,7 @@ ACTIONS: dict[str, str | None] = {
     "view_contact_pii": "contacts.Contact",
     "export_contacts": "contacts.Contact",
     "export_conversations": None,
+    "apply_retention": None,
     "view_audit": None,
     "manage_users": None,
     "reset_second_factor": None,

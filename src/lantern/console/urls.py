@@ -11,6 +11,7 @@ from lantern.console import (
     hold_views,
     person_views,
     profile_views,
+    retention_views,
     spam_views,
     transcript_views,
     views,
@@ -76,6 +77,7 @@ urlpatterns = [
     path("holds/range/", hold_views.range_hold, name="range_hold"),
     path("person-records/", person_views.person_records, name="person_records"),
     path("transcripts/", transcript_views.transcript_export, name="transcript_export"),
+    path("retention/", retention_views.retention_page, name="retention"),
     path("person-records/shred/", person_views.person_shred, name="person_shred"),
     path("person-records/exports/", person_views.person_exports, name="person_exports"),
     path(

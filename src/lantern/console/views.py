@@ -52,6 +52,7 @@ def home(request):
     if rules.allows(request.user, "approve_person_export"):
         ctx["person_exports_waiting"] = case_queries.person_exports_waiting()
     ctx["can_export_conversations"] = rules.allows(request.user, "export_conversations")
+    ctx["can_apply_retention"] = rules.allows(request.user, "apply_retention")
     return render(request, "console/home.html", ctx)
 
 

@@ -9,7 +9,7 @@ A kind the file leaves out keeps its shipped default. An unknown kind, event or 
 negative or malformed period, or a combination that cannot work (deleting the contact that
 statistics count) is refused at start (``ScheduleError``, raised from the app's ``ready``) with
 a message naming the file and the entry. Nothing here touches the database: the run lives in
-``operations.retention``.
+``cases.retention``.
 """
 
 from __future__ import annotations
@@ -23,19 +23,23 @@ from pathlib import Path
 
 import yaml
 
+from lantern.privacy.choices import RetentionActionChoices, RetentionEventChoices
+from lantern.privacy.choices import RetentionKindChoices as Kind
+
 DEFAULTS = Path(__file__).parent / "data" / "retention.yaml"
 
-# kind -> the events it can be measured from
+# kind -> the events it can be measured from (labels: privacy.choices)
 KINDS = {
-    "contact_personal": ("received", "closed", "last_message"),
-    "messages": ("received", "closed", "last_message"),
-    "attachments": ("received", "closed", "last_message"),
-    "case_narrative": ("received", "closed"),
-    "tip_threads": ("received", "closed", "last_message"),
-    "agency_links": ("received", "closed"),
+    Kind.CONTACT_PERSONAL: ("received", "closed", "last_message"),
+    Kind.MESSAGES: ("received", "closed", "last_message"),
+    Kind.ATTACHMENTS: ("received", "closed", "last_message"),
+    Kind.CASE_NARRATIVE: ("received", "closed"),
+    Kind.TIP_THREADS: ("received", "closed", "last_message"),
+    Kind.AGENCY_LINKS: ("received", "closed"),
 }
-EVENTS = ("received", "closed", "last_message")
-ACTIONS = ("shred", "delete")
+assert set(KINDS) == set(Kind.values)
+EVENTS = tuple(RetentionEventChoices.values)
+ACTIONS = tuple(RetentionActionChoices.values)
 # the de-identified record stays for statistics: only its personal fields may go
 SHRED_ONLY = ("contact_personal", "case_narrative")
 _PERIOD = re.compile(r"^\s*(-?\d+)\s*d\s*$")

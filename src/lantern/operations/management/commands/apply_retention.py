@@ -3,7 +3,7 @@ past its period (run it nightly). See docs/privacy.md, "Retention"."""
 
 from django.core.management.base import BaseCommand
 
-from lantern.operations import retention
+from lantern.cases import retention
 
 
 class Command(BaseCommand):

@@ -137,8 +137,11 @@ def plan(now: datetime | None = None) -> dict[str, int]:
     return {**counts, "month_keys": len(periods.due(now))}
 
 
-def run(now: datetime | None = None, *, say: Callable[[str], None] = lambda line: None) -> dict:
-    """Shred or delete what is due, in batches; returns the counts by kind."""
+def run(
+    now: datetime | None = None, *, say: Callable[[str], None] = lambda line: None, actor=ACTOR
+) -> dict:
+    """Shred or delete what is due, in batches; returns the counts by kind. ``actor``: who the
+    audit log names (the nightly job, or the administrator who pressed the button)."""
     now = now or timezone.now()
     done = {}
     for step in steps():
@@ -156,24 +159,24 @@ def run(now: datetime | None = None, *, say: Callable[[str], None] = lambda line
         done[step.kind] = total
         if total:
             audit.record(
-                ACTOR, Audit.DELETE, object_type="privacy.retention", object_id=step.kind,
+                actor, Audit.DELETE, object_type="privacy.retention", object_id=step.kind,
                 changes={"count": total, "then": step.rule.then, **step.rule.describe()},
             )  # fmt: skip
         say(f"{step.kind}: {total} {'shredded' if step.rule.then == 'shred' else 'deleted'}")
-    done["month_keys"] = len(_destroy_month_keys(now, say))
+    done["month_keys"] = len(_destroy_month_keys(now, say, actor))
     erase.forget_deleted()  # freed pages are zeroed (secure_delete); the log is emptied too
     return done
 
 
-def _destroy_month_keys(now: datetime, say) -> list[str]:
+def _destroy_month_keys(now: datetime, say, actor) -> list[str]:
     if cleared := periods.clear_destroyed():  # a database restored from before a destruction
-        audit.record(ACTOR, Audit.DELETE, object_type="privacy.key", object_id="unreadable",
+        audit.record(actor, Audit.DELETE, object_type="privacy.key", object_id="unreadable",
                      changes={"values_removed": cleared})  # fmt: skip
     months = periods.due(now)
     if months:
         ids = periods.destroy(months, now)
         audit.record(
-            ACTOR, Audit.DELETE, object_type="privacy.key", object_id=f"{months[0]}..{months[-1]}",
+            actor, Audit.DELETE, object_type="privacy.key", object_id=f"{months[0]}..{months[-1]}",
             changes={"months": months, "keys": len(ids)},
         )  # fmt: skip
     say(f"month keys destroyed: {', '.join(months) or 'none'}")
