@@ -9,17 +9,13 @@ name, not the cue. Word lists (given names, family names, places) are in ``data/
 
 from __future__ import annotations
 
-import unicodedata
-from functools import cache
-from pathlib import Path
-
 import regex
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "scrub"
-LANGUAGES = ("en", "es")
-FLAGS = regex.IGNORECASE | regex.UNICODE
+from lantern.privacy.scrubbing.names import NOT_NAMES, NameRecognizer
+from lantern.privacy.scrubbing.words import FLAGS, LANGUAGES, WORD, fold, word_list
+
 # Regions whose numbers callers give: the United States first, then where many callers come from.
 PHONE_REGIONS = (
     "US",
@@ -44,18 +40,6 @@ PHONE_REGIONS = (
     "ES",
     "GB",
 )
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: how the word lists are written."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-@cache
-def word_list(name: str) -> frozenset[str]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(fold(x.strip()) for x in lines if x.strip() and not x.startswith("#"))
 
 
 class CueRecognizer(EntityRecognizer):
@@ -92,289 +76,6 @@ class CueRecognizer(EntityRecognizer):
                     found.append(
                         RecognizerResult(self.supported_entities[0], start, end, self.score)
                     )
-        return found
-
-
-# -- names ----------------------------------------------------------------------------------------
-
-_WORD = r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)?"
-# Cues after which the next word is a name whatever its case ("me llamo esperanza"), and weaker
-# ones after which it must be a listed name or capitalised ("this is hard", "thank you Ana").
-_STRONG_CUES = {
-    "en": r"my\s+name\s+is|my\s+names|my\s+name'?s|names\s+is|call\s+me|named|"
-    r"calls\s+himself|calls\s+herself|goes\s+by",
-    "es": r"me\s+llamo|mi\s+nombre\s+es|se\s+llama|se\s+llamaba|llamad[oa]|le\s+dicen|"
-    r"me\s+dicen",
-}
-_CUES = {
-    "en": r"name\s+is|this\s+is|called|boss|mr\.?|mrs\.?|ms\.?|miss|"
-    r"i\s+am|i'?m|it'?s|thank\s+you|thanks|okay|ok|hi|hello|dear|tell|told|friend|"
-    r"sister|brother|cousin|uncle|aunt|husband|wife|boyfriend|girlfriend|daughter|son",
-    "es": r"soy|señor|señora|señorita|sr\.?|sra\.?|srta\.?|don|doña|gracias|hola|"
-    r"le\s+digan\s+a|digan\s+a|dile\s+a|decirle\s+a|amig[oa]|herman[oa]|prim[oa]|"
-    r"t[ií][oa]|espos[oa]|novi[oa]|hij[oa]|patr[oó]n|jefe|jefa|est[aá]\s+bien|"
-    r"el\s+encargado\s+se\s+llama",
-}
-# Words that follow a cue and are not names ("i am scared", "soy de Honduras").
-_NOT_NAMES = frozenset(
-    fold(w)
-    for w in [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "so",
-        "not",
-        "no",
-        "yes",
-        "very",
-        "really",
-        "just",
-        "only",
-        "still",
-        "also",
-        "too",
-        "here",
-        "there",
-        "now",
-        "going",
-        "gonna",
-        "trying",
-        "afraid",
-        "scared",
-        "sorry",
-        "okay",
-        "ok",
-        "fine",
-        "good",
-        "safe",
-        "alone",
-        "lost",
-        "hurt",
-        "sick",
-        "tired",
-        "calling",
-        "texting",
-        "writing",
-        "working",
-        "with",
-        "from",
-        "in",
-        "at",
-        "on",
-        "to",
-        "for",
-        "of",
-        "by",
-        "about",
-        "him",
-        "her",
-        "them",
-        "us",
-        "me",
-        "you",
-        "it",
-        "this",
-        "that",
-        "his",
-        "hers",
-        "my",
-        "your",
-        "our",
-        "their",
-        "what",
-        "who",
-        "when",
-        "where",
-        "why",
-        "how",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "had",
-        "can",
-        "could",
-        "will",
-        "would",
-        "should",
-        "may",
-        "might",
-        "must",
-        "i",
-        "im",
-        "i'm",
-        "its",
-        "please",
-        "help",
-        "sure",
-        "thank",
-        "thanks",
-        "hello",
-        "hi",
-        "hey",
-        "well",
-        "u",
-        "ur",
-        "de",
-        "del",
-        "la",
-        "el",
-        "los",
-        "las",
-        "un",
-        "una",
-        "y",
-        "o",
-        "pero",
-        "si",
-        "no",
-        "sí",
-        "muy",
-        "solo",
-        "sólo",
-        "aquí",
-        "ahí",
-        "allá",
-        "ahora",
-        "que",
-        "qué",
-        "quien",
-        "quién",
-        "cuando",
-        "donde",
-        "dónde",
-        "como",
-        "cómo",
-        "por",
-        "para",
-        "con",
-        "sin",
-        "en",
-        "a",
-        "al",
-        "mi",
-        "mis",
-        "tu",
-        "su",
-        "sus",
-        "le",
-        "les",
-        "lo",
-        "me",
-        "te",
-        "se",
-        "nos",
-        "es",
-        "son",
-        "fue",
-        "era",
-        "estoy",
-        "está",
-        "estás",
-        "están",
-        "bien",
-        "mal",
-        "gracias",
-        "hola",
-        "ayuda",
-        "favor",
-        "señor",
-        "señora",
-        "usted",
-        "ustedes",
-        "ellos",
-        "ellas",
-        "él",
-        "ella",
-        "yo",
-        "tú",
-        "nosotros",
-        "menor",
-        "mayor",
-        "nuevo",
-        "nueva",
-    ]
-)
-
-
-class NameRecognizer(EntityRecognizer):
-    """Given names from the list (with the family name after them), and capitalised words after
-    a cue ("my name is", "se llama", "el señor"). A name that is also a word ("Grace", "Rosa")
-    counts only when capitalised or after a cue."""
-
-    def __init__(self, language: str):
-        name = rf"[\s,:]+(?P<v>{_WORD}(?:\s+{_WORD}){{0,2}})"
-        self.strong = regex.compile(rf"\b(?:{_STRONG_CUES[language]}){name}", FLAGS)
-        self.cue = regex.compile(rf"\b(?:{_CUES[language]}){name}", FLAGS)
-        self.word = regex.compile(_WORD)
-        super().__init__(
-            supported_entities=["PERSON"], supported_language=language, name="NameRecognizer"
-        )
-
-    def load(self):
-        pass
-
-    @staticmethod
-    def _is_given(word: str, after_cue: bool) -> bool:
-        key = fold(word)
-        if key in word_list("ambiguous_names.txt"):
-            return after_cue or word[:1].isupper() and not word.isupper()
-        return key in word_list("given_names.txt")
-
-    @staticmethod
-    def _is_family(word: str) -> bool:
-        return fold(word) in word_list("surnames.txt") or (
-            word[:1].isupper() and not word.isupper() and fold(word) not in _NOT_NAMES
-        )
-
-    def _extend(self, words: list, i: int) -> int:
-        """The index after the name that starts at words[i] (a family name or two may follow)."""
-        j = i + 1
-        while j < len(words) and j - i < 3 and self._is_family(words[j].group()):
-            if words[j].start() - words[j - 1].end() > 1:
-                break
-            j += 1
-        return j
-
-    def analyze(self, text, entities, nlp_artifacts=None):
-        found = []
-        words = list(self.word.finditer(text))
-        for i, word in enumerate(words):
-            if self._is_given(word.group(), after_cue=False):
-                j = self._extend(words, i)
-                found.append(RecognizerResult("PERSON", word.start(), words[j - 1].end(), 0.7))
-        cued = [(m, True) for m in self.strong.finditer(text, overlapped=True)]
-        cued += [(m, False) for m in self.cue.finditer(text, overlapped=True)]
-        for match, strong in cued:
-            names = list(self.word.finditer(match.group("v")))
-            first = names[0].group()
-            if fold(first) in _NOT_NAMES:
-                continue
-            given = self._is_given(first, after_cue=True)
-            capitalised = first[:1].isupper() and not first.isupper()
-            if not (given or capitalised or strong):
-                continue  # "this is hard": a lower-case word after a cue is a name only if listed
-            keep = 1
-            while keep < len(names) and self._is_family(names[keep].group()):
-                keep += 1
-            start = match.start("v")
-            found.append(
-                RecognizerResult(
-                    "PERSON", start, start + names[keep - 1].end(), 0.8 if given else 0.6
-                )
-            )
         return found
 
 
@@ -478,9 +179,9 @@ _ADDRESSES = {
     "es": [
         rf"(?P<v>\b(?:calle|c/|avenida|av\.?|avda\.?|calzada|carretera|callejón|callejon|"
         rf"privada|andador|boulevard|blvd\.?|paseo)\s+[^\n,.;]{{1,40}}?\s*(?:#|no\.?|número)?\s*"
-        rf"\d{{1,5}}\b(?:\s*(?:,\s*)?(?:col\.?|colonia)\s+{_WORD}(?:\s+{_WORD})?)?)",
-        rf"(?P<v>\b(?:colonia|col\.|barrio|fraccionamiento|fracc\.)\s+{_WORD}"
-        rf"(?:\s+(?!(?:casa|lote|manzana)\b){_WORD}){{0,2}}"
+        rf"\d{{1,5}}\b(?:\s*(?:,\s*)?(?:col\.?|colonia)\s+{WORD}(?:\s+{WORD})?)?)",
+        rf"(?P<v>\b(?:colonia|col\.|barrio|fraccionamiento|fracc\.)\s+{WORD}"
+        rf"(?:\s+(?!(?:casa|lote|manzana)\b){WORD}){{0,2}}"
         rf"(?:\s*,?\s*(?:casa|lote|manzana|mz\.?|lt\.?)\s*#?\s*\d{{1,5}})?)",
         rf"(?P<v>\b\d{{1,6}}\s+(?:(?:[NSEW]\.?|north|south|east|west)\s+)?(?:[\w'.-]+\s+){{0,4}}?"
         rf"(?:{_STREET})\b\.?{_UNIT})",
@@ -525,7 +226,7 @@ class PlaceRecognizer(EntityRecognizer):
         for match in self.cue.finditer(text, overlapped=True):
             value = match.group("v")
             first = fold(value.split()[0])
-            if first in _NOT_NAMES or first in word_list("given_names.txt"):
+            if first in NOT_NAMES or first in word_list("given_names.txt"):
                 continue
             found.append(RecognizerResult("PLACE", match.start("v"), match.end("v"), 0.5))
         return found
