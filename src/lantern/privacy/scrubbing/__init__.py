@@ -21,7 +21,11 @@ import threading
 from dataclasses import dataclass, field
 from functools import cache
 
+import regex
+
+from lantern.privacy.scrubbing.names import is_common_word
 from lantern.privacy.scrubbing.recognizers import LANGUAGES, fold, for_language
+from lantern.privacy.scrubbing.words import WORD
 
 # Presidio's entity names -> the placeholders' names.
 PLACEHOLDER = {
@@ -98,6 +102,38 @@ def find(text: str, language: str = "") -> list[Found]:
     return sorted(_merge(kept), key=lambda f: f.start)
 
 
+def find_conversation(texts: list[str], language: str = "") -> list[list[Found]]:
+    """``find`` for each message of one conversation, and then every other mention of a name
+    found anywhere in it: "Mynor" named once after "my cousin" is found again when it stands
+    alone three messages later. A name that is also a common word ("Will", "Rosa") is found
+    again only with its capital letter."""
+    found = [find(text or "", language) for text in texts]
+    sure, unsure = set(), set()  # unsure: found only by being capitalised, kept in that case
+    for text, hits in zip(texts, found, strict=True):
+        for f in hits:
+            if f.kind == "PERSON":
+                words = regex.finditer(WORD, text[f.start : f.end])
+                (sure if f.score >= 0.5 else unsure).update(
+                    w.group() for w in words if len(w.group()) > 2
+                )
+    if not sure | unsure:
+        return found
+    anycase = sorted({w for w in sure if not is_common_word(w)}, key=len, reverse=True)
+    capital = sorted((sure | unsure) - set(anycase), key=len, reverse=True)
+    patterns = [
+        regex.compile(rf"(?<!\w)(?:{'|'.join(map(regex.escape, group))})(?!\w)", flags)
+        for group, flags in ((anycase, regex.IGNORECASE), (capital, 0))
+        if group
+    ]
+    for text, hits in zip(texts, found, strict=True):
+        for pattern in patterns:
+            for match in pattern.finditer(text or ""):
+                if not any(match.start() < f.end and f.start < match.end() for f in hits):
+                    hits.append(Found("PERSON", match.start(), match.end(), 0.5))
+        hits.sort(key=lambda f: f.start)
+    return found
+
+
 def _merge(found: list[Found]) -> list[Found]:
     """Spans a widening made overlap become one."""
     out: list[Found] = []
@@ -137,13 +173,14 @@ class Scrubber:
             self.numbers[(kind, key)] = self.counts[kind]
         return f"[{kind}_{self.numbers[(kind, key)]}]"
 
-    def scrub(self, text: str, language: str) -> str:
-        """``text`` with every value found replaced, by Presidio's anonymizer."""
+    def scrub(self, text: str, language: str, found: list[Found] | None = None) -> str:
+        """``text`` with every value found replaced, by Presidio's anonymizer (``found``: what
+        ``find_conversation`` found in it, else ``find``)."""
         from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
         if not text:
             return text or ""
-        found = find(text, language)
+        found = find(text, language) if found is None else found
         if not found:
             return text
         _, anonymizer = _engines()
@@ -168,4 +205,5 @@ class Scrubber:
 def scrub_conversation(texts: list[str], language: str) -> list[str]:
     """Each message of one conversation, scrubbed with one set of placeholders."""
     scrubber = Scrubber()
-    return [scrubber.scrub(text, language) for text in texts]
+    found = find_conversation(texts, language)
+    return [scrubber.scrub(t, language, f) for t, f in zip(texts, found, strict=True)]

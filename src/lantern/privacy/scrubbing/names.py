@@ -3,6 +3,8 @@ capitalised words after a cue ("my name is", "se llama", "el señor")."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -11,24 +13,39 @@ from lantern.privacy.scrubbing.words import FLAGS, WORD, fold, word_list
 # Cues after which the next word is a name whatever its case ("me llamo esperanza"), and weaker
 # ones after which it must be a listed name or capitalised ("this is hard", "thank you Ana").
 _STRONG_CUES = {
-    "en": r"my\s+name\s+is|my\s+names|my\s+name'?s|names\s+is|call\s+me|named|"
+    "en": r"my\s+name\s+is|my\s+names|my\s+name'?s|my\s+name|names\s+is|call\s+me|named|"
     r"calls\s+himself|calls\s+herself|goes\s+by",
-    "es": r"me\s+llamo|mi\s+nombre\s+es|se\s+llama|se\s+llamaba|llamad[oa]|le\s+dicen|"
+    "es": r"me\s+llamo|mi\s+nombre\s+es|mi\s+nombre|se\s+llama|se\s+llamaba|llamad[oa]|le\s+dicen|"
     r"me\s+dicen",
 }
 _CUES = {
-    "en": r"name\s+is|this\s+is|called|boss|mr\.?|mrs\.?|ms\.?|miss|"
-    r"i\s+am|i'?m|it'?s|thank\s+you|thanks|okay|ok|hi|hello|dear|tell|told|friend|"
-    r"sister|brother|cousin|uncle|aunt|husband|wife|boyfriend|girlfriend|daughter|son",
+    "en": r"name\s+is|this\s+is|called|boss|mr\.?|mrs\.?|ms\.?|miss|dr\.?|madam|"
+    r"i\s+am|i'?m|it'?s|thank\s+you|thanks|okay|ok|hi|hello|dear|tell|told|friend|bff|"
+    r"sister|brother|cousin|uncle|aunt|husband|wife|boyfriend|girlfriend|daughter|son|bf|gf|"
+    r"mom|mother|dad|father|grandma|grandmother|grandpa|nephew|niece|neighbou?r|coworker|"
+    r"roommate|manager|owner|supervisor|leader|foreman|recruiter|pimp|client|handler|driver|"
+    r"guy|man|lady|woman|girl|boy|kid|name|names|handle'?s|nickname|alias|a\.?k\.?a\.?",
     "es": r"soy|señor|señora|señorita|sr\.?|sra\.?|srta\.?|don|doña|gracias|hola|"
     r"le\s+digan\s+a|digan\s+a|dile\s+a|decirle\s+a|amig[oa]|herman[oa]|prim[oa]|"
     r"t[ií][oa]|espos[oa]|novi[oa]|hij[oa]|patr[oó]n|jefe|jefa|est[aá]\s+bien|"
-    r"el\s+encargado\s+se\s+llama",
+    r"el\s+encargado\s+se\s+llama|encargad[oa]|dueñ[oa]|due[nñ]o|capataz|contratista|"
+    r"mayordomo|troquero|ranchero|supervisor[a]?|cuñad[oa]|niet[oa]|sobrin[oa]|suegr[oa]|"
+    r"nuera|yerno|mam[aá]|pap[aá]|abuel[oa]|compañer[oa]s?|vecin[oa]|un\s+tal|una\s+tal|"
+    r"alias|apodo|nombre",
 }
 # Words that follow a cue and are not names ("i am scared", "soy de Honduras").
 NOT_NAMES = frozenset(
     fold(w)
     for w in [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sir",
+        "madam",
+        "sra",
+        "srta",
         "a",
         "an",
         "the",
@@ -219,13 +236,70 @@ NOT_NAMES = frozenset(
 )
 
 
+@cache
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.es.stop_words import STOP_WORDS as ES
+
+    return frozenset(fold(w) for w in EN | ES) | NOT_NAMES | word_list("ambiguous_names.txt")
+
+
+def is_common_word(word: str) -> bool:
+    """A function word of English or Spanish (spaCy's lists), or a name that is also a word."""
+    return fold(word) in _stop_words()
+
+
+# A word in title case ("Thabo", "O'Neill", "Jean-Luc"), and what may open a sentence before it.
+_TITLE = regex.compile(r"(?<![\w'’-])\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*(?![\w'’-])")
+_OPENERS = " \t\"'“”‘’(¡¿*_-"
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(_OPENERS)
+    return not before or before[-1] in ".!?\n:;…"
+
+
+def _latin(word) -> bool:
+    return isinstance(word, str) and len(word) > 2 and all(ord(c) < 0x250 for c in word)
+
+
+@cache
+def world_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Given names and family names of many countries, in Latin script (Faker's person
+    providers: their lists only), minus common words: ``(given, family)``, folded."""
+    import importlib
+    import pkgutil
+
+    from faker.providers import person
+
+    given, family = set(), set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr, into in (("first_names", given), ("first_names_male", given),
+                           ("first_names_female", given), ("last_names", family)):  # fmt: skip
+            value = getattr(provider, attr, None)
+            if isinstance(value, (list, tuple, set, frozenset, dict)):
+                into.update(fold(w) for w in value if _latin(w))
+    common = _stop_words() | word_list("not_names.txt") | word_list("places.txt")
+    return frozenset(given - common), frozenset(family - common)
+
+
+def _not_a_name(word: str) -> bool:
+    key = fold(word)
+    return (
+        is_common_word(word) or key in word_list("not_names.txt") or key in word_list("places.txt")
+    )
+
+
 class NameRecognizer(EntityRecognizer):
     """Given names from the list (with the family name after them), and capitalised words after
     a cue ("my name is", "se llama", "el señor"). A name that is also a word ("Grace", "Rosa")
     counts only when capitalised or after a cue."""
 
     def __init__(self, language: str):
-        name = rf"[\s,:]+(?P<v>{WORD}(?:\s+{WORD}){{0,2}})"
+        name = (
+            rf"(?:\s+(?:is|was|es|era))?[\s,:]+(?:(?:el|la)\s+)?(?P<v>{WORD}(?:\s+{WORD}){{0,2}})"
+        )
         self.strong = regex.compile(rf"\b(?:{_STRONG_CUES[language]}){name}", FLAGS)
         self.cue = regex.compile(rf"\b(?:{_CUES[language]}){name}", FLAGS)
         self.word = regex.compile(WORD)
@@ -238,10 +312,13 @@ class NameRecognizer(EntityRecognizer):
 
     @staticmethod
     def _is_given(word: str, after_cue: bool) -> bool:
+        """A listed given name; one that is also a word ("Grace", "Ella" and "ella") only
+        after a cue or capitalised (and then not opening a sentence: see ``analyze``)."""
         key = fold(word)
-        if key in word_list("ambiguous_names.txt"):
+        listed = key in word_list("given_names.txt")
+        if key in word_list("ambiguous_names.txt") or listed and is_common_word(word):
             return after_cue or word[:1].isupper() and not word.isupper()
-        return key in word_list("given_names.txt")
+        return listed
 
     @staticmethod
     def _is_family(word: str) -> bool:
@@ -258,10 +335,40 @@ class NameRecognizer(EntityRecognizer):
             j += 1
         return j
 
-    def analyze(self, text, entities, nlp_artifacts=None):
+    def _capitalised(self, text: str) -> list[RecognizerResult]:
+        """Words in title case that are not common words, places, days or the like: in mid-
+        sentence ("the cook, Somchai, said"), and at the start of a message or sentence when a
+        comma or a full stop follows ("Thabo. the fair is at..."), a name the lists do not
+        have. A capitalised run ("Adaeze Okafor") is one name."""
         found = []
+        matches = list(_TITLE.finditer(text))
+        i = 0
+        while i < len(matches):
+            match = matches[i]
+            j = i + 1
+            if _not_a_name(match.group()):
+                i = j
+                continue
+            while (
+                j < len(matches)
+                and text[matches[j - 1].end() : matches[j].start()] == " "
+                and not _not_a_name(matches[j].group())
+            ):
+                j += 1
+            end = matches[j - 1].end()
+            if not _opens_sentence(text, match.start()):
+                found.append(RecognizerResult("PERSON", match.start(), end, 0.35))
+            elif text[end : end + 1] in (",", ".") and fold(match.group()) in world_names()[0]:
+                found.append(RecognizerResult("PERSON", match.start(), end, 0.4))
+            i = j
+        return found
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        found = self._capitalised(text)
         words = list(self.word.finditer(text))
         for i, word in enumerate(words):
+            if is_common_word(word.group()) and _opens_sentence(text, word.start()):
+                continue  # "Ella dice que...": a pronoun, not Ella
             if self._is_given(word.group(), after_cue=False):
                 j = self._extend(words, i)
                 found.append(RecognizerResult("PERSON", word.start(), words[j - 1].end(), 0.7))

@@ -161,6 +161,92 @@ _ID_PATTERNS = [
     Pattern("curp", r"\b[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z0-9]\d\b", 0.9),
     Pattern("dui", r"\b0\d{7}-\d\b", 0.6),
 ]
+# Plates, badges and employee or case numbers after their word ("plate QZX 0071", "placas
+# 7ABC000", "my badge is CLN 2290", "employee # E-4471").
+_CODE_CUES = (
+    r"plates?|placas?|tags?|license\s+plate|badge|gafete|ficha|"
+    r"employee\s*(?:#|no\.?|number|id)|(?:n[uú]mero\s+de\s+)?empleado|"
+    r"case\s*(?:#|no\.?|number)|n[uú]mero\s+de\s+caso|account|cuenta"
+)
+_CODES = [
+    rf"(?:{_CODE_CUES})[^\n.?!]{{0,25}}?(?P<v>(?<![\w-])(?:[A-Z0-9]{{1,4}}[\s-]?\d{{2,6}}[A-Z]?|"
+    rf"[A-Z0-9]{{1,4}}-[A-Z]{{2,4}}|\d[A-Z]{{2,4}}\d{{2,4}})(?![\w-]))",
+]
+
+
+class CodeRecognizer(EntityRecognizer):
+    """Document, plate and account numbers written with no word before them ("they took my
+    G58211734", "the van is 7XKP219"): a run of capitals and digits with at least two digits
+    and one letter, five characters or more, that is not a form's or a visa's name (DS-2019,
+    I-130, H-2A), a time (11PM) or an amount (60K)."""
+
+    CODE = regex.compile(r"(?<![\w-])(?=[A-Z0-9-]*\d)[A-Z0-9]+(?:-[A-Z0-9]+)*(?![\w-])")
+    NOT_IDS = regex.compile(
+        r"(?:DS-?\d{3,4}|I-?\d{2,3}[A-Z]?|[WGN]-?\d{1,3}|[HJ]-?\d[A-Z]?|COVID-?19|"
+        r"\d+(?:AM|PM|K|ST|ND|RD|TH|S|MG|ML|MB|GB|X\d+)|[A-Z]{1,3}\d{1,2})"
+    )
+
+    def __init__(self, language: str):
+        super().__init__(
+            supported_entities=["ID"], supported_language=language, name="CodeRecognizer"
+        )
+
+    def load(self):
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        found = []
+        for match in self.CODE.finditer(text):
+            code = match.group()
+            plain = code.replace("-", "")
+            digits = sum(c.isdigit() for c in plain)
+            if len(plain) < 5 or digits < 2 or digits == len(plain):
+                continue
+            if self.NOT_IDS.fullmatch(code):
+                continue
+            found.append(RecognizerResult("ID", match.start(), match.end(), 0.5))
+        return found
+
+
+# -- phone numbers said in words ------------------------------------------------------------------
+
+_DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "cero": "0", "uno": "1", "una": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5",
+    "seis": "6", "siete": "7", "ocho": "8", "nueve": "9",
+}  # fmt: skip
+
+
+class SpokenNumberRecognizer(EntityRecognizer):
+    """Phone numbers said in words, or in words and digits ("two zero nine, five five five, oh
+    one six eight", "469 cinco cinco cinco 01 32"): seven to fifteen digits in a row, at least
+    one of them a word."""
+
+    TOKEN = rf"(?:{'|'.join(sorted(_DIGIT_WORDS, key=len, reverse=True))}|\d{{1,4}})"
+    RUN = regex.compile(rf"(?<![\w-]){TOKEN}(?:[\s,.-]+{TOKEN}){{2,}}(?![\w-])", FLAGS)
+
+    def __init__(self, language: str):
+        super().__init__(
+            supported_entities=["PHONE_NUMBER"],
+            supported_language=language,
+            name="SpokenNumberRecognizer",
+        )
+
+    def load(self):
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        found = []
+        for match in self.RUN.finditer(text):
+            tokens = regex.findall(r"\w+", match.group())
+            if not any(t.casefold() in _DIGIT_WORDS for t in tokens):
+                continue  # digits only: the phone recognisers' job
+            digits = "".join(_DIGIT_WORDS.get(t.casefold(), t) for t in tokens)
+            if 7 <= len(digits) <= 15:
+                found.append(RecognizerResult("PHONE_NUMBER", match.start(), match.end(), 0.6))
+        return found
+
 
 # -- addresses and places -------------------------------------------------------------------------
 
@@ -226,7 +312,11 @@ class PlaceRecognizer(EntityRecognizer):
         for match in self.cue.finditer(text, overlapped=True):
             value = match.group("v")
             first = fold(value.split()[0])
-            if first in NOT_NAMES or first in word_list("given_names.txt"):
+            if (
+                first in NOT_NAMES
+                or first in word_list("given_names.txt")
+                or first in word_list("not_names.txt")
+            ):
                 continue
             found.append(RecognizerResult("PLACE", match.start("v"), match.end("v"), 0.5))
         return found
@@ -265,6 +355,9 @@ def for_language(language: str) -> list[EntityRecognizer]:
             patterns=_ID_PATTERNS,
         ),
         CueRecognizer("ID", _IDS, language, score=0.85),
+        CueRecognizer("ID", _CODES, language, score=0.7, name="CodeCues"),
+        CodeRecognizer(language),
+        SpokenNumberRecognizer(language),
         CueRecognizer("AGE", _with_number(_AGES[language], language), language, score=0.75),
         CueRecognizer("DATE", [f"(?P<v>{d})" for d in dates], language, score=0.6),
         CueRecognizer("DATE_OF_BIRTH", birth, language, score=0.9),
