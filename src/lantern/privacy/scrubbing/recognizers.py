@@ -244,7 +244,8 @@ class SpokenNumberRecognizer(EntityRecognizer):
                 continue  # digits only: the phone recognisers' job
             digits = "".join(_DIGIT_WORDS.get(t.casefold(), t) for t in tokens)
             if 7 <= len(digits) <= 15:
-                found.append(RecognizerResult("PHONE_NUMBER", match.start(), match.end(), 0.6))
+                # surer than an age ("is two...") or a date that a run of digits may look like
+                found.append(RecognizerResult("PHONE_NUMBER", match.start(), match.end(), 0.85))
         return found
 
 
@@ -318,6 +319,8 @@ class PlaceRecognizer(EntityRecognizer):
                 or first in word_list("not_names.txt")
             ):
                 continue
+            if value.endswith("-") or text[match.end("v") : match.end("v") + 1].isdigit():
+                continue  # the letters of a code ("a DS-2019"), not a place
             found.append(RecognizerResult("PLACE", match.start("v"), match.end("v"), 0.5))
         return found
 
