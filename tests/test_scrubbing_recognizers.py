@@ -23,7 +23,7 @@ def test_names_after_roles_and_kinship_words():
         "mi suegra [PERSON_1] dice que un tal [PERSON_2] las vigila"
     )
     assert _scrub("le dicen el Tejón y viene los sábados", "es") == (
-        "le dicen el [PERSON_1] y viene los sábados"
+        "le dicen [PERSON_1] y viene los sábados"  # the article goes with the nickname
     )
     # a role word followed by an ordinary word is not a name
     assert _scrub("the owner keeps our passports, the manager said no") == (
@@ -103,3 +103,46 @@ def test_any_number_said_digit_by_digit_is_replaced(area, line, sep, cue):
 def test_any_document_shaped_code_is_replaced(code, frame):
     out = _scrub(frame.format(code), "es")
     assert code not in out and "[ID_1]" in out
+
+
+def test_titles_and_initials_go_with_the_name_and_handles_are_names():
+    assert _scrub("the boss Mr. Hargrove took it, and doña Remedios knows") == (
+        "the boss [PERSON_1] took it, and [PERSON_2] knows"
+    )
+    assert _scrub("put it under T. Okonkwo please") == "put it under [PERSON_1] please"
+    assert _scrub("madam mrs perera keeps it, sir anand checks my phone") == (
+        "[PERSON_1] keeps it, [PERSON_2] checks my phone"  # titles go with the name
+    )
+    assert _scrub("his snap is k.rivera_22 and his ig @lil.kay.99") == (
+        "his snap is [PERSON_1] and his ig [PERSON_2]"
+    )
+    assert _scrub("yes sir i will, thank you sir") == "yes sir i will, thank you sir"
+
+
+def test_spelled_out_emails_plates_and_cedulas():
+    assert _scrub("write to rosa dot lima at example dot org please") == (
+        "write to [EMAIL_1] please"
+    )
+    assert _scrub("mi correo es beto punto rios arroba example punto com", "es") == (
+        "mi correo es [EMAIL_1]"
+    )
+    assert _scrub("a gray Kia, TKV 5521, parks there") == "a gray Kia, [ID_1], parks there"
+    assert _scrub("me quitó la cédula V-12.345.678", "es") == "me quitó la cédula [ID_1]"
+
+
+def test_names_in_capitals_and_listed_names_after_a_role_in_lower_case():
+    assert _scrub("I NEED HELP MY SISTER GABRIELA WORKS THERE AND CANT LEAVE") == (
+        "I NEED HELP MY SISTER [PERSON_1] WORKS THERE AND CANT LEAVE"
+    )
+    assert _scrub("my friend priya has a phone, the manager said no") == (
+        "my friend [PERSON_1] has a phone, the manager said no"
+    )
+
+
+def test_a_bare_number_answering_a_question_about_age_is_an_age():
+    out = scrub_conversation(["How old is she?", "16 i think. she works 12 hours for $40"], "en")
+    assert out[1] == "[AGE_1] i think. she works 12 hours for $40"
+    out = scrub_conversation(["¿Qué edad tienen?", "unos 14 o 15, trabajan 6 días"], "es")
+    assert out[1] == "unos [AGE_1] o [AGE_2], trabajan 6 días"
+    # without the question, a number is left alone
+    assert scrub_conversation(["we are 16 in one trailer"], "en") == ["we are 16 in one trailer"]

@@ -99,7 +99,31 @@ def find(text: str, language: str = "") -> list[Found]:
                     k.start, k.end = min(k.start, r.start), max(k.end, r.end)
             continue
         kept.append(Found(PLACEHOLDER[r.entity_type], r.start, r.end, r.score))
+    for f in kept:
+        if f.kind == "PERSON":
+            _widen_name(text, f)
     return sorted(_merge(kept), key=lambda f: f.start)
+
+
+# What stands next to a name and goes with it: a title ("Mr.", "doña", "Lic."), which tells the
+# person's sex or standing, an article before a nickname ("el Flaco"), an initial ("M. Salinas",
+# "Jalen W.").
+_BEFORE_NAME = regex.compile(
+    r"(?:\b(?:mr|mrs|ms|miss|mister|dr|sir|madam|madame|don|doña|dona|sr|sra|srta|señor|"
+    r"señora|señorita|lic|licenciad[oa]|ing|prof|pastor|hermano|hermana|el|la)\.?\s+"
+    r"|\b\p{Lu}\.\s*)+$",
+    regex.IGNORECASE,
+)
+_ARTICLE = regex.compile(r"(?:el|la)\s", regex.IGNORECASE)
+_AFTER_NAME = regex.compile(r"^\s\p{Lu}\.(?!\w)")
+
+
+def _widen_name(text: str, f: Found) -> None:
+    before = _BEFORE_NAME.search(text[max(0, f.start - 40) : f.start])
+    if before and (text[f.start : f.start + 1].isupper() or not _ARTICLE.match(before.group())):
+        f.start -= len(before.group())  # an article only before a capitalised name: "el Flaco"
+    if after := _AFTER_NAME.match(text[f.end : f.end + 3]):
+        f.end += len(after.group())
 
 
 def find_conversation(texts: list[str], language: str = "") -> list[list[Found]]:
@@ -108,13 +132,19 @@ def find_conversation(texts: list[str], language: str = "") -> list[list[Found]]
     alone three messages later. A name that is also a common word ("Will", "Rosa") is found
     again only with its capital letter."""
     found = [find(text or "", language) for text in texts]
+    for i in range(1, len(texts)):
+        if _ASKS_AGE.search(texts[i - 1] or ""):
+            _answered_ages(texts[i] or "", found[i])
     sure, unsure = set(), set()  # unsure: found only by being capitalised, kept in that case
     for text, hits in zip(texts, found, strict=True):
         for f in hits:
             if f.kind == "PERSON":
                 words = regex.finditer(WORD, text[f.start : f.end])
                 (sure if f.score >= 0.5 else unsure).update(
-                    w.group() for w in words if len(w.group()) > 2
+                    w.group()
+                    for w in words
+                    if len(w.group()) > 2
+                    and (w.group()[0].isupper() or not is_common_word(w.group()))
                 )
     if not sure | unsure:
         return found
@@ -132,6 +162,29 @@ def find_conversation(texts: list[str], language: str = "") -> list[list[Found]]
                     hits.append(Found("PERSON", match.start(), match.end(), 0.5))
         hits.sort(key=lambda f: f.start)
     return found
+
+
+# A question about someone's age, and a bare number in the reply ("How old is she?" "16. he tells
+# people im 19"; "¿Qué edad tiene?" "unos 14 o 15"): not an hour, an amount or a count of things.
+_ASKS_AGE = regex.compile(
+    r"how\s+old|what\s+age|(?:her|his|their|your)\s+ages?\b|\bedad|cu[aá]ntos\s+años|"
+    r"qu[eé]\s+edad",
+    regex.IGNORECASE,
+)
+_BARE_AGE = regex.compile(
+    r"(?<![\w$.,:/#-])(?:[1-9]\d?)(?:\s*ish)?(?![\w$%:/]|[.,]\d|\s*(?:hours?|hrs?|horas?|dollars?|"
+    r"d[oó]lares|bucks|people|personas|men|hombres|mujeres|women|girls|kids|niños|days?|d[ií]as|"
+    r"weeks?|semanas?|months?|meses|am\b|pm\b|a\.m|p\.m|k\b|mil\b|miles?|millas|minutes?|"
+    r"minutos|times|veces|x\b))",
+    regex.IGNORECASE,
+)
+
+
+def _answered_ages(text: str, hits: list[Found]) -> None:
+    for match in _BARE_AGE.finditer(text):
+        if not any(match.start() < f.end and f.start < match.end() for f in hits):
+            hits.append(Found("AGE", match.start(), match.end(), 0.5))
+    hits.sort(key=lambda f: f.start)
 
 
 def _merge(found: list[Found]) -> list[Found]:

@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
+
 from lantern.privacy.scrubbing import find_conversation
 
 SETS_DIR = Path(__file__).resolve().parent.parent / "data" / "scrub_eval"
@@ -71,6 +73,16 @@ def load(path: Path) -> list[dict]:
     return items
 
 
+# Words inside a labelled value that identify nobody and need not be replaced: the unit of an
+# age ("15 años", "78 years old"). Every other letter and digit must be.
+_FRAME = regex.compile(r"\b(?:years?|yrs?|y/?o|old|años|año|anos|ano)\b", regex.IGNORECASE)
+
+
+def _identifying(text: str, start: int, end: int) -> list[int]:
+    frame = {i for m in _FRAME.finditer(text, start, end) for i in range(m.start(), m.end())}
+    return [i for i in range(start, end) if text[i].isalnum() and i not in frame]
+
+
 def score(items: list[dict]) -> Score:
     result = Score()
     for item in items:
@@ -81,7 +93,7 @@ def score(items: list[dict]) -> Score:
             result.labelled[kind] += 1
             hits = found[span["message"]]
             text = item["messages"][span["message"]]["text"]
-            needed = [i for i in range(span["start"], span["end"]) if text[i].isalnum()]
+            needed = _identifying(text, span["start"], span["end"])
             if all(any(f.start <= i < f.end for f in hits) for i in needed):
                 result.found[kind] += 1
             else:

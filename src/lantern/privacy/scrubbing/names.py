@@ -33,6 +33,62 @@ _CUES = {
     r"nuera|yerno|mam[aá]|pap[aá]|abuel[oa]|compañer[oa]s?|vecin[oa]|un\s+tal|una\s+tal|"
     r"alias|apodo|nombre",
 }
+# Words for people close to the caller, after which a listed name counts even in lower case.
+_KIN = (
+    r"friend|bff|sister|sis|brother|bro|cousin|uncle|aunt|husband|wife|boyfriend|girlfriend|"
+    r"daughter|son|mom|mother|dad|father|niece|nephew|coworker|roommate|neighbou?r|"
+    r"mr|mrs|ms|miss|mister|sir|madam|amig[oa]|herman[oa]|prim[oa]|t[ií][oa]|espos[oa]|"
+    r"novi[oa]|hij[oa]|cuñad[oa]|niet[oa]|sobrin[oa]|mam[aá]|pap[aá]|vecin[oa]|compañer[oa]|"
+    r"don|doña|sr|sra|srta"
+)
+# Verbs that follow such a word and are also someone's name somewhere ("my friend said").
+_VERBS = frozenset(
+    [
+        "said",
+        "says",
+        "told",
+        "tells",
+        "got",
+        "gets",
+        "keeps",
+        "kept",
+        "lives",
+        "lived",
+        "works",
+        "worked",
+        "went",
+        "goes",
+        "came",
+        "comes",
+        "called",
+        "calls",
+        "wants",
+        "needs",
+        "took",
+        "takes",
+        "left",
+        "sent",
+        "asked",
+        "asks",
+        "knows",
+        "thinks",
+        "found",
+        "saw",
+        "sees",
+        "dijo",
+        "dice",
+        "tiene",
+        "vive",
+        "trabaja",
+        "fue",
+        "llamo",
+        "quiere",
+        "sabe",
+        "mando",
+        "manda",
+        "vino",
+    ]
+)
 # Words that follow a cue and are not names ("i am scared", "soy de Honduras").
 NOT_NAMES = frozenset(
     fold(w)
@@ -245,8 +301,9 @@ def _stop_words() -> frozenset[str]:
 
 
 def is_common_word(word: str) -> bool:
-    """A function word of English or Spanish (spaCy's lists), or a name that is also a word."""
-    return fold(word) in _stop_words()
+    """A function word of English or Spanish (spaCy's lists), a title, a name that is also a
+    word, or a word such as a day or a brand (``not_names.txt``)."""
+    return fold(word) in _stop_words() or fold(word) in word_list("not_names.txt")
 
 
 # A word in title case ("Thabo", "O'Neill", "Jean-Luc"), and what may open a sentence before it.
@@ -256,6 +313,8 @@ _OPENERS = " \t\"'“”‘’(¡¿*_-"
 
 def _opens_sentence(text: str, start: int) -> bool:
     before = text[:start].rstrip(_OPENERS)
+    if regex.search(r"(?:^|\s)\p{Lu}\.$", before):
+        return False  # after an initial ("T. Okonkwo"), not a full stop
     return not before or before[-1] in ".!?\n:;…"
 
 
@@ -281,7 +340,22 @@ def world_names() -> tuple[frozenset[str], frozenset[str]]:
             if isinstance(value, (list, tuple, set, frozenset, dict)):
                 into.update(fold(w) for w in value if _latin(w))
     common = _stop_words() | word_list("not_names.txt") | word_list("places.txt")
+    for locale in ("en_US", "es_ES", "es_MX"):  # Faker's everyday words: "hope", "sister", "may"
+        lorem = importlib.import_module(f"faker.providers.lorem.{locale}").Provider.word_list
+        common |= {fold(w) for w in lorem}
     return frozenset(given - common), frozenset(family - common)
+
+
+@cache
+def _any_name() -> frozenset[str]:
+    given, family = world_names()
+    return given | family
+
+
+def _shouting(text: str) -> bool:
+    """Written in capitals (at least nine letters in ten, and a few words of them)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
 
 
 def _not_a_name(word: str) -> bool:
@@ -302,6 +376,12 @@ class NameRecognizer(EntityRecognizer):
         )
         self.strong = regex.compile(rf"\b(?:{_STRONG_CUES[language]}){name}", FLAGS)
         self.cue = regex.compile(rf"\b(?:{_CUES[language]}){name}", FLAGS)
+        self.kin = regex.compile(rf"\b(?:{_KIN})\.?[\s,:]+$", FLAGS)
+        # a title: the next word is a name in any case unless it is a common word ("mrs khan",
+        # "sir rashid"; not "yes sir i will")
+        self.title = regex.compile(
+            rf"\b(?:mr|mrs|ms|miss|mister|sir|madam|dr|don|doña|sr|sra|srta|lic)\.?{name}", FLAGS
+        )
         self.word = regex.compile(WORD)
         super().__init__(
             supported_entities=["PERSON"], supported_language=language, name="NameRecognizer"
@@ -363,6 +443,27 @@ class NameRecognizer(EntityRecognizer):
             i = j
         return found
 
+    def _kin_before(self, text: str, start: int) -> bool:
+        """A lower-case name is taken only after a word for a relative, a friend or a title
+        ("my friend tess", "mrs khan"), not after a role ("the manager said")."""
+        return bool(self.kin.search(text[max(0, start - 30) : start]))
+
+    @staticmethod
+    def _listed_in_capitals(words: list) -> list[RecognizerResult]:
+        given = world_names()[0]
+        found, i = [], 0
+        while i < len(words):
+            word = words[i].group()
+            if fold(word) in given and not is_common_word(word) and len(word) > 2:
+                j = i + 1
+                while j < len(words) and j - i < 3 and fold(words[j].group()) in _any_name():
+                    j += 1
+                found.append(RecognizerResult("PERSON", words[i].start(), words[j - 1].end(), 0.6))
+                i = j
+            else:
+                i += 1
+        return found
+
     def analyze(self, text, entities, nlp_artifacts=None):
         found = self._capitalised(text)
         words = list(self.word.finditer(text))
@@ -372,15 +473,26 @@ class NameRecognizer(EntityRecognizer):
             if self._is_given(word.group(), after_cue=False):
                 j = self._extend(words, i)
                 found.append(RecognizerResult("PERSON", word.start(), words[j - 1].end(), 0.7))
+        shouting = _shouting(text)
+        if shouting:  # ALL CAPITALS: nothing stands out, so the lists of the world's names decide
+            found += self._listed_in_capitals(words)
         cued = [(m, True) for m in self.strong.finditer(text, overlapped=True)]
         cued += [(m, False) for m in self.cue.finditer(text, overlapped=True)]
+        cued += [(m, True) for m in self.title.finditer(text, overlapped=True)
+                 if not is_common_word(m.group("v").split()[0])]  # fmt: skip
+        given_anywhere = world_names()[0]
         for match, strong in cued:
             names = list(self.word.finditer(match.group("v")))
             first = names[0].group()
             if fold(first) in NOT_NAMES:
                 continue
-            given = self._is_given(first, after_cue=True)
-            capitalised = first[:1].isupper() and not first.isupper()
+            given = self._is_given(first, after_cue=True) or (
+                fold(first) in given_anywhere
+                and not is_common_word(first)
+                and (first[:1].isupper() or self._kin_before(text, match.start("v")))
+                and fold(first) not in _VERBS
+            )
+            capitalised = first[:1].isupper() and (not first.isupper() or shouting)
             if not (given or capitalised or strong):
                 continue  # "this is hard": a lower-case word after a cue is a name only if listed
             keep = 1

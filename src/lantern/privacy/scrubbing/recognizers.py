@@ -145,6 +145,7 @@ _BIRTH = {
     "es": r"(?:nací|naci|nació|nacio|nacimiento|cumpleaños|nacida|nacido)",
 }
 _ID_CUES = (
+    r"\bmrn\b|medical\s+record|sevis|\bcase\s*(?:#|no\.?|number)|expediente|"
     r"passport|pasaporte|\bid\b|i\.d\.|identification|identificaci[oó]n|"
     r"\bdui\b|\bdpi\b|\bcurp\b|\bine\b|c[eé]dula|\bssn\b|social|seguro\s+social|"
     r"license|licencia|\bvisa\b|alien|\ba[\s-]?(?:number|#|no\.?)|\bnumero\s+a\b|"
@@ -174,6 +175,33 @@ _CODES = [
 ]
 
 
+# Email addresses written so that a program would not see them ("carol dot brandt at example
+# dot com", "flor punto aguirre arroba example punto com"): the whole spelled-out address.
+_AT = r"(?:\s*@\s*|\s*[\[(]at[\])]\s*|\s+(?:at|arroba)\s+)"
+_DOT = r"(?:\.|\s*[\[(]dot[\])]\s*|\s+(?:dot|punto)\s+)"
+_TLD = r"(?:com|org|net|edu|gov|mil|info|io|co|us|mx|gt|hn|sv|es|ve|pr)"
+_SPELLED_EMAIL = [
+    rf"(?P<v>(?<![\w.])[\w+-]+(?:{_DOT}[\w+-]+){{0,3}}{_AT}[\w-]+(?:{_DOT}[\w-]+){{0,2}}{_DOT}{_TLD})\b"
+]
+# Social media handles: "@dess.the.realest" anywhere, and after the name of an app or "user"
+# ("his Snapchat is marcus_money_mk", "en Discord andres.mtz_pr") when they look like a handle.
+_HANDLE_CUES = (
+    r"snap(?:chat)?|\big\b|insta(?:gram)?|tik\s*tok|discord|kik|telegram|twitter|facebook|\bfb\b|"
+    r"account|user(?:name)?|handle|usuario|cuenta|perfil|gamertag|reviewer|se\s+hace\s+llamar"
+)
+_HANDLES = [
+    r"(?P<v>(?<![\w.@])@[A-Za-z0-9_.]{1,30}[A-Za-z0-9_])",
+    rf"(?:{_HANDLE_CUES})\b[^\n?!]{{0,20}}?(?P<v>(?<![\w.@])[A-Za-z0-9][\w.]{{1,28}}[A-Za-z0-9_])"
+    r"(?![\w@]|\.\w)",
+]
+
+
+class HandleCues(CueRecognizer):
+    def accept(self, text: str, start: int, end: int) -> bool:
+        value = text[start:end]
+        return value.startswith("@") or bool(regex.search(r"[\d_.]", value))
+
+
 class CodeRecognizer(EntityRecognizer):
     """Document, plate and account numbers written with no word before them ("they took my
     G58211734", "the van is 7XKP219"): a run of capitals and digits with at least two digits
@@ -194,8 +222,17 @@ class CodeRecognizer(EntityRecognizer):
     def load(self):
         pass
 
+    # a plate as most states write it ("JDW 2290", "KDX-4419"), a Venezuelan cédula with dots
+    SHAPED = regex.compile(
+        r"(?<![\w-])(?:[A-Z]{2,3}[ -]\d{3,4}|[VEJ]-?\d{1,2}\.\d{3}\.\d{3})(?![\w-])"
+    )
+
     def analyze(self, text, entities, nlp_artifacts=None):
-        found = []
+        found = [
+            RecognizerResult("ID", m.start(), m.end(), 0.45)
+            for m in self.SHAPED.finditer(text)
+            if not self.NOT_IDS.fullmatch(m.group())
+        ]
         for match in self.CODE.finditer(text):
             code = match.group()
             plain = code.replace("-", "")
@@ -360,6 +397,8 @@ def for_language(language: str) -> list[EntityRecognizer]:
         CueRecognizer("ID", _IDS, language, score=0.85),
         CueRecognizer("ID", _CODES, language, score=0.7, name="CodeCues"),
         CodeRecognizer(language),
+        CueRecognizer("EMAIL_ADDRESS", _SPELLED_EMAIL, language, score=0.9, name="SpelledEmail"),
+        HandleCues("PERSON", _HANDLES, language, score=0.75, name="Handles"),
         SpokenNumberRecognizer(language),
         CueRecognizer("AGE", _with_number(_AGES[language], language), language, score=0.75),
         CueRecognizer("DATE", [f"(?P<v>{d})" for d in dates], language, score=0.6),
