@@ -1,6 +1,6 @@
 """Benchmark: importing and exporting the referral directory at national scale (issue 21 part 2).
 
-    python bench/directory_import.py [--services 100000] [--database-url URL]
+    python bench/directory_import.py [--services 100000] [--database-url URL] [--feed DIR]
 
 Seeds a synthetic directory of about ``--services`` services in one data directory, exports it
 (``lantern export_directory OUT --format json``, timed), then imports that HSDS JSON into a
@@ -10,6 +10,9 @@ administrator would run it; its wall time and peak memory (maximum resident set 
 printed. With ``--database-url`` (an empty PostgreSQL database, which is emptied between
 steps by dropping and re-creating its schema) the same on PostgreSQL.
 
+``--feed DIR`` imports a feed exported by an earlier run (its ``export`` folder) instead of
+seeding and exporting again, which takes longer than the import at 100k services and more.
+
 Targets (issue 21): 100k services imported in <= 60 s, 1M in <= 10 min, memory <= 500 MB at
 1M. Timings depend on the machine and on whatever else runs: compare figures from one run.
 """
@@ -17,6 +20,7 @@ Targets (issue 21): 100k services imported in <= 60 s, 1M in <= 10 min, memory <
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -30,6 +34,7 @@ parser = argparse.ArgumentParser(
 parser.add_argument("--services", type=int, default=100_000)
 parser.add_argument("--database-url", default="")
 parser.add_argument("--seed", type=int, default=7)
+parser.add_argument("--feed", default="", help="an earlier run's export folder: import only")
 args = parser.parse_args()
 
 LANTERN = str(Path(sys.executable).with_name("lantern"))
@@ -79,6 +84,11 @@ def main() -> int:
     source, target = environment(str(work / "source")), environment(str(work / "target"))
     for env in (source, target):
         Path(env["LANTERN_DATA_DIR"]).mkdir()
+    if args.feed:
+        out = Path(args.feed)
+        seeded = len(json.loads((out / "services.json").read_text()))
+        print(f"   the feed in {out}: {seeded:,} services")
+        return import_twice(target, out, seeded, work)
     if args.database_url:
         empty_postgresql()
     lantern(source, "migrate", "-v0")
@@ -93,6 +103,10 @@ def main() -> int:
                             "--no-progress")  # fmt: skip
     size = sum(f.stat().st_size for f in out.iterdir()) / 1e6
     print(f"   export (HSDS JSON, {size:,.0f} MB)   {seconds:7.1f} s   peak {peak:6.0f} MB")
+    return import_twice(target, out, int(seeded), work)
+
+
+def import_twice(target: dict, out: Path, seeded: int, work: Path) -> int:
     if args.database_url:
         empty_postgresql()
     lantern(target, "migrate", "-v0")
@@ -100,7 +114,7 @@ def main() -> int:
     seconds, peak = lantern(target, "import_directory", str(out), "--no-progress",
                             "--report", str(report))  # fmt: skip
     print(f"   import into an empty directory  {seconds:7.1f} s   peak {peak:6.0f} MB"
-          f"   ({seconds / max(1, int(seeded)) * 1e6:.0f} us per service)")  # fmt: skip
+          f"   ({seconds / max(1, seeded) * 1e6:.0f} us per service)")  # fmt: skip
     seconds, peak = lantern(target, "import_directory", str(out), "--no-progress",
                             "--report", str(report))  # fmt: skip
     print(f"   the same feed again (no change) {seconds:7.1f} s   peak {peak:6.0f} MB")

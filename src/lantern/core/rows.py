@@ -83,17 +83,19 @@ def _upsert_plan(model, update: tuple, rows: int) -> tuple[tuple, str]:
     return fields, f"{sql} ON CONFLICT ({pk}) DO UPDATE SET {changes}"
 
 
-def upsert(objs, update_fields) -> None:
+def upsert(objs, update_fields, *, model=None) -> None:
     """INSERT model instances with their primary keys, or UPDATE ``update_fields`` of the rows
     that have them already (``bulk_create(update_conflicts=True)`` without its query building,
-    which cost a directory import a fifth of its time: bench/directory_import.py)."""
+    which cost a directory import a fifth of its time: bench/directory_import.py). With
+    ``model``, ``objs`` may be any objects with an attribute per field (the importer's are
+    lighter than model instances); each field's ``pre_save`` still runs on them."""
     update = tuple(sorted(update_fields))
     db = _db()
     for start in range(0, len(objs), BATCH):
         chunk = objs[start : start + BATCH]
         if not chunk:
             continue
-        fields, sql = _upsert_plan(type(chunk[0]), update, len(chunk))
+        fields, sql = _upsert_plan(model or type(chunk[0]), update, len(chunk))
         params = [field.get_db_prep_save(field.pre_save(obj, True), db)
                   for obj in chunk for field in fields]  # fmt: skip
         _run(sql, params, db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Callable
@@ -142,12 +143,19 @@ def _email(row: dict, name: str, warn: Warn) -> str:
     return value
 
 
+@functools.cache
+def _values(choices) -> frozenset[str]:
+    """A choices class's values, computed once: ``Choices.values`` builds a new list each time,
+    which showed in an import's profile (it is asked for every row)."""
+    return frozenset(choices.values)
+
+
 def _choice(row: dict, name: str, choices, warn: Warn, default: str = "") -> str:
     value = as_text(row.get(name)).strip()
     if not value:
         return default
     lowered = value.lower()
-    if lowered in choices.values:
+    if lowered in _values(choices):
         return lowered
     warn(f"{name} {value!r} is not one of {', '.join(choices.values)}, left out")
     return default
@@ -186,7 +194,7 @@ def parse_service(row: dict, warn: Warn) -> dict:
     status = as_text(row.get("status")).strip().lower()
     if not status:
         raise RowError("required field status is missing")
-    if status not in ServiceStatusChoices.values:
+    if status not in _values(ServiceStatusChoices):
         raise RowError(
             f"status {row.get('status')!r} is not one of {', '.join(ServiceStatusChoices.values)}"
         )
@@ -279,7 +287,7 @@ def parse_phone(row: dict, warn: Warn) -> dict:
         number = number[1:-1].strip()
     kind = as_text(row.get("type")).strip().lower()
     kind = _PHONE_TYPES.get(kind, kind)
-    if kind and kind not in PhoneTypeChoices.values:
+    if kind and kind not in _values(PhoneTypeChoices):
         warn(f"type {row.get('type')!r} is not a phone type, left out")
         kind = ""
     return {
@@ -400,11 +408,11 @@ def parse_schedule(row: dict, warn: Warn) -> dict:
         raise ValueError(f"day {exc} is not a weekday") from exc
     if not freq and (weekday or byday):
         freq = ScheduleFreqChoices.WEEKLY
-    if freq and freq not in ScheduleFreqChoices.values:
+    if freq and freq not in _values(ScheduleFreqChoices):
         raise ValueError(f"freq {freq!r} is not WEEKLY or MONTHLY")
     fields["freq"] = freq
     wkst = as_text(row.get("wkst")).strip().upper()
-    if wkst and wkst not in WeekdayChoices.values:
+    if wkst and wkst not in _values(WeekdayChoices):
         raise ValueError(f"wkst {wkst!r} is not a weekday")
     fields["wkst"] = wkst
     for name, low, high in (("byweekno", 1, 53), ("bymonthday", 1, 31), ("byyearday", 1, 366)):
@@ -573,9 +581,9 @@ def parse_bool(value) -> bool | None:
 
 def parse_population(value) -> str | None:
     text = as_text(value).strip().lower().replace(" ", "_").replace("-", "_")
-    return text if text in PopulationChoices.values else None
+    return text if text in _values(PopulationChoices) else None
 
 
 def parse_organization_type(value) -> str | None:
     text = as_text(value).strip().lower().replace(" ", "_").replace("-", "_")
-    return text if text in OrganizationTypeChoices.values else None
+    return text if text in _values(OrganizationTypeChoices) else None

@@ -3,7 +3,13 @@
 ``import_directory(path, dry_run=False, strict=False, actor=None)`` is the one entry point (the
 ``lantern import_directory`` command is a thin wrapper). It is a pipeline, and ONE transaction:
 
-1. **read** (``read.py``) every file into flat rows per HSDS table, each remembering where it came
+The feed is **streamed**: a JSON array is read a batch of ``BATCH`` top-level objects at a
+time, and each batch goes through the three steps below and is written before the next is read
+(CSV datapackages come in one batch). Only ids and digests of what earlier batches held are kept
+(``check.Seen``); references to records of earlier batches are resolved in the database, which
+holds them already inside the import's transaction. Memory so stays bounded by the batch size.
+
+1. **read** (``read.py``) the files into flat rows per HSDS table, each remembering where it came
    from (``phones.csv row 7`` counting the header as row 1, or ``services.json $[3].phones[0]``);
    HSDS 2.0 names (``term``, ``regular_schedules.csv``, ``holiday_schedules.csv``, weekday names
    and ranges) are read as their 3.0 equivalents;
@@ -13,10 +19,13 @@
    parsed, references resolved. Real feeds are messy, so by default the check is **lenient**: a
    reused id on rows that differ gets a stable id derived from the row, a reference that lists
    several ids takes the first known one, a row that cannot be stored is skipped. ``strict=True``
-   refuses the run instead (``ImportFailed``, listing every problem with file and row). Either
-   way every problem is reported with what was done (``ImportResult.problems``);
-3. **write** (``write.py``) with bulk upserts keyed on id (re-importing updates in place; no
-   duplicates), then reindex the services the import touched (``indexing.reindex_services``).
+   refuses the run instead (``ImportFailed``, listing every problem with file and row): the
+   batches are still written, so that later ones are checked against them, and the transaction
+   is rolled back at the end. Either way every problem is reported with what was done
+   (``ImportResult.problems``);
+3. **write** (``write.py``) with plain-SQL upserts keyed on id (re-importing updates in place; no
+   duplicates), then reindex the batch's services (``indexing.reindex_services``); services
+   touched only through their organization or location are reindexed once, at the end.
 
 Lantern-only fields that HSDS cannot carry (``Location.confidential``, ``Service.verified_by``)
 are never changed by an import; Lantern's attribute-borne fields (organization type,
@@ -27,18 +36,26 @@ Rows that an import does not mention are left alone: import never deletes.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 
 from django.db import transaction
 
 from lantern.audit import actions as audit
-from lantern.directory.importing.check import Checker
-from lantern.directory.importing.read import read_path
-from lantern.directory.importing.result import ImportFailed, ImportResult, Problem, report
+from lantern.directory.importing.check import Checker, Seen, progress_bar
+from lantern.directory.importing.read import read_batches
+from lantern.directory.importing.result import (
+    NOT_STORED,
+    ImportFailed,
+    ImportResult,
+    Problem,
+    report,
+)
 from lantern.directory.importing.tables import EMBEDDED, MAX_ERRORS, MODELS, NESTED, ORDER
-from lantern.directory.importing.write import Writer
+from lantern.directory.importing.write import Writer, reindex
 
 __all__ = [
+    "BATCH",
     "EMBEDDED",
     "MODELS",
     "NESTED",
@@ -50,8 +67,11 @@ __all__ = [
     "report",
 ]
 
+# top-level JSON objects per batch: a few thousand rows of each table, a few MB of Python objects
+BATCH = 1000
 
-class _DryRun(Exception):
+
+class _Rollback(Exception):
     pass
 
 
@@ -62,37 +82,64 @@ def import_directory(
     strict: bool = False,
     actor=None,
     progress: bool | None = None,
+    batch: int = BATCH,
 ) -> ImportResult:
     """Import a file or folder (see the module docstring). Raises ImportFailed, writing nothing,
     when the feed cannot be read at all or, with ``strict``, on any problem a lenient run fixes."""
     started = time.monotonic()
     path = Path(path)
-    checker = Checker(read_path(path), strict=strict, progress=progress)
-    plan = checker.check()
-    if checker.errors:
-        raise ImportFailed(checker.errors[:MAX_ERRORS], checker.problems)
-    result = ImportResult(problems=checker.problems, dry_run=dry_run, strict=strict)
-    writer = Writer(plan, progress=progress)
+    result = ImportResult(dry_run=dry_run, strict=strict)
+    errors: list[str] = []
+    seen, not_stored = Seen(), Counter()
+    later: set = set()  # services to reindex at the end
+    bar = progress_bar(None, "importing", progress, total=100)
+    bar.unit, bar.bar_format = "%", "{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]"
     try:
         with transaction.atomic():
-            writer.write()
-            result.service_ids = writer.affected_services()
+            for reader, done, total in read_batches(path, batch):
+                checker = Checker(reader, strict=strict, progress=False, seen=seen)
+                plan = checker.check()
+                result.problems += checker.problems
+                errors += checker.errors
+                not_stored.update(reader.not_stored)
+                del reader, checker
+                writer = Writer(plan, progress=False)
+                writer.write()
+                result.created.update(writer.created)
+                result.updated.update(writer.updated)
+                direct, indirect = writer.affected_services()
+                later = (later | indirect) - direct
+                result.services += len(direct)
+                if not (errors or dry_run):
+                    reindex(direct)
+                bar.update(round(100 * done / total) - bar.n)
+            bar.close()
+            if not_stored:
+                listed = ", ".join(f"{k} ({n})" for k, n in sorted(not_stored.items()))
+                result.problems.append(Problem(
+                    "(all files)", f"not imported (Lantern does not store them): {listed}",
+                    NOT_STORED,
+                ))  # fmt: skip
+            if errors:
+                raise ImportFailed(errors[:MAX_ERRORS], result.problems)
+            result.services += len(later)
             if dry_run:
-                raise _DryRun
-            writer.reindex(result.service_ids)
+                raise _Rollback
+            reindex(later)
             audit.record(
                 actor or "import_directory",
                 "import_directory",
                 object_type="directory",
                 object_id=path.name[:100],
                 changes={
-                    "created": dict(writer.created),
-                    "updated": dict(writer.updated),
+                    "created": dict(result.created),
+                    "updated": dict(result.updated),
                     "warnings": len(result.problems),
                 },
             )
-    except _DryRun:
+    except _Rollback:
         pass
-    result.created, result.updated = writer.created, writer.updated
+    finally:
+        bar.close()
     result.seconds = time.monotonic() - started
     return result

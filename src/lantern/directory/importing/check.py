@@ -28,7 +28,6 @@ from lantern.directory.importing.result import (
     FIRST_VALID_TAKEN,
     KEPT_NEW_ID,
     MERGED,
-    NOT_STORED,
     REFUSED,
     ROW_SKIPPED,
     VALUE_LEFT_OUT,
@@ -94,11 +93,29 @@ class Plan:
     eligibility: dict = field(default_factory=lambda: defaultdict(list))
 
 
+@dataclass
+class Seen:
+    """What a streamed import remembers of the batches already written: per kind, each record's
+    id and a digest of its values (not the rows), so a copy of a record in a later batch (a
+    location nested under every service it serves) is recognised and not written twice."""
+
+    digests: dict[str, dict[int, int]] = field(default_factory=lambda: {k: {} for k in ORDER})
+    occurrences: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+
 class Checker:
-    def __init__(self, reader: Reader, *, strict: bool = False, progress: bool | None = None):
+    def __init__(
+        self,
+        reader: Reader,
+        *,
+        strict: bool = False,
+        progress: bool | None = None,
+        seen: Seen | None = None,
+    ):
         self.reader = reader
         self.strict = strict
         self.progress = progress
+        self.seen = seen or Seen()
         self.problems: list[Problem] = list(reader.problems)
         self.errors: list[str] = []
         self.plan = Plan()
@@ -131,10 +148,6 @@ class Checker:
         self.check_eligibility()
         if not self.errors:
             self.add_source_ids()
-        if self.reader.not_stored:
-            listed = ", ".join(f"{k} ({n})" for k, n in sorted(self.reader.not_stored.items()))
-            self.warn("(all files)", f"not imported (Lantern does not store them): {listed}",
-                      NOT_STORED)  # fmt: skip
         return self.plan
 
     # ids ----------------------------------------------------------------------------------------
@@ -145,12 +158,16 @@ class Checker:
         first row's id and each later one gets an id derived from its own references."""
         records, source_ids = self.plan.records, self.plan.source_ids
         for kind in ORDER:
+            occurrences = self.seen.occurrences[kind]
             seen: dict = {}
-            occurrences: Counter = Counter()
+            earlier = self.seen.digests[kind]
             for row in self.reader.rows.get(kind, []):
                 raw = row.data.get("id")
                 pk, source = hsds.to_uuid(kind, raw)
                 first = seen.get(pk)
+                if first is None and pk.int in earlier:
+                    self._seen_before(kind, row, raw, earlier[pk.int])
+                    continue
                 if first is None:
                     seen[pk] = row
                 elif not (row.owned and first.owned) or row.mergeable and first.mergeable:
@@ -171,6 +188,15 @@ class Checker:
                 if source:
                     source_ids[kind][pk] = source
             records[kind] = {pk: (row, None) for pk, row in seen.items()}
+            earlier.update((pk.int, _digest(row)) for pk, row in seen.items())
+
+    def _seen_before(self, kind: str, row: Row, raw, digest: int):
+        """A row whose id a batch already written holds: an identical copy is left out quietly
+        (as ``_merge`` does within a batch); one that differs keeps what was written first."""
+        if _digest(row) == digest:
+            return
+        message = f"duplicate {kind} id {raw!r} with different values (also earlier in the feed)"
+        self.fault(row.where, message, FIRST_COPY_KEPT)
 
     @staticmethod
     def _new_id(kind: str, row: Row, occurrences: Counter):
@@ -470,6 +496,12 @@ class Checker:
 
 def _parts(raw: str) -> list[str]:
     return [p.strip() for p in _SEVERAL.split(raw) if p.strip()] if _SEVERAL.search(raw) else []
+
+
+def _digest(row: Row) -> int:
+    """The row's values as one number (copies of one JSON record are usually identical)."""
+    return hash(frozenset(item for item in row.data.items() if item[1] != "" and item[1] is not None
+                          and not item[0].startswith("_")))  # fmt: skip
 
 
 def _same(first: Row, other: Row) -> bool:

@@ -1,6 +1,12 @@
 """Read: HSDS JSON files and CSV datapackages -> flat rows per HSDS table, each remembering
 where it came from (``phones.csv row 7``, counting the header as row 1, or
 ``services.json $[3].phones[0]``).
+
+``read_batches`` streams: a JSON array (the layout ``export_directory`` writes, and the HSDS
+API's) is parsed one object at a time with ``ijson``, and a ``Reader`` holding about ``size``
+top-level objects is handed on at a time, so a national feed is never in memory whole. CSV
+datapackages and the other JSON layouts (an API page, the spec's ``tabular.json``, one object)
+are read whole, as one batch.
 """
 
 from __future__ import annotations
@@ -9,9 +15,11 @@ import csv
 import json
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import ijson
 
 from lantern.core import spreadsheet
 from lantern.directory import taxonomy as lantern_taxonomy
@@ -28,6 +36,7 @@ from lantern.directory.importing.tables import (
     CSV_TABLES,
     EMBEDDED,
     NESTED,
+    ORDER,
     RESOURCE_KINDS,
 )
 from lantern.directory.importing.tables import NOT_STORED as NOT_STORED_TABLES
@@ -56,7 +65,9 @@ class Reader:
             doc = json.loads(path.read_text(encoding="utf-8-sig"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ImportFailed([f"{label}: not valid JSON ({exc})"]) from exc
-        hint = _kind_from_name(path.stem)
+        self.read_document(doc, _kind_from_name(path.stem), label)
+
+    def read_document(self, doc, hint: str | None, label: str):
         if isinstance(doc, dict) and doc and all(str(k).endswith(".csv") for k in doc):
             for name, rows in doc.items():  # the spec's examples/tabular.json layout
                 self.read_table(name[:-4], rows or [], f"{label} {name}")
@@ -70,13 +81,16 @@ class Reader:
         else:
             raise ImportFailed([f"{label}: expected an HSDS object, a list or an API page"])
         for i, item in enumerate(items):
-            where = f"{label} {prefix}[{i}]" if prefix else f"{label} $"
-            if not isinstance(item, dict):
-                raise ImportFailed([f"{where}: expected an object"])
-            kind = _guess_kind(item, hint)
-            if kind is None:
-                raise ImportFailed([f"{where}: cannot tell which HSDS object this is"])
-            self.add_object(kind, item, where, {}, owned=True)
+            self.add_item(item, f"{label} {prefix}[{i}]" if prefix else f"{label} $", hint)
+
+    def add_item(self, item, where: str, hint: str | None):
+        """One top-level object of a JSON file."""
+        if not isinstance(item, dict):
+            raise ImportFailed([f"{where}: expected an object"])
+        kind = _guess_kind(item, hint)
+        if kind is None:
+            raise ImportFailed([f"{where}: cannot tell which HSDS object this is"])
+        self.add_object(kind, item, where, {}, owned=True)
 
     def add_object(self, kind: str, obj: dict, where: str, refs: dict, owned: bool) -> str:
         """Flatten one nested HSDS object into rows; returns its (source) id."""
@@ -263,6 +277,65 @@ def _guess_kind(obj: dict, hint: str | None) -> str | None:
             return "taxonomy"
         return "organization"
     return None
+
+
+def _json_order(path: Path) -> tuple:
+    """JSON files in dependency order (taxonomies, terms, organizations, ..., services), so a
+    record is written before a later batch refers to it; unknown names last, by name."""
+    kind = _kind_from_name(path.stem)
+    return (ORDER.index(kind) if kind in ORDER else len(ORDER), path.name)
+
+
+def _json_items(path: Path, label: str, reader: Reader) -> Iterator[tuple]:
+    """(item, where, hint, bytes read) for each top-level object of a JSON array file, parsed
+    one at a time; any other layout is read whole into ``reader`` (yielding nothing)."""
+    hint = _kind_from_name(path.stem)
+    with path.open("rb") as handle:
+        head = handle.read(3)
+        if head != b"\xef\xbb\xbf":  # a UTF-8 byte order mark
+            handle.seek(0)
+        start = handle.tell()
+        while (byte := handle.read(1)) and byte.isspace():
+            pass
+        handle.seek(start)
+        if byte != b"[":
+            reader.read_json(path, label)
+            return
+        try:
+            for i, item in enumerate(ijson.items(handle, "item", use_float=True)):
+                yield item, f"{label} $[{i}]", hint, handle.tell()
+        except (ijson.JSONError, UnicodeDecodeError) as exc:
+            raise ImportFailed([f"{label}: not valid JSON ({exc})"]) from exc
+
+
+def read_batches(path: Path, size: int) -> Iterator[tuple[Reader, int, int]]:
+    """(reader, bytes read, bytes in all) per batch of about ``size`` top-level JSON objects;
+    CSV datapackages and other layouts come whole, in one batch."""
+    jsons = []
+    if path.is_dir() and not list(path.glob("*.csv")):
+        if any(sub.is_dir() and list(sub.glob("*.csv")) for sub in path.iterdir()):
+            yield read_path(path), 1, 1
+            return
+        jsons = sorted(path.glob("*.json"), key=_json_order)
+    elif path.is_file() and path.suffix.lower() != ".csv":
+        jsons = [path]
+    if not jsons:
+        yield read_path(path), 1, 1
+        return
+    total = sum(p.stat().st_size for p in jsons) or 1
+    done = 0
+    reader = Reader()
+    count = 0
+    for sub in jsons:
+        position = 0
+        for item, where, hint, position in _json_items(sub, sub.name, reader):
+            reader.add_item(item, where, hint)
+            count += 1
+            if count >= size:
+                yield reader, done + position, total
+                reader, count = Reader(), 0
+        done += sub.stat().st_size
+    yield reader, total, total
 
 
 def read_path(path: Path) -> Reader:

@@ -71,7 +71,7 @@ class ImportResult:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
-    service_ids: list = field(default_factory=list)
+    services: int = 0  # services whose search rows the import rebuilt (or would have)
     dry_run: bool = False
     strict: bool = False
     seconds: float = 0.0

@@ -12,6 +12,24 @@ from lantern.directory.importing.tables import BATCH, MODELS, ORDER, PRESERVED
 from lantern.directory.models import Organization, Service, ServiceAtLocation
 
 
+class _Values:
+    """One row to upsert: its values, then the model's defaults. A model instance costs more to
+    build than its upsert statement does (``Model.__init__`` runs every field's default); the
+    upsert only reads attributes (and ``pre_save`` sets ``auto_now`` ones)."""
+
+    def __init__(self, defaults: dict, pk, values: dict):
+        self.__dict__.update(defaults)
+        self.__dict__.update(values)
+        self.pk = pk
+        self.__dict__["id"] = pk
+
+
+def _defaults(model) -> dict:
+    """Each field's default by attname, evaluated once per batch (callable defaults such as a
+    new list are shared by the batch's rows, which are only read)."""
+    return {f.attname: f.get_default() for f in model._meta.concrete_fields if not f.primary_key}
+
+
 class Writer:
     def __init__(self, plan: Plan, *, progress: bool | None = None):
         self.plan = plan
@@ -39,6 +57,7 @@ class Writer:
                         fields["eligibility_description"] = f"{base}\n{extra}" if base else extra
             if kind == "location":
                 self.fill_time_zones(records, old_rows)
+            defaults = _defaults(model)
             objs = []
             for pk, (_, fields) in records.items():
                 values = dict(fields)
@@ -52,7 +71,7 @@ class Writer:
                     if pk in plan.populations:
                         values["populations"] = plan.populations[pk]
                     values.update(plan.flags.get(pk, {}))
-                objs.append(model(pk=pk, **values))
+                objs.append(_Values(defaults, pk, values))
             update_fields = [
                 f.name
                 for f in model._meta.concrete_fields
@@ -61,7 +80,7 @@ class Writer:
             for chunk in self.bar(
                 list(chunks(objs, BATCH)), f"writing {kind}", total=-(-len(objs) // BATCH)
             ):
-                rows.upsert(chunk, update_fields)
+                rows.upsert(chunk, update_fields, model=model)
             self.created[kind] = sum(1 for pk in records if pk not in old_rows)
             self.updated[kind] = len(records) - self.created[kind]
         self.write_outside_fields()
@@ -104,28 +123,33 @@ class Writer:
         ]
         through.objects.bulk_create(rows, batch_size=BATCH)
 
-    def affected_services(self) -> list:
+    def affected_services(self) -> tuple[set, set]:
+        """(services this plan writes or whose own rows it writes, other services whose
+        organization or location it rewrote). A streamed import reindexes the first at once
+        and the second once at the end, as a later batch may rewrite them anyway."""
         plan = self.plan
-        ids = set(plan.records["service"]) | set(plan.service_terms)
-        ids |= set(plan.populations) | set(plan.flags)
+        direct = set(plan.records["service"]) | set(plan.service_terms)
+        direct |= set(plan.populations) | set(plan.flags)
+        for kind in ("phone", "language", "schedule", "service_area", "contact"):
+            for _, fields in plan.records[kind].values():
+                if fields.get("service_id"):
+                    direct.add(fields["service_id"])
+        for _, fields in plan.records["service_at_location"].values():
+            direct.add(fields["service_id"])
+        indirect = set()
         for chunk in chunks(list(plan.records["location"]), 500):
-            ids |= set(
+            indirect |= set(
                 ServiceAtLocation.objects.filter(location_id__in=chunk).values_list(
                     "service_id", flat=True
                 )
             )
         for chunk in chunks(list(plan.records["organization"]), 500):
-            ids |= set(
+            indirect |= set(
                 Service.objects.filter(organization_id__in=chunk).values_list("pk", flat=True)
             )
-        for kind in ("phone", "language", "schedule", "service_area", "contact"):
-            for _, fields in plan.records[kind].values():
-                if fields.get("service_id"):
-                    ids.add(fields["service_id"])
-        for _, fields in plan.records["service_at_location"].values():
-            ids.add(fields["service_id"])
-        return sorted(ids, key=str)
+        return direct, indirect - direct
 
-    def reindex(self, ids: list):
-        for chunk in self.bar(list(chunks(ids, 5000)), "reindexing", total=-(-len(ids) // 5000)):
-            indexing.reindex_services(chunk)
+
+def reindex(ids) -> None:
+    for chunk in chunks(sorted(ids, key=str), indexing.BATCH):
+        indexing.reindex_services(chunk)

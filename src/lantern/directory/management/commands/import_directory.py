@@ -12,6 +12,9 @@ from lantern.directory.importing import report as import_report
 
 
 class Command(BaseCommand):
+    # Django's system checks import every URL module first (about a second); migrate and the
+    # server run them, an import has no use for them
+    requires_system_checks = []
     help = (
         "Import HSDS 3.0 JSON (a service or organization object, a list, an API page, or a "
         "folder of them) or an HSDS CSV datapackage (3.0 or 2.0 layout). Imports what it can and "
