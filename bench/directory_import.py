@@ -85,10 +85,8 @@ def main() -> int:
     for env in (source, target):
         Path(env["LANTERN_DATA_DIR"]).mkdir()
     if args.feed:
-        out = Path(args.feed)
-        seeded = len(json.loads((out / "services.json").read_text()))
-        print(f"   the feed in {out}: {seeded:,} services")
-        return import_twice(target, out, seeded, work)
+        print(f"   the feed in {args.feed}")
+        return import_twice(target, Path(args.feed), 0, work)
     if args.database_url:
         empty_postgresql()
     lantern(source, "migrate", "-v0")
@@ -113,6 +111,7 @@ def import_twice(target: dict, out: Path, seeded: int, work: Path) -> int:
     report = work / "report.json"
     seconds, peak = lantern(target, "import_directory", str(out), "--no-progress",
                             "--report", str(report))  # fmt: skip
+    seeded = seeded or json.loads(report.read_text())["created"].get("service", 0)
     print(f"   import into an empty directory  {seconds:7.1f} s   peak {peak:6.0f} MB"
           f"   ({seconds / max(1, seeded) * 1e6:.0f} us per service)")  # fmt: skip
     seconds, peak = lantern(target, "import_directory", str(out), "--no-progress",

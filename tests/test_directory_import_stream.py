@@ -158,3 +158,21 @@ def test_lenient_skips_a_late_service_and_keeps_the_rest(tmp_path):
     result = import_directory(feed, progress=False, batch=2)
     assert Service.objects.count() == 6
     assert any("org-404" in p.problem and p.where == "services.json $[6]" for p in result.problems)
+
+
+def test_a_folder_is_read_parents_first_whatever_the_names(tmp_path):
+    """locations.json sorts after services.json (and is not nested in it), yet is read first,
+    so a service at location in the first batch of services finds its location."""
+    feed = write_feed(tmp_path / "feed")
+    items = json.loads((feed / "services.json").read_text())
+    locations = {}
+    for item in items:
+        for sal in item["service_at_locations"]:
+            loc = sal.pop("location")
+            locations[loc["id"]] = loc
+    (feed / "services.json").write_text(json.dumps(items))
+    (feed / "locations.json").write_text(json.dumps(list(locations.values())))
+    result = import_directory(feed, progress=False, batch=2)
+    assert not result.problems
+    assert ServiceAtLocation.objects.count() == 7
+    assert Location.objects.count() == 5

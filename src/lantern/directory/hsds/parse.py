@@ -41,7 +41,13 @@ Warn = Callable[[str], None]
 def to_uuid(kind: str, raw) -> tuple[uuid.UUID, str]:
     """(uuid, source id): a UUID id is kept (source id ``""``); anything else becomes
     ``stable_id(kind, raw)`` and is returned as the source id to keep."""
-    text = as_text(raw).strip()
+    return _to_uuid(kind, as_text(raw).strip())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _to_uuid(kind: str, text: str) -> tuple[uuid.UUID, str]:
+    # an import asks for the same id several times (the row, then each reference to it), and
+    # parsing a UUID costs more than the lookup: cached, for as many ids as a few batches hold
     try:
         return uuid.UUID(text), ""
     except ValueError:

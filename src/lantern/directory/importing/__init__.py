@@ -1,13 +1,14 @@
 """Import HSDS 3.0 JSON and HSDS CSV datapackages (3.0 and the 2.0 layout) into the directory.
 
 ``import_directory(path, dry_run=False, strict=False, actor=None)`` is the one entry point (the
-``lantern import_directory`` command is a thin wrapper). It is a pipeline, and ONE transaction:
+``lantern import_directory`` command is a thin wrapper). It is a pipeline, and ONE transaction.
 
 The feed is **streamed**: a JSON array is read a batch of ``BATCH`` top-level objects at a
 time, and each batch goes through the three steps below and is written before the next is read
-(CSV datapackages come in one batch). Only ids and digests of what earlier batches held are kept
-(``check.Seen``); references to records of earlier batches are resolved in the database, which
-holds them already inside the import's transaction. Memory so stays bounded by the batch size.
+(CSV datapackages come in one batch). Of earlier batches only ids and digests are kept, in a
+temporary SQLite file (``seen.Seen``); references to records of earlier batches are resolved in
+the database, which holds them already inside the import's transaction. Memory so stays bounded
+by the batch size, not the feed's.
 
 1. **read** (``read.py``) the files into flat rows per HSDS table, each remembering where it came
    from (``phones.csv row 7`` counting the header as row 1, or ``services.json $[3].phones[0]``);
@@ -91,7 +92,6 @@ def import_directory(
     result = ImportResult(dry_run=dry_run, strict=strict)
     errors: list[str] = []
     seen, not_stored = Seen(), Counter()
-    later: set = set()  # services to reindex at the end
     bar = progress_bar(None, "importing", progress, total=100)
     bar.unit, bar.bar_format = "%", "{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]"
     try:
@@ -108,7 +108,8 @@ def import_directory(
                 result.created.update(writer.created)
                 result.updated.update(writer.updated)
                 direct, indirect = writer.affected_services()
-                later = (later | indirect) - direct
+                seen.defer(indirect)
+                seen.undefer(direct)
                 result.services += len(direct)
                 if not (errors or dry_run):
                     reindex(direct)
@@ -122,10 +123,12 @@ def import_directory(
                 ))  # fmt: skip
             if errors:
                 raise ImportFailed(errors[:MAX_ERRORS], result.problems)
+            later = seen.deferred()
             result.services += len(later)
             if dry_run:
                 raise _Rollback
             reindex(later)
+            del later
             audit.record(
                 actor or "import_directory",
                 "import_directory",
@@ -141,5 +144,6 @@ def import_directory(
         pass
     finally:
         bar.close()
+        seen.close()
     result.seconds = time.monotonic() - started
     return result

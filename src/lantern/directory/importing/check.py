@@ -34,6 +34,7 @@ from lantern.directory.importing.result import (
     Problem,
     action_for,
 )
+from lantern.directory.importing.seen import Seen, seen_key
 from lantern.directory.importing.tables import (
     ENTITY_NAMES,
     FAIL_ON_BROKEN,
@@ -93,16 +94,6 @@ class Plan:
     eligibility: dict = field(default_factory=lambda: defaultdict(list))
 
 
-@dataclass
-class Seen:
-    """What a streamed import remembers of the batches already written: per kind, each record's
-    id and a digest of its values (not the rows), so a copy of a record in a later batch (a
-    location nested under every service it serves) is recognised and not written twice."""
-
-    digests: dict[str, dict[int, int]] = field(default_factory=lambda: {k: {} for k in ORDER})
-    occurrences: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-
-
 class Checker:
     def __init__(
         self,
@@ -160,13 +151,14 @@ class Checker:
         for kind in ORDER:
             occurrences = self.seen.occurrences[kind]
             seen: dict = {}
-            earlier = self.seen.digests[kind]
-            for row in self.reader.rows.get(kind, []):
+            rows = self.reader.rows.get(kind, [])
+            earlier = self.seen.get(kind, (hsds.to_uuid(kind, r.data.get("id"))[0] for r in rows))
+            for row in rows:
                 raw = row.data.get("id")
                 pk, source = hsds.to_uuid(kind, raw)
                 first = seen.get(pk)
-                if first is None and pk.int in earlier:
-                    self._seen_before(kind, row, raw, earlier[pk.int])
+                if first is None and earlier and seen_key(pk) in earlier:
+                    self._seen_before(kind, row, raw, earlier[seen_key(pk)])
                     continue
                 if first is None:
                     seen[pk] = row
@@ -188,7 +180,7 @@ class Checker:
                 if source:
                     source_ids[kind][pk] = source
             records[kind] = {pk: (row, None) for pk, row in seen.items()}
-            earlier.update((pk.int, _digest(row)) for pk, row in seen.items())
+            self.seen.add(kind, ((pk, _digest(row)) for pk, row in seen.items()))
 
     def _seen_before(self, kind: str, row: Row, raw, digest: int):
         """A row whose id a batch already written holds: an identical copy is left out quietly

@@ -36,7 +36,6 @@ from lantern.directory.importing.tables import (
     CSV_TABLES,
     EMBEDDED,
     NESTED,
-    ORDER,
     RESOURCE_KINDS,
 )
 from lantern.directory.importing.tables import NOT_STORED as NOT_STORED_TABLES
@@ -279,11 +278,16 @@ def _guess_kind(obj: dict, hint: str | None) -> str | None:
     return None
 
 
+_FILE_ORDER = ["taxonomy", "taxonomy_term", "organization", "location", "service",
+               "service_at_location"]  # fmt: skip
+
+
 def _json_order(path: Path) -> tuple:
-    """JSON files in dependency order (taxonomies, terms, organizations, ..., services), so a
-    record is written before a later batch refers to it; unknown names last, by name."""
+    """JSON files in dependency order (taxonomies, terms, organizations, locations, services,
+    services at locations), so a record is written before a later batch refers to it; other
+    names last, by name."""
     kind = _kind_from_name(path.stem)
-    return (ORDER.index(kind) if kind in ORDER else len(ORDER), path.name)
+    return (_FILE_ORDER.index(kind) if kind in _FILE_ORDER else len(_FILE_ORDER), path.name)
 
 
 def _json_items(path: Path, label: str, reader: Reader) -> Iterator[tuple]:

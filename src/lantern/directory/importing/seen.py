@@ -1,0 +1,69 @@
+"""What a streamed import remembers between batches, kept out of memory (see ``Seen``)."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from lantern.directory.importing.tables import ORDER
+
+
+class Seen:
+    """What a streamed import remembers of the batches already written: each record's id and a
+    digest of its values (not the rows), so a copy of a record in a later batch (a location
+    nested under every service it serves) is recognised and not written twice.
+
+    A national feed holds about ten records per service, so even ids and digests would take
+    about a gigabyte of Python objects at a million services: they are kept in a private
+    temporary SQLite file instead (deleted when the import ends), whose page cache stays small.
+    """
+
+    def __init__(self):
+        self.db = sqlite3.connect("")  # "": a temporary on-disk database, removed on close
+        self.db.execute("CREATE TABLE seen (kind INTEGER, key INTEGER, digest INTEGER, "
+                        "PRIMARY KEY (kind, key)) WITHOUT ROWID")  # fmt: skip
+        self.db.execute("CREATE TABLE later (id BLOB PRIMARY KEY) WITHOUT ROWID")
+        self.occurrences: dict[str, Counter] = defaultdict(Counter)
+
+    def close(self):
+        self.db.close()
+
+    def get(self, kind: str, pks: Iterable) -> dict[int, int]:
+        """key -> digest for those of ``pks`` an earlier batch held."""
+        keys = list({seen_key(pk) for pk in pks})
+        found = {}
+        number = ORDER.index(kind)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(
+                f"SELECT key, digest FROM seen WHERE kind = ? AND key IN ({marks})",  # noqa: S608
+                [number, *chunk],
+            ).fetchall())  # fmt: skip
+        return found
+
+    def add(self, kind: str, digests: Iterable[tuple]):
+        number = ORDER.index(kind)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO seen VALUES (?, ?, ?)",
+            ((number, seen_key(pk), digest) for pk, digest in digests),
+        )
+
+    def defer(self, ids: Iterable):
+        """Services to reindex once at the end (touched through their organization or
+        location); kept here too, as they may be every service of a national directory."""
+        self.db.executemany("INSERT OR IGNORE INTO later VALUES (?)", ((i.bytes,) for i in ids))
+
+    def undefer(self, ids: Iterable):
+        self.db.executemany("DELETE FROM later WHERE id = ?", ((i.bytes,) for i in ids))
+
+    def deferred(self) -> list:
+        return [uuid.UUID(bytes=b) for (b,) in self.db.execute("SELECT id FROM later")]
+
+
+def seen_key(pk) -> int:
+    """A UUID folded to a signed 64-bit integer (SQLite's INTEGER): its two halves xored."""
+    value = ((pk.int >> 64) ^ pk.int) & 0xFFFF_FFFF_FFFF_FFFF
+    return value - (1 << 64) if value >= 1 << 63 else value
