@@ -43,7 +43,8 @@ from pathlib import Path
 from django.db import transaction
 
 from lantern.audit import actions as audit
-from lantern.directory.importing.check import Checker, Seen, progress_bar
+from lantern.directory import indexing
+from lantern.directory.importing.check import Checker, progress_bar
 from lantern.directory.importing.read import read_batches
 from lantern.directory.importing.result import (
     NOT_STORED,
@@ -52,6 +53,7 @@ from lantern.directory.importing.result import (
     Problem,
     report,
 )
+from lantern.directory.importing.seen import Seen
 from lantern.directory.importing.tables import EMBEDDED, MAX_ERRORS, MODELS, NESTED, ORDER
 from lantern.directory.importing.write import Writer, reindex
 
@@ -97,13 +99,14 @@ def import_directory(
     try:
         with transaction.atomic():
             for reader, done, total in read_batches(path, batch):
-                checker = Checker(reader, strict=strict, progress=False, seen=seen)
+                inner = progress if total == 1 else False  # a feed read whole: a bar per step
+                checker = Checker(reader, strict=strict, progress=inner, seen=seen)
                 plan = checker.check()
                 result.problems += checker.problems
                 errors += checker.errors
                 not_stored.update(reader.not_stored)
                 del reader, checker
-                writer = Writer(plan, progress=False)
+                writer = Writer(plan, progress=inner)
                 writer.write()
                 result.created.update(writer.created)
                 result.updated.update(writer.updated)
@@ -123,12 +126,11 @@ def import_directory(
                 ))  # fmt: skip
             if errors:
                 raise ImportFailed(errors[:MAX_ERRORS], result.problems)
-            later = seen.deferred()
-            result.services += len(later)
+            result.services += seen.deferred_count()
             if dry_run:
                 raise _Rollback
-            reindex(later)
-            del later
+            for chunk in seen.deferred(indexing.BATCH):
+                reindex(chunk)
             audit.record(
                 actor or "import_directory",
                 "import_directory",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from lantern.directory.importing.tables import ORDER
 
@@ -59,11 +59,19 @@ class Seen:
     def undefer(self, ids: Iterable):
         self.db.executemany("DELETE FROM later WHERE id = ?", ((i.bytes,) for i in ids))
 
-    def deferred(self) -> list:
-        return [uuid.UUID(bytes=b) for (b,) in self.db.execute("SELECT id FROM later")]
+    def deferred_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM later").fetchone()[0]
+
+    def deferred(self, size: int) -> Iterator[list]:
+        """The deferred services, ``size`` at a time (in id order)."""
+        cursor = self.db.execute("SELECT id FROM later ORDER BY id")
+        while rows := cursor.fetchmany(size):
+            yield [uuid.UUID(bytes=b) for (b,) in rows]
 
 
 def seen_key(pk) -> int:
-    """A UUID folded to a signed 64-bit integer (SQLite's INTEGER): its two halves xored."""
+    """A UUID folded to a signed 64-bit integer (SQLite's INTEGER): its two halves xored. Two
+    records of ten million share a key with a chance of about one in 370,000 (then the second
+    would be taken for a copy of the first)."""
     value = ((pk.int >> 64) ^ pk.int) & 0xFFFF_FFFF_FFFF_FFFF
     return value - (1 << 64) if value >= 1 << 63 else value
