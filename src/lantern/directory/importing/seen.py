@@ -22,7 +22,7 @@ class Seen:
 
     def __init__(self):
         self.db = sqlite3.connect("")  # "": a temporary on-disk database, removed on close
-        self.db.execute("CREATE TABLE seen (kind INTEGER, key INTEGER, digest INTEGER, "
+        self.db.execute("CREATE TABLE seen (kind INTEGER, key BLOB, digest INTEGER, "
                         "PRIMARY KEY (kind, key)) WITHOUT ROWID")  # fmt: skip
         self.db.execute("CREATE TABLE later (id BLOB PRIMARY KEY) WITHOUT ROWID")
         self.occurrences: dict[str, Counter] = defaultdict(Counter)
@@ -30,7 +30,7 @@ class Seen:
     def close(self):
         self.db.close()
 
-    def get(self, kind: str, pks: Iterable) -> dict[int, int]:
+    def get(self, kind: str, pks: Iterable) -> dict[bytes, int]:
         """key -> digest for those of ``pks`` an earlier batch held."""
         keys = list({seen_key(pk) for pk in pks})
         found = {}
@@ -69,9 +69,6 @@ class Seen:
             yield [uuid.UUID(bytes=b) for (b,) in rows]
 
 
-def seen_key(pk) -> int:
-    """A UUID folded to a signed 64-bit integer (SQLite's INTEGER): its two halves xored. Two
-    records of ten million share a key with a chance of about one in 370,000 (then the second
-    would be taken for a copy of the first)."""
-    value = ((pk.int >> 64) ^ pk.int) & 0xFFFF_FFFF_FFFF_FFFF
-    return value - (1 << 64) if value >= 1 << 63 else value
+def seen_key(pk) -> bytes:
+    """The record's id as its 16 bytes: the whole id, so two records never share a key."""
+    return pk.bytes
