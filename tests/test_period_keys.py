@@ -223,6 +223,8 @@ def test_the_period_keys_command(db, own_keys, capsys, monkeypatch):
     assert "month keys through" in capsys.readouterr().out
     with pytest.raises(CommandError, match="between 1 and 240"):
         call_command("period_keys", "--extend", "--months", "0")
+    with pytest.raises(CommandError, match="--months goes with --extend"):
+        call_command("period_keys", "--months", "3")
     monkeypatch.setenv("LANTERN_DATA_KEYS", f"envkey:{crypto._b64e(b'e' * 32)}")
     crypto.reset_cache()
     with pytest.raises(CommandError, match="LANTERN_DATA_KEYS"):
@@ -237,3 +239,25 @@ def test_month_arithmetic_is_consistent(year, month, a, b):
     assert periods.add_months(start, a + b) == periods.add_months(periods.add_months(start, a), b)
     assert periods.add_months(start, a) < periods.add_months(start, a + 1)
     assert periods.add_months(start, 12 * a)[5:] == start[5:]
+
+
+def test_a_running_server_reads_values_under_a_key_made_after_it_started(db, own_keys):
+    own_keys(datetime.now(UTC), extend=False)
+    cached = crypto.load_keyring()  # what a running server holds
+    keys.add_data_key()  # lantern rotate_keys in another process...
+    ring = crypto.read_keyring()
+    crypto._keyring = cached  # ...which this process has not seen
+    value = crypto.seal_with(ring, ring.active_id, "Synthetic", "contacts.contact.summary")
+    assert ring.active_id not in cached.keys
+    assert crypto.decrypt(value, "contacts.contact.summary") == "Synthetic"
+
+
+def test_a_month_key_missing_from_the_file_is_named(db, own_keys):
+    key_file = own_keys(datetime.now(UTC), extend=False)
+    doc = json.loads(key_file.read_text())
+    month, key_id = sorted(doc["periods"].items())[1]
+    del doc["keys"][key_id]  # an operator "tidies up" by hand
+    key_file.write_text(json.dumps(doc))
+    crypto.reset_cache()
+    with pytest.raises(crypto.KeysUnavailable, match=f"month key {key_id} \\({month}\\)"):
+        keys.check()

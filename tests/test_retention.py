@@ -241,3 +241,27 @@ def test_a_supervisor_holds_a_range_of_dates_from_the_home_screen(db, login, per
     login("supervisor").post("/console/holds/range/", backwards)
     assert LegalHold.objects.count() == 1  # the range ends before it starts: refused
     assert "Synthetic task force period" in login("supervisor").get("/console/").content.decode()
+
+
+def test_a_text_nobody_logged_is_shredded_once_its_conversation_is_over(db):
+    over, _ = do_receive_message(
+        channel="sms", hotline_address="+15555550100", participant="+15555550166",
+        body="Synthetic text nobody logged",
+    )  # fmt: skip
+    still_open, _ = do_receive_message(
+        channel="sms", hotline_address="+15555550100", participant="+15555550165",
+        body="Synthetic text still going on",
+    )  # fmt: skip
+    Conversation.objects.filter(pk=over.conversation_id).update(
+        state="closed", closed_at=OLD, last_message_at=OLD
+    )
+    for message in (over, still_open):
+        Contact.objects.filter(conversation=message.conversation_id).update(
+            updated_at=OLD, received_at=OLD
+        )
+    assert runner.plan()["contact_personal"] == 1
+    runner.run()
+    gone = Contact.objects.get(conversation=over.conversation_id)
+    kept = Contact.objects.get(conversation=still_open.conversation_id)
+    assert gone.status == "open" and gone.caller_phone is None and gone.shredded_at is not None
+    assert kept.caller_phone is not None and kept.shredded_at is None

@@ -26,7 +26,10 @@ def test_an_administrator_sees_what_is_due_and_applies_the_schedule(db, login, m
     assert "Synthetic" not in page  # counts only
     assert 'id="retention-link"' in admin.get("/console/").content.decode()
 
-    response = admin.post(URL, follow=True)
+    unconfirmed = admin.post(URL, follow=True).content.decode()
+    assert "Tick the box to confirm" in unconfirmed
+    assert Contact.objects.get(pk=old.pk).shredded_at is None  # nothing without the tick
+    response = admin.post(URL, {"confirm": "yes"}, follow=True)
     assert "1 records shredded or deleted" in response.content.decode()
     assert Contact.objects.get(pk=old.pk).shredded_at is not None
     assert Contact.objects.exclude(pk=old.pk).get().shredded_at is None
@@ -43,7 +46,8 @@ def test_only_administrators_may_see_or_apply_it(db, login, make_contact):
     for persona in ("advocate", "supervisor", "analyst", "directory"):
         client = login(persona)
         assert client.get(URL).status_code == 403
-        assert client.post(URL).status_code == 403
+        assert client.post(URL, {"confirm": "yes"}).status_code == 403
         assert "Retention:" not in client.get("/console/").content.decode()
     assert Contact.objects.get(pk=old.pk).shredded_at is None
     assert login("admin").put(URL).status_code == 405
+    assert login("admin").head(URL).status_code == 200

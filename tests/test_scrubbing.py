@@ -154,7 +154,8 @@ def test_the_export_writes_closed_conversations_scrubbed_and_audits_counts(tmp_p
     [([], "only scrubbed"),
      (["--scrub", "--since", "2026-02-30"], "--since: a date"),
      (["--scrub", "--since", "2026-03-02", "--until", "2026-03-01"], "--until: on or after"),
-     (["--scrub", "--channel", "fax"], "--channel: one of")],
+     (["--scrub", "--channel", "fax"], "--channel: one of"),
+     (["--scrub", "--until", "9999-12-31"], "--until: a date from 1900-01-01 to 2999-12-31")],
 )  # fmt: skip
 def test_the_export_refuses_bad_arguments_and_writes_nothing(tmp_path, argv, message):
     out = tmp_path / "x.jsonl"
@@ -187,6 +188,8 @@ def test_console_dates_the_wrong_way_round_say_why(login):
         "/console/transcripts/", {"since": "2026-03-02", "until": "2026-03-01", "channel": ""}
     )
     assert answer.status_code == 200 and "on or after the start date" in answer.content.decode()
+    far = login("supervisor").post("/console/transcripts/", {"until": "9999-12-31", "channel": ""})
+    assert far.status_code == 200 and "a date from 1900-01-01" in far.content.decode()
     assert not AuditEvent.objects.filter(object_type="contacts.conversation").exists()
 
 

@@ -146,3 +146,20 @@ def test_a_bare_number_answering_a_question_about_age_is_an_age():
     assert out[1] == "unos [AGE_1] o [AGE_2], trabajan 6 días"
     # without the question, a number is left alone
     assert scrub_conversation(["we are 16 in one trailer"], "en") == ["we are 16 in one trailer"]
+
+
+def test_what_a_live_try_found_left_behind():
+    # two-digit groups in a spoken number, a surname in lower case, payment handles, a ZIP
+    # code after a state, and coordinates
+    assert _scrub(
+        "mi número es seis seis cuatro, tres cero cinco, doce, treinta y cuatro", "es"
+    ) == ("mi número es [PHONE_1]")
+    assert _scrub("call four one five, five five five, zero one, forty two") == "call [PHONE_1]"
+    assert _scrub("his real name is anthony russo") == "his real name is [PERSON_1]"
+    assert _scrub("pay venmo @Maria-Lopez-12 or $mariaL2001, $40 a night") == (
+        "pay venmo [PERSON_1] or [PERSON_2], $40 a night"
+    )
+    assert "77002" not in _scrub("she is at Houston TX 77002 now")
+    assert _scrub("pin at lat 29.7604, -95.3698") == "pin at lat [ADDRESS_1]"
+    kept = "we are twenty one girls and twelve men, is 77002 the zip? no"
+    assert _scrub(kept) == kept

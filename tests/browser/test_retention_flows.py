@@ -52,6 +52,7 @@ def test_an_administrator_applies_the_retention_schedule_from_the_console(page, 
     expect(row).to_contain_text("730 days after closed")
     expect(row.get_by_role("cell").last).to_have_text("1")
     expect(page.locator("#month-keys")).to_contain_text("one key per month")
+    page.get_by_label("Shred and delete what is due now").check()
     page.get_by_role("button", name="Apply the schedule now").click()
     expect(page.get_by_text("1 records shredded or deleted")).to_be_visible()
     expect(row.get_by_role("cell").last).to_have_text("0")

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from lantern.audit import actions as audit
@@ -32,7 +33,11 @@ from lantern.cases import actions as case_actions
 from lantern.cases.models import AgencyLink, Case
 from lantern.cases.queries import exclude_held, exclude_held_cases
 from lantern.contacts import actions as contacts
-from lantern.contacts.choices import ContactChannelChoices, ContactStatusChoices
+from lantern.contacts.choices import (
+    ContactChannelChoices,
+    ContactStatusChoices,
+    ConversationStateChoices,
+)
 from lantern.contacts.models import Attachment, Contact, Conversation
 from lantern.core import erase
 from lantern.privacy import periods, retention
@@ -54,8 +59,11 @@ def _contacts_due(rule, now):
     qs = Contact.objects.filter(shredded_at__isnull=True)
     if rule.after == "received":
         qs = qs.filter(received_at__lt=cutoff)
-    elif rule.after == "closed":  # logged, and not changed since
-        qs = qs.filter(status=ContactStatusChoices.LOGGED, updated_at__lt=cutoff)
+    elif rule.after == "closed":  # logged, or never logged and its conversation over; unchanged
+        never_logged = Q(status=ContactStatusChoices.OPEN) & ~Q(
+            conversation__state=ConversationStateChoices.OPEN
+        )  # a text nobody logged, a call left before an answer: they would stay for ever
+        qs = qs.filter(Q(status=ContactStatusChoices.LOGGED) | never_logged, updated_at__lt=cutoff)
     else:
         qs = qs.filter(conversation__last_message_at__lt=cutoff)
     return exclude_held(qs)

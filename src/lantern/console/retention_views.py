@@ -16,9 +16,12 @@ from lantern.privacy.choices import RetentionActionChoices, RetentionEventChoice
 from lantern.privacy.choices import RetentionKindChoices as Kind
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def retention_page(request):
     access.require(request.user, "apply_retention")
+    if request.method == "POST" and request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm: shredding cannot be undone."))
+        return redirect("console:retention")
     if request.method == "POST":
         done = runner.run(actor=request.user)
         removed = sum(n for kind, n in done.items() if kind != "month_keys")

@@ -51,6 +51,9 @@ class Filters:
         }
 
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def filters(*, since=None, until=None, channel: str = "", limit: int | None = None) -> Filters:
     """Checked filters: dates as ``YYYY-MM-DD`` (or dates), a known channel, since <= until."""
     errors = {}
@@ -65,6 +68,9 @@ def filters(*, since=None, until=None, channel: str = "", limit: int | None = No
                 parsed[name] = date.fromisoformat(str(value))
             except ValueError:
                 errors[name] = "a date as YYYY-MM-DD"
+        if parsed.get(name) and not FIRST_DAY <= parsed[name] <= LAST_DAY:
+            errors[name] = f"a date from {FIRST_DAY} to {LAST_DAY}"  # 9999-12-31 + a time zone
+            # would not fit a datetime
     if channel and channel not in ContactChannelChoices.values:
         errors["channel"] = f"one of {', '.join(ContactChannelChoices.values)}"
     if not errors and parsed["since"] and parsed["until"] and parsed["since"] > parsed["until"]:

@@ -166,10 +166,14 @@ def read_keyring() -> Keyring | None:
         raise KeysUnavailable(f"{path} is damaged: its active key {active!r} is not in it")
     periods, key_periods = doc.get("periods", {}), doc.get("key_periods", {})
     destroyed = doc.get("destroyed", {})
-    if not all(isinstance(d, dict) for d in (periods, key_periods, destroyed)) or not (
-        set(periods.values()) <= set(key_periods) <= set(keys)
-    ):
-        raise KeysUnavailable(f"{path} is damaged: its month keys do not match its keys")
+    if not all(isinstance(d, dict) for d in (periods, key_periods, destroyed)):
+        raise KeysUnavailable(f"{path} is damaged: its month keys are not a Lantern keyring's")
+    if lost := sorted((set(periods.values()) | set(key_periods)) - set(keys)):
+        months = sorted({key_periods.get(k, "?") for k in lost})
+        raise KeysUnavailable(
+            f"{path} is damaged: it names month key {', '.join(lost[:3])} "
+            f"({', '.join(months[:3])}) but does not hold it; restore keys/ from its backup"
+        )
     return Keyring(active, keys, periods, key_periods, destroyed)
 
 
@@ -289,7 +293,13 @@ def decrypt(ciphertext: str, context: str) -> str:
         raise DecryptionError("not a Lantern ciphertext") from None
     if prefix != PREFIX:
         raise DecryptionError(f"unknown ciphertext version {prefix!r}")
-    return open_with(load_keyring(), ciphertext, context)
+    ring = load_keyring()
+    if key_id not in ring.keys and key_id not in ring.destroyed:
+        # written under a key made since this process read the file (``lantern rotate_keys``
+        # while the server runs, or another server's new month keys): read the file again
+        reset_cache()
+        ring = load_keyring()
+    return open_with(ring, ciphertext, context)
 
 
 def open_with(ring: Keyring, ciphertext: str, context: str) -> str:

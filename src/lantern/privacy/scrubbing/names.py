@@ -402,8 +402,11 @@ class NameRecognizer(EntityRecognizer):
 
     @staticmethod
     def _is_family(word: str) -> bool:
-        return fold(word) in word_list("surnames.txt") or (
-            word[:1].isupper() and not word.isupper() and fold(word) not in NOT_NAMES
+        key = fold(word)
+        return (
+            key in word_list("surnames.txt")
+            or (word[:1].isupper() and not word.isupper() and key not in NOT_NAMES)
+            or (key in world_names()[1] and not is_common_word(word))  # "anthony russo"
         )
 
     def _extend(self, words: list, i: int) -> int:

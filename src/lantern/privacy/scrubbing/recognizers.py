@@ -9,6 +9,8 @@ name, not the cue. Word lists (given names, family names, places) are in ``data/
 
 from __future__ import annotations
 
+import re
+
 import regex
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
@@ -190,7 +192,8 @@ _HANDLE_CUES = (
     r"account|user(?:name)?|handle|usuario|cuenta|perfil|gamertag|reviewer|se\s+hace\s+llamar"
 )
 _HANDLES = [
-    r"(?P<v>(?<![\w.@])@[A-Za-z0-9_.]{1,30}[A-Za-z0-9_])",
+    r"(?P<v>(?<![\w.@])@[A-Za-z0-9_.-]{1,30}[A-Za-z0-9_])",
+    r"(?P<v>(?<![\w$])\$[A-Za-z][A-Za-z0-9_-]{1,20})",  # a Cash App $cashtag (not an amount)
     rf"(?:{_HANDLE_CUES})\b[^\n?!]{{0,20}}?(?P<v>(?<![\w.@])[A-Za-z0-9][\w.]{{1,28}}[A-Za-z0-9_])"
     r"(?![\w@]|\.\w)",
 ]
@@ -255,13 +258,66 @@ _DIGIT_WORDS = {
 }  # fmt: skip
 
 
+# Two-digit groups said as one number ("doce, treinta y cuatro", "forty one").
+_TEENS = {
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "thirteen": "13",
+    "fourteen": "14",
+    "fifteen": "15",
+    "sixteen": "16",
+    "seventeen": "17",
+    "eighteen": "18",
+    "nineteen": "19",
+    "diez": "10",
+    "once": "11",
+    "doce": "12",
+    "trece": "13",
+    "catorce": "14",
+    "quince": "15",
+    "dieciséis": "16",
+    "dieciseis": "16",
+    "diecisiete": "17",
+    "dieciocho": "18",
+    "diecinueve": "19",
+    "veintiuno": "21",
+    "veintiún": "21",
+    "veintidós": "22",
+    "veintidos": "22",
+    "veintitrés": "23",
+    "veintitres": "23",
+    "veinticuatro": "24",
+    "veinticinco": "25",
+    "veintiséis": "26",
+    "veintiseis": "26",
+    "veintisiete": "27",
+    "veintiocho": "28",
+    "veintinueve": "29",
+}
+_TENS = {
+    "twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", "seventy": "7",
+    "eighty": "8", "ninety": "9", "veinte": "2", "treinta": "3", "cuarenta": "4",
+    "cincuenta": "5", "sesenta": "6", "setenta": "7", "ochenta": "8", "noventa": "9",
+}  # fmt: skip
+
+
+def _alternatives(words) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
 class SpokenNumberRecognizer(EntityRecognizer):
     """Phone numbers said in words, or in words and digits ("two zero nine, five five five, oh
-    one six eight", "469 cinco cinco cinco 01 32"): seven to fifteen digits in a row, at least
-    one of them a word."""
+    one six eight", "469 cinco cinco cinco 01 32", "seis seis cuatro, tres cero cinco, doce,
+    treinta y cuatro"): seven to fifteen digits in a row, at least one of them a word."""
 
-    TOKEN = rf"(?:{'|'.join(sorted(_DIGIT_WORDS, key=len, reverse=True))}|\d{{1,4}})"
+    UNIT = _alternatives(_DIGIT_WORDS)
+    TOKEN = (
+        rf"(?:(?:{_alternatives(_TENS)})(?:(?:\s+y\s+|-|\s+)(?:{UNIT}))?|{_alternatives(_TEENS)}|"
+        rf"{UNIT}|\d{{1,4}})"
+    )
     RUN = regex.compile(rf"(?<![\w-]){TOKEN}(?:[\s,.-]+{TOKEN}){{2,}}(?![\w-])", FLAGS)
+    ONE = regex.compile(TOKEN, FLAGS)
 
     def __init__(self, language: str):
         super().__init__(
@@ -273,13 +329,21 @@ class SpokenNumberRecognizer(EntityRecognizer):
     def load(self):
         pass
 
+    @staticmethod
+    def _digits(token: str) -> str:
+        words = regex.findall(r"\w+", token.casefold())
+        if words[0] in _TENS:
+            unit = [w for w in words[1:] if w in _DIGIT_WORDS]
+            return _TENS[words[0]] + (_DIGIT_WORDS[unit[0]] if unit else "0")
+        return _TEENS.get(words[0]) or _DIGIT_WORDS.get(words[0]) or words[0]
+
     def analyze(self, text, entities, nlp_artifacts=None):
         found = []
         for match in self.RUN.finditer(text):
-            tokens = regex.findall(r"\w+", match.group())
-            if not any(t.casefold() in _DIGIT_WORDS for t in tokens):
+            tokens = [t.group() for t in self.ONE.finditer(match.group())]
+            if all(t.isdigit() for t in tokens):
                 continue  # digits only: the phone recognisers' job
-            digits = "".join(_DIGIT_WORDS.get(t.casefold(), t) for t in tokens)
+            digits = "".join(self._digits(t) for t in tokens)
             if 7 <= len(digits) <= 15:
                 # surer than an age ("is two...") or a date that a run of digits may look like
                 found.append(RecognizerResult("PHONE_NUMBER", match.start(), match.end(), 0.85))
@@ -404,6 +468,19 @@ def for_language(language: str) -> list[EntityRecognizer]:
         CueRecognizer("DATE", [f"(?P<v>{d})" for d in dates], language, score=0.6),
         CueRecognizer("DATE_OF_BIRTH", birth, language, score=0.9),
         CueRecognizer("ADDRESS", _ADDRESSES[language], language, score=0.7),
+        PatternRecognizer(
+            supported_entity="ADDRESS",
+            supported_language=language,
+            name="ZipAndCoordinates",
+            patterns=[
+                # a state's two capitals and a ZIP code ("Houston TX 77002"), case as written
+                Pattern("state_zip", r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b", 0.6),
+                Pattern("zip", r"(?i:\bzip(?:\s*code)?\s*:?\s*)\d{5}(?:-\d{4})?\b", 0.6),
+                # a place as GPS coordinates ("29.7604, -95.3698")
+                Pattern("coordinates", r"-?\b\d{1,2}\.\d{3,}\s*,\s*-?\d{1,3}\.\d{3,}\b", 0.7),
+            ],
+            global_regex_flags=re.DOTALL | re.MULTILINE,
+        ),
         NameRecognizer(language),
         PlaceRecognizer(language),
     ]

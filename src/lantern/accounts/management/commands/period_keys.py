@@ -20,6 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=periods.MONTHS_AHEAD)
 
     def handle(self, *args, extend, months, **options):
+        if months != periods.MONTHS_AHEAD and not extend:
+            raise CommandError("--months goes with --extend")
         if not 1 <= months <= 240:
             raise CommandError("--months must be between 1 and 240")
         if extend:
