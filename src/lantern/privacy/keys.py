@@ -101,34 +101,33 @@ def _register_data_key(ring: crypto.Keyring, key_id: str) -> None:
     )
 
 
-def _register_new_keys(ring: crypto.Keyring, registry) -> None:
-    destroyed = set(
-        DataKey.objects.filter(purpose=Purpose.DATA, destroyed_at__isnull=False).values_list(
-            "key_id", flat=True
-        )
-    )
+def _destroyed_in_registry() -> dict:
+    """Month keys the registry says were destroyed: key id -> when."""
+    rows = DataKey.objects.filter(purpose=Purpose.DATA, destroyed_at__isnull=False)
+    return dict(rows.values_list("key_id", "destroyed_at"))
+
+
+def _register_new_keys(ring: crypto.Keyring, registry, destroyed=None) -> None:
+    destroyed = _destroyed_in_registry() if destroyed is None else destroyed
     for key_id in ring.keys:
         if (Purpose.DATA, key_id) not in registry and key_id not in destroyed:
             _register_data_key(ring, key_id)
 
 
-def _follow_destroyed(ring: crypto.Keyring) -> crypto.Keyring:
+def _follow_destroyed(ring: crypto.Keyring, destroyed: dict) -> crypto.Keyring:
     """Keep the key file and the registry agreeing on destroyed month keys: a key another server
     destroyed leaves this file too; a tombstone in this file (an older database restored) marks
-    the registry. Returns the keyring as it now is."""
-    gone = dict(
-        DataKey.objects.filter(
-            purpose=Purpose.DATA, destroyed_at__isnull=False, key_id__in=list(ring.keys)
-        ).values_list("key_id", "destroyed_at")
-    )
+    the registry. Writes only when they disagree (this runs on every ``/readyz``). Returns the
+    keyring as it now is."""
+    gone = {key_id: when for key_id, when in destroyed.items() if key_id in ring.keys}
     if gone and not os.environ.get("LANTERN_DATA_KEYS"):
         when = min(gone.values()).date().isoformat()
         ring = periods.forget(ring, gone, when)
         crypto.write_keyring(ring)
         crypto.reset_cache()
-    if ring.destroyed:
+    if unmarked := set(ring.destroyed) - set(destroyed):
         DataKey.objects.filter(
-            purpose=Purpose.DATA, key_id__in=list(ring.destroyed), destroyed_at__isnull=True
+            purpose=Purpose.DATA, key_id__in=list(unmarked), destroyed_at__isnull=True
         ).update(destroyed_at=timezone.now(), canary="")
     return ring
 
@@ -148,8 +147,9 @@ def check() -> list[str]:
         crypto.read_index_key()
         return []
     ring = crypto.read_keyring()
+    destroyed = _destroyed_in_registry()
     if ring is not None:
-        ring = _follow_destroyed(ring)
+        ring = _follow_destroyed(ring, destroyed)
         registry = {key: c for key, c in registry.items() if key[1] not in ring.destroyed}
     source = crypto.keyring_source()
     needed = _data_ids(registry)
@@ -172,7 +172,7 @@ def check() -> list[str]:
                     f"key {key_id} in {source} does not decrypt this database's data: the key "
                     f"file is damaged or belongs to another deployment; {HELP}"
                 ) from None
-        _register_new_keys(ring, registry)
+        _register_new_keys(ring, registry, destroyed)
     _check_index_key(registry, has_data=_any_encrypted_value)
     return sorted(needed)
 

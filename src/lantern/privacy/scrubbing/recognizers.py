@@ -169,7 +169,8 @@ _ID_PATTERNS = [
 _CODE_CUES = (
     r"plates?|placas?|tags?|license\s+plate|badge|gafete|ficha|"
     r"employee\s*(?:#|no\.?|number|id)|(?:n[uú]mero\s+de\s+)?empleado|"
-    r"case\s*(?:#|no\.?|number)|n[uú]mero\s+de\s+caso|account|cuenta"
+    r"case\s*(?:#|no\.?|number)|n[uú]mero\s+de\s+caso|account|"
+    r"n[uú]mero\s+de\s+cuenta|cuenta\s+(?:bancaria|de\s+banco)"  # not "me di cuenta que 25..."
 )
 _CODES = [
     rf"(?:{_CODE_CUES})[^\n.?!]{{0,25}}?(?P<v>(?<![\w-])(?:[A-Z0-9]{{1,4}}[\s-]?\d{{2,6}}[A-Z]?|"
