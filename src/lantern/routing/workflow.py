@@ -64,7 +64,7 @@ def _target(raw, where: str, queues: set[str]) -> Target:
     unknown = set(raw) - {"queue", "skills", "timeout"}
     if unknown:
         raise WorkflowError(f"{where}: unknown key {sorted(unknown)[0]!r}")
-    if raw["queue"] not in queues:
+    if not isinstance(raw["queue"], str) or raw["queue"] not in queues:
         raise WorkflowError(f"{where}: there is no queue {raw['queue']!r}")
     skills = raw.get("skills") or []
     if not isinstance(skills, list) or not all(isinstance(s, str) and s for s in skills):
