@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lantern.routing import calendars, erlang, triage, workflow
@@ -345,6 +345,7 @@ json_values = st.recursive(
 
 @settings(max_examples=400, deadline=None)
 @given(document=json_values)
+@example(document={"default": {"queue": [None]}})  # a list where a name belongs
 def test_any_workflow_document_is_parsed_or_refused_with_a_reason(document):
     """Whatever an admin saves, the parser answers with a workflow or a WorkflowError, never
     another exception (which the admin would see as a server error)."""
