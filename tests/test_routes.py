@@ -120,6 +120,13 @@ ROUTES: dict[str, Route] = {
     "console:report_phone": R("post", REVIEWERS, "report"),
     "console:report_acknowledged": R("post", REVIEWERS, "report"),
     "console:report_outcome": R("post", REVIEWERS, "report"),
+    # T&TA requests: advocates see the queue of those assigned to them (none here)
+    "console:assistance_list": R("get", CASE_STAFF),
+    "console:assistance_detail": R("get", REVIEWERS, "assistance"),
+    "console:assistance_assign": R("post", REVIEWERS, "assistance"),
+    "console:assistance_status": R("post", REVIEWERS, "assistance"),
+    "console:assistance_deliverable": R("post", REVIEWERS, "assistance"),
+    "console:assistance_from_contact": R("get", TAKERS, "contact"),
     "console:protocols": R("get", STAFF),
     "console:protocol_new": R("get", frozenset({"directory"})),
     "console:protocol_detail": R("get", STAFF, "protocol"),
@@ -290,6 +297,15 @@ class World:
             actor=self.p["directory"],
         )
 
+    def _assistance(self):
+        from lantern.assistance.actions import do_create_assistance_request
+
+        return do_create_assistance_request(
+            {"requester_name": "Synthetic Requester", "email": "route@example.org",
+             "organization_type": "educator", "topic": "data", "description": "Synthetic."},
+            actor="public", source="public_form",
+        )  # fmt: skip
+
     def _queue(self):
         return Queue.objects.first() or Queue.objects.create(name="general", label="General")
 
@@ -325,6 +341,7 @@ class World:
             "organization": lambda: {"organization_id": record.pk},
             "protocol": lambda: {"protocol_id": record.pk},
             "queue": lambda: {"queue_id": record.pk},
+            "assistance": lambda: {"request_id": record.pk},
         }[kind]()  # fmt: skip
 
     def private_kwargs(self, kind):

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "lantern.cases",
     "lantern.routing",
     "lantern.protocols",
+    "lantern.assistance",
     "lantern.stats",
     "lantern.intake",
     "lantern.public",

@@ -69,6 +69,8 @@ ACTIONS: dict[str, str | None] = {
     "approve_stats": None,
     "view_protocols": None,
     "manage_protocols": None,
+    "create_assistance_request": None,
+    "manage_assistance": "assistance.AssistanceRequest",
 }
 
 # The record conditions each model supports (the model names the fields they look at:
@@ -77,6 +79,7 @@ ACTIONS: dict[str, str | None] = {
 MODEL_CONDITIONS: dict[str, frozenset[str]] = {
     "contacts.Contact": frozenset({"is_owner", "created_within_hours"}),
     "cases.Case": frozenset({"is_owner", "is_creator", "on_team", "created_within_hours"}),
+    "assistance.AssistanceRequest": frozenset({"is_owner"}),
 }
 RECORD_CONDITIONS = frozenset().union(*MODEL_CONDITIONS.values())
 

@@ -29,6 +29,8 @@ def console(request):
                 "view_stats",
                 "prepare_stats",
                 "reset_second_factor",
+                "manage_assistance",
+                "create_assistance_request",
             )
         },
     }

@@ -8,6 +8,7 @@ from lantern.console import case_views as cv
 from lantern.console import directory_views as dv
 from lantern.console import emergency_views as ev
 from lantern.console import (
+    assistance_views,
     hold_views,
     person_views,
     profile_views,
@@ -147,6 +148,32 @@ urlpatterns = [
         name="directory_service_new",
     ),
     path("audit/", views.audit_list, name="audit_list"),
+    path("assistance/", assistance_views.assistance_list, name="assistance_list"),
+    path(
+        "assistance/<uuid:request_id>/",
+        assistance_views.assistance_detail,
+        name="assistance_detail",
+    ),
+    path(
+        "assistance/<uuid:request_id>/assign/",
+        assistance_views.assistance_assign,
+        name="assistance_assign",
+    ),
+    path(
+        "assistance/<uuid:request_id>/status/",
+        assistance_views.assistance_status,
+        name="assistance_status",
+    ),
+    path(
+        "assistance/<uuid:request_id>/deliverables/",
+        assistance_views.assistance_deliverable,
+        name="assistance_deliverable",
+    ),
+    path(
+        "contacts/<uuid:contact_id>/assistance/",
+        assistance_views.assistance_from_contact,
+        name="assistance_from_contact",
+    ),
     path("cases/", cv.case_list, name="case_list"),
     path("cases/<uuid:case_id>/", cv.case_detail, name="case_detail"),
     path("cases/<uuid:case_id>/edit/", cv.case_edit, name="case_edit"),

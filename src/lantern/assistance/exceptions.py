@@ -1,0 +1,6 @@
+from lantern.core.errors import InvalidInput
+
+
+class AssistanceError(InvalidInput):
+    """A T&TA request or deliverable that cannot be saved as given; ``errors`` says why, per
+    field. Nothing was changed."""
