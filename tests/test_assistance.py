@@ -277,3 +277,20 @@ def test_the_create_button_only_shows_on_tta_contacts(login, make_contact):
     assert b"assistance-from-contact" not in login("advocate").get(
         f"/console/contacts/{contact.pk}/"
     ).content
+
+
+def test_admins_edit_topics_in_the_administration_screens_audited(personas, login):
+    from lantern.assistance.models import AssistanceTopic
+
+    admin = login("admin")
+    added = admin.post("/admin/assistance/assistancetopic/add/", {
+        "key": "supply_chains", "name": "Supply chains", "names": '{"es": "Cadenas de suministro"}',
+        "position": 9, "active": "on",
+    })  # fmt: skip
+    assert added.status_code == 302, added.content[:2000]
+    topic = AssistanceTopic.objects.get(key="supply_chains")
+    assert topic.label("es") == "Cadenas de suministro" and topic.label("fr") == "Supply chains"
+    assert AuditEvent.objects.filter(object_id=str(topic.pk), action="create").exists()
+    assert login("supervisor").get("/admin/assistance/assistancetopic/").status_code in (302, 403)
+    topic_page = f"/admin/assistance/assistancetopic/{topic.pk}/delete/"
+    assert admin.get(topic_page).status_code == 403

@@ -4,35 +4,25 @@ is audited."""
 
 from django.contrib import admin
 
-from lantern.accounts.choices import UserRoleChoices
+from lantern.accounts.admin import AdminRoleOnly
 from lantern.assistance.models import AssistanceTopic
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
 
 
 @admin.register(AssistanceTopic)
-class AssistanceTopicAdmin(admin.ModelAdmin):
+class AssistanceTopicAdmin(AdminRoleOnly, admin.ModelAdmin):
     list_display = ("name", "key", "position", "active")
     list_editable = ("position", "active")
     ordering = ("position", "name")
 
-    def _is_admin(self, request) -> bool:
-        return request.user.is_active and request.user.role == UserRoleChoices.ADMIN
-
-    def has_module_permission(self, request):
-        return self._is_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_admin(request)
-
+    # admins add and change topics; nobody deletes one (requests point at their topic: retire
+    # it with "active" instead)
     def has_add_permission(self, request, obj=None):
-        return self._is_admin(request)
+        return self.has_module_permission(request)
 
     def has_change_permission(self, request, obj=None):
-        return self._is_admin(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # requests point at their topic: retire it (inactive) instead
+        return self.has_module_permission(request)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
