@@ -4,9 +4,6 @@ from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 
 from lantern.console import account_views as av
-from lantern.console import case_views as cv
-from lantern.console import directory_views as dv
-from lantern.console import emergency_views as ev
 from lantern.console import (
     assistance_views,
     hold_views,
@@ -17,6 +14,9 @@ from lantern.console import (
     transcript_views,
     views,
 )
+from lantern.console import case_views as cv
+from lantern.console import directory_views as dv
+from lantern.console import emergency_views as ev
 from lantern.console import protocol_views as pv
 from lantern.console import report_views as tv
 from lantern.console import routing_views as rv
