@@ -468,7 +468,11 @@ class SearchEntry(models.Model):
                 name="directory_se_latlon",
             ),
             models.Index(fields=["state"], name="directory_se_state"),
+            # also what a search near a place ranks an area entry by, so the thousands of
+            # national entries are counted and ranked without reading a row (search/located.py)
             CoveringIndex(
-                fields=["reach", "reach_states"], covering=FILTER_COLUMNS, name="directory_se_reach"
+                fields=["reach", "reach_states"],
+                covering=(*FILTER_COLUMNS, "service", "latitude", "longitude"),
+                name="directory_se_reach",
             ),
         ]

@@ -25,26 +25,29 @@ How a search runs:
   (latitude, longitude) index, kept when the exact haversine distance is within ``radius_km``,
   nearest first; then services whose area covers the caller (national, or statewide in the
   caller's state), each once at its nearest location, statewide before national. On SQLite both
-  indexes carry the filter columns (``models.CoveringIndex``), so a table row is read only for
-  an entry that passes every filter.
+  indexes carry the filter columns and what ranking needs (``models.CoveringIndex``), so the
+  candidates are counted and ranked without reading a table row; only the page (and the entries
+  tied with its ends, whose names break the tie) is read whole (``located``).
 * Without a location: text relevance (FTS5 rank / ``ts_rank``), then name, ordered and paged in
-  SQL; "open now" and one-hit-per-service page in Python over the matches' ids in that order.
+  SQL, the total a COUNT; with "open now", the matches' distinct (hours, time zone) pairs are
+  counted in SQL and tested once each, and the page is the matches with an open pair. One hit
+  per service (``search_services``) pages in Python over the matches' ids in order.
 * Text: the user's words only (``\w+``), all required, the last one also as a prefix. Without a
   location each is a quoted FTS5 string or a ``to_tsquery`` lexeme; near a place on SQLite, the
   few hundred candidates are tested on ``SearchEntry.words`` (stems, ``stemming.py``) with LIKE,
   which is far cheaper than every full-text match of a common word in the country. Every user
   value is passed as a query parameter.
-* Filters are SQL on ``SearchEntry``'s token columns; "open now" is decided in Python on the
-  candidates from ``SearchEntry.hours`` (weekly intervals compiled from the schedules) in each
-  entry's own time zone.
+* Filters are SQL on ``SearchEntry``'s token columns; "open now" is decided in Python from
+  ``SearchEntry.hours`` (weekly intervals compiled from the schedules) in each entry's own time
+  zone.
 * A page's details (phones, hours, languages, address) come from five narrow SQL queries.
 * Confidential locations: distances come from their ZIP centre (the index never holds their
   coordinates) and are rounded to whole kilometres; ``Hit.address`` is None unless the rules
   allow ``view_confidential_location``; a ``Hit`` never carries coordinates.
 
 The package, by stage: ``query`` (what is asked, ``parse_query``), ``text`` (the words),
-``candidates`` (SQL filters, places, ranking), ``hits`` (a page's details and reasons), ``sql``
-(the raw SQL), ``run`` (``search`` and ``search_services``).
+``candidates`` (SQL filters, places, ranking), ``located`` (a page near a place), ``hits`` (a
+page's details and reasons), ``sql`` (the raw SQL), ``run`` (``search`` and ``search_services``).
 """
 
 from lantern.directory.search.candidates import origin_of

@@ -40,6 +40,10 @@ from lantern.directory.search.sql import (
 )
 from lantern.directory.search.text import fts5_query, tsquery
 
+# "open now" without a location passes the open (hours, time zone) pairs as parameters up to
+# this many (SQLite allows 32,766 parameters, PostgreSQL 65,535); past it, Python tests them
+_MAX_OPEN_PAIRS = 5000
+
 
 @dataclass
 class _Candidate:
@@ -184,6 +188,35 @@ def _zip_grid() -> dict:
     return grid
 
 
+def _box(origin: geo.Place, radius_km: float) -> tuple[list[str], list]:
+    """SQL for the bounding box around ``origin`` on the (latitude, longitude) index."""
+    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
+        origin.latitude, origin.longitude, radius_km
+    )
+    box = ["se.latitude BETWEEN %s AND %s"]
+    box_params: list = [min_lat, max_lat]
+    if min_lon < -180 or max_lon > 180:
+        box.append("(se.longitude >= %s OR se.longitude <= %s)")
+        lo, hi = (min_lon + 360, max_lon) if min_lon < -180 else (min_lon, max_lon - 360)
+        box_params += [lo, hi]
+    else:
+        box.append("se.longitude BETWEEN %s AND %s")
+        box_params += [min_lon, max_lon]
+    return box, box_params
+
+
+def _reach(origin: geo.Place) -> tuple[list[str], list]:
+    """SQL for the services whose area covers ``origin``: national, or statewide in its state
+    (an IN on the indexed column, not an OR, so the reach index is used)."""
+    national, statewide = ServiceAreaScopeChoices.NATIONAL, ServiceAreaScopeChoices.STATE
+    if origin.state:
+        return (
+            ["se.reach IN (%s, %s)", "(se.reach = %s OR se.reach_states LIKE %s)"],
+            [national, statewide, national, f"% {origin.state} %"],
+        )
+    return ["se.reach = %s"], [national]
+
+
 def _candidates(query: DirectoryQuery, origin: geo.Place, words: list[str]):
     """Every entry near ``origin`` or serving it through its area, that passes the filters."""
     vendor = connection.vendor
@@ -198,18 +231,7 @@ def _candidates(query: DirectoryQuery, origin: geo.Place, words: list[str]):
         word_where, word_params = _word_filters(words)
         where, params = [*where, *word_where], [*params, *word_params]
     # 1. within the radius: the bounding box on the (latitude, longitude) index, then haversine
-    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
-        origin.latitude, origin.longitude, query.radius_km
-    )
-    box = ["se.latitude BETWEEN %s AND %s"]
-    box_params: list = [min_lat, max_lat]
-    if min_lon < -180 or max_lon > 180:
-        box.append("(se.longitude >= %s OR se.longitude <= %s)")
-        lo, hi = (min_lon + 360, max_lon) if min_lon < -180 else (min_lon, max_lon - 360)
-        box_params += [lo, hi]
-    else:
-        box.append("se.longitude BETWEEN %s AND %s")
-        box_params += [min_lon, max_lon]
+    box, box_params = _box(origin, query.radius_km)
     # SQLite's planner would rather drive the query from a full-text match (a common word
     # matches a fifth of the directory); the box on the (latitude, longitude) index is narrower.
     hint = "INDEXED BY directory_se_latlon" if not pg else ""
@@ -220,13 +242,7 @@ def _candidates(query: DirectoryQuery, origin: geo.Place, words: list[str]):
         if d <= query.radius_km:
             found[row[_ID]] = _Candidate(row, distance=d, tier=row[_TIER])
     # 2. services whose area covers the caller: national, or statewide in the caller's state
-    # (an IN on the indexed column, not an OR, so the reach index is used)
-    national, statewide = ServiceAreaScopeChoices.NATIONAL, ServiceAreaScopeChoices.STATE
-    reach = ["se.reach = %s"]
-    reach_params: list = [national]
-    if origin.state:
-        reach = ["se.reach IN (%s, %s)", "(se.reach = %s OR se.reach_states LIKE %s)"]
-        reach_params = [national, statewide, national, f"% {origin.state} %"]
+    reach, reach_params = _reach(origin)
     # The statistics say three reach values share the table evenly; in fact "local" is nearly
     # all of it, so without the hint SQLite scans the table for the two rare values.
     hint = "INDEXED BY directory_se_reach" if not pg else ""
@@ -290,8 +306,10 @@ def _first_per_service(items: list, key) -> list:
 
 def _unlocated_page(query, words, at, *, per_service: bool) -> tuple[list[_Candidate], int]:
     """Without a location: text relevance (FTS5 rank / ``ts_rank``), then name, ordered and paged
-    in SQL. "Open now" and one-per-service need every match's hours or service, so those read
-    the matches' ids in order (a few narrow columns) and page in Python."""
+    in SQL, the total a COUNT. "Open now" is decided once per distinct (hours, time zone) of the
+    matches (a GROUP BY: a few hundred at most where the matches are thousands), and the page is
+    then the matches with an open pair. One-per-service needs every match's service, so it reads
+    the matches' ids in order (a few narrow columns) and pages in Python."""
     pg = connection.vendor == "postgresql"
     where, params = _filters(query, connection.vendor)
     extra_from, order, order_params = "", "LOWER(se.name), se.id", []
@@ -307,8 +325,27 @@ def _unlocated_page(query, words, at, *, per_service: bool) -> tuple[list[_Candi
     # Only constant SQL fragments are joined here; every user value travels as a parameter.
     body = f"FROM directory_searchentry se {extra_from} WHERE {' AND '.join(where)}"  # noqa: S608
     start = (query.page - 1) * query.per_page
-    if not query.open_now and not per_service:
-        total = _select(f"SELECT COUNT(*) {body}", params)[0][0]
+    open_pairs = None
+    if query.open_now and not per_service:
+        open_pairs, total = [], 0
+        for hours, tz, count in _select(
+            f"SELECT se.hours, se.time_zone, COUNT(*) {body} GROUP BY se.hours, se.time_zone",
+            params,
+        ):
+            if is_open_compiled(hours, at, tz):
+                open_pairs += [hours, tz]
+                total += count
+        if len(open_pairs) > _MAX_OPEN_PAIRS * 2:
+            open_pairs = None  # too many to pass as parameters: test them in Python below
+        elif not open_pairs:
+            return [], 0
+        else:
+            pairs = ", ".join(["(%s, %s)"] * (len(open_pairs) // 2))
+            body += f" AND (se.hours, se.time_zone) IN (VALUES {pairs})"
+            params = [*params, *open_pairs]
+    if not per_service and (open_pairs or not query.open_now):
+        if not query.open_now:
+            total = _select(f"SELECT COUNT(*) {body}", params)[0][0]
         ids = [
             row[0]
             for row in _select(

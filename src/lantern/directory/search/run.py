@@ -15,6 +15,7 @@ from lantern.directory.search.candidates import (
     origin_of,
 )
 from lantern.directory.search.hits import _hits
+from lantern.directory.search.located import located_page
 from lantern.directory.search.query import DirectoryQuery, SearchPage
 from lantern.directory.search.sql import _HOURS, _SERVICE, _TZ
 from lantern.directory.search.text import text_words
@@ -44,6 +45,11 @@ def _search(user, query: DirectoryQuery, *, per_service: bool) -> SearchPage:
     at = query.at or timezone.now()
     if origin is None:
         page, total = _unlocated_page(query, words, at, per_service=per_service)
+    elif not per_service:
+        page, total = located_page(query, origin, words, at)
+        if not query.open_now:
+            for cand in page:
+                cand.open_now = is_open_compiled(cand.row[_HOURS], at, cand.row[_TZ])
     else:
         candidates = _candidates(query, origin, words)
         if query.open_now:
