@@ -155,7 +155,8 @@ class BruteForce:
                     continue
             out.append((d if d is not None else 0.0, name, _id))
         near = {r[2] for r in out}
-        services_near = {sid for sid in area_only if sid in self.near_services(near)}
+        near_services = self.near_services(near)  # once: per area service it was quadratic
+        services_near = {sid for sid in area_only if sid in near_services}
         out.sort()
         rest = sorted(v for k, v in area_only.items() if k not in services_near)
         return len(out) + len(rest), (out + rest)[:20]
