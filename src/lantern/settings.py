@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "lantern.protocols",
     "lantern.assistance",
     "lantern.stats",
+    "lantern.training",
     "lantern.intake",
     "lantern.public",
     "lantern.console",

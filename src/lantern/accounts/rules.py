@@ -71,6 +71,10 @@ ACTIONS: dict[str, str | None] = {
     "manage_protocols": None,
     "create_assistance_request": None,
     "manage_assistance": "assistance.AssistanceRequest",
+    "view_training": None,
+    "manage_training": None,
+    "review_quality": None,
+    "view_quality_summary": None,
 }
 
 # The record conditions each model supports (the model names the fields they look at:

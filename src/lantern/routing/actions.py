@@ -22,7 +22,7 @@ from lantern.contacts.exceptions import ContactValidationError
 from lantern.contacts.models import Contact
 from lantern.core import rows
 from lantern.privacy.fields import reveal
-from lantern.routing import calls, live, notices, placing, queries
+from lantern.routing import calls, eligibility, live, notices, placing, queries
 from lantern.routing.choices import (
     OPEN_TASK_STATES,
     AdvocatePresenceChoices,
@@ -250,6 +250,9 @@ def do_take_task(contact: Contact, *, actor) -> Contact:
         task = Task.objects.filter(contact=contact).first()
         if task is None or task.state not in OPEN_TASK_STATES:
             return contacts.do_take_contact(contact, actor=actor)
+        barred = eligibility.reason_barred(actor.pk, task.queue_id, now)
+        if barred:  # the same check as offers: a course the queue requires, missing or expired
+            raise ContactValidationError({"handled_by": barred})
         placing.withdraw_offers(Offer.objects.filter(task=task), now)
         try:
             task = _assign(task.pk, actor, now, from_states=OPEN_TASK_STATES)

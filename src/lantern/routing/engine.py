@@ -23,7 +23,7 @@ from django.utils import timezone
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
 from lantern.contacts.models import Contact
-from lantern.routing import actions, live, placing, queries
+from lantern.routing import actions, eligibility, live, placing, queries
 from lantern.routing.actions import ROUTING
 from lantern.routing.choices import (
     OPEN_TASK_STATES,
@@ -279,8 +279,11 @@ def _watch_targets(now, report, open_tasks) -> None:
             live.changed()
 
 
-def _qualifies(skills: set[str], task: Task) -> bool:
-    return set(task.skills) <= skills
+def _qualifies(advocate_id, skills: dict, task: Task, barred: dict) -> bool:
+    """May this advocate be offered this task: the skills its step needs, and nothing that bars
+    them from its queue (``routing.eligibility``: a course the queue requires, missing or
+    expired). A task nobody qualifies for waits in its queue; the board says why."""
+    return set(task.skills) <= skills[advocate_id] and (advocate_id, task.queue_id) not in barred
 
 
 def _has_room(status: AdvocateStatus, load: Counter, channel: str) -> bool:
@@ -332,6 +335,7 @@ def _offer(now, report) -> None:
         return
     flow = queries.current_workflow()
     skills = {s.user_id: s.all_skills() for s in available}
+    barred = eligibility.barred(list(skills), {t.queue_id for t in waiting}, now)
     refused = set(
         Offer.objects.filter(
             task__in=[t.pk for t in waiting],
@@ -351,7 +355,7 @@ def _offer(now, report) -> None:
             s
             for s in ready
             if s.user_id not in pending
-            and _qualifies(skills[s.user_id], task)
+            and _qualifies(s.user_id, skills, task, barred)
             and _has_room(s, load.get(s.user_id, Counter()), task.channel)
         ]
         if task.urgency == TaskUrgencyChoices.NON_URGENT and flow.reserved_for_urgent:
@@ -360,7 +364,7 @@ def _offer(now, report) -> None:
             candidates = [s for s in candidates if s.user_id not in free or spare > 0]
         if not candidates:
             if task.urgency == TaskUrgencyChoices.CRISIS:
-                _preempt_for(task, available, skills, load, now, report)
+                _preempt_for(task, available, skills, barred, load, now, report)
             continue
         chosen = min(
             candidates,
@@ -396,12 +400,12 @@ def _make_offer(task: Task, advocate_id, now, timeout: int, report) -> bool:
     return True
 
 
-def _preempt_for(task: Task, available, skills, load, now, report) -> None:
+def _preempt_for(task: Task, available, skills, barred, load, now, report) -> None:
     """A crisis nobody can take: withdraw a less urgent pending offer from a skilled advocate."""
     skilled = {
         s.user_id
         for s in available
-        if _qualifies(skills[s.user_id], task)
+        if _qualifies(s.user_id, skills, task, barred)
         and _has_room(s, load.get(s.user_id, Counter()), task.channel)
     }
     victim = (
