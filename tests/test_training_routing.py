@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
 from lantern.contacts.exceptions import ContactValidationError
 from lantern.routing import actions as routing
@@ -19,6 +20,13 @@ from lantern.training.models import Course, CourseRequirement
 from tests.test_routing_engine import OPEN, available, offer_to, task_of, text
 
 CRISIS_TEXT = "please help he is going to kill me"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons are in the active language: English here, whatever ran before."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
