@@ -3,6 +3,7 @@ stage, all made through the actions and all obviously synthetic."""
 
 from __future__ import annotations
 
+from datetime import date
 from io import StringIO
 
 from django.core.management import call_command
@@ -11,6 +12,7 @@ from lantern.audit.models import AuditEvent
 from lantern.cases.models import Case, Referral, TipReport
 from lantern.privacy.fields import reveal
 from lantern.stats.models import Release
+from lantern.training.models import Course, Review, TrainingRecord
 
 
 def test_seed_demo_fills_every_part_with_synthetic_data(db):
@@ -26,6 +28,13 @@ def test_seed_demo_fills_every_part_with_synthetic_data(db):
         assert reveal(case.summary).startswith("Synthetic")
     assert AuditEvent.objects.filter(object_type="cases.tipreport").exists()
     assert Release.objects.filter(status="published").count() == 1
+    # training: courses, records (the case analyst's crisis course expired), reviews
+    assert Course.objects.filter(requirements__queue__name="crisis").exists()
+    assert TrainingRecord.objects.filter(user__username="analyst", expires_on__lt=date.today())
+    reviews = list(Review.objects.all())
+    assert len(reviews) >= 3 and any(r.acknowledged_at for r in reviews)
+    assert all(r.advocate_id != r.reviewer_id for r in reviews)
+    assert all(reveal(r.feedback).startswith("Synthetic") for r in reviews)
     # a second run on a database that has users adds nothing
     before = Case.objects.count()
     again = StringIO()

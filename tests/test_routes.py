@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -33,6 +33,9 @@ from lantern.contacts.models import Contact
 from lantern.directory import actions as directory_actions
 from lantern.protocols.actions import do_save_protocol
 from lantern.routing.models import Queue
+from lantern.training import queries as training_queries
+from lantern.training.actions import do_record_training, do_review_contact
+from lantern.training.models import Course
 from tests.conftest import PASSWORD
 
 ROLES = ("advocate", "analyst", "supervisor", "directory", "admin")
@@ -174,6 +177,15 @@ ROUTES: dict[str, Route] = {
     "console:spam_dismiss": R("post", frozenset({"supervisor"})),
     "console:spam_restore": R("post", frozenset({"supervisor"}), "spam_batch"),
     "console:call_action": R("post", TAKERS, "call"),  # no live call: back to the contact
+    "console:training": R("get", STAFF),  # one's own training; supervisors see everyone's
+    "console:training_courses": R("get", STAFF),
+    "console:training_staff": R("get", BOARD, "staff_member"),
+    "console:training_record_remove": R("post", BOARD, "training_record"),
+    "console:review_new": R("get", frozenset({"supervisor"}), "contact"),
+    "console:review_list": R("get", TAKERS),  # one's own reviews; a reviewer sees every one
+    "console:review_summary": R("get", BOARD),
+    "console:review_detail": R("get", frozenset({"advocate", "supervisor"}), "review"),
+    "console:review_acknowledge": R("post", frozenset({"advocate"}), "review"),
     "console:softphone": R("get", TAKERS),
     "console:softphone_token": R("get", TAKERS, ok=(200, 503)),  # 503: no API key set up here
     "console:softphone_action": R("post", TAKERS, "hold"),  # not on a call: 409
@@ -191,11 +203,15 @@ ROUTES: dict[str, Route] = {
     "api:accept_offer": R("post", TAKERS, "offer"),
     "api:decline_offer": R("post", TAKERS, "offer"),
     "api:call_action": R("post", TAKERS, "call"),  # no live call: a 4xx that is not a refusal
+    "api:my_training": R("get", STAFF),
+    "api:my_reviews": R("get", STAFF),  # one's own: empty for those who take no contacts
+    "api:get_review": R("get", frozenset({"advocate", "supervisor"}), "review"),
+    "api:acknowledge_review": R("post", frozenset({"advocate"}), "review"),
 }
 
 # Objects whose rules are per record: another advocate with no part in them gets a 404.
 PRIVATE = {"contact", "chat", "routed", "call", "referral", "case", "case_contact", "report",
-           "report_link"}  # fmt: skip
+           "report_link", "review"}  # fmt: skip
 # What an allowed role posts (an empty form is enough for the others).
 DATA = {"console:referral_give": lambda world: {"service": str(world.get("service").pk)}}
 # Objects a test cannot cheaply make (an offer, a statistics release, an agency link): the URL
@@ -305,6 +321,20 @@ class World:
              "organization_type": "educator", "topic": "data", "description": "Synthetic."},
             actor="public", source="public_form",
         )  # fmt: skip
+    def _staff_member(self):
+        return self.p["advocate"]
+
+    def _training_record(self):
+        course = Course.objects.create(name="Synthetic route course", validity_months=12)
+        return do_record_training(
+            self.p["advocate"], course, completed_on=date(2026, 1, 5), actor=self.p["supervisor"]
+        )
+
+    def _review(self):
+        """The supervisor's review of the advocate's contact: theirs to read and acknowledge."""
+        answers = {c.pk: "2" if c.scale == "zero_to_two" else "yes"
+                   for c in training_queries.active_rubric().criteria.all()}  # fmt: skip
+        return do_review_contact(self.get("contact"), answers, actor=self.p["supervisor"])
 
     def _queue(self):
         return Queue.objects.first() or Queue.objects.create(name="general", label="General")
@@ -342,6 +372,9 @@ class World:
             "protocol": lambda: {"protocol_id": record.pk},
             "queue": lambda: {"queue_id": record.pk},
             "assistance": lambda: {"request_id": record.pk},
+            "staff_member": lambda: {"user_id": record.pk},
+            "training_record": lambda: {"record_id": record.pk},
+            "review": lambda: {"review_id": record.pk},
         }[kind]()  # fmt: skip
 
     def private_kwargs(self, kind):

@@ -48,6 +48,7 @@ from lantern.directory.models import Organization, Service
 from lantern.protocols.models import Protocol
 from lantern.routing.models import Queue
 from lantern.stats.models import Release
+from lantern.training.models import Review
 pk = lambda o: str(o.pk) if o else None
 report = TipReport.objects.filter(status__in=["approved", "delivered", "acknowledged"]).first()
 _, token = do_issue_agency_link(report, actor=User.objects.get(username="supervisor"),
@@ -59,6 +60,8 @@ print(json.dumps({
     "organization_id": pk(Organization.objects.first()),
     "protocol_id": pk(Protocol.objects.first()), "release_id": pk(Release.objects.first()),
     "queue_id": Queue.objects.first().pk, "token": token,
+    "review_id": pk(Review.objects.first()),
+    "user_id": User.objects.get(username="advocate").pk,
 }))
 """
 

@@ -1,13 +1,17 @@
 from lantern.accounts import rules
 from lantern.cases.choices import ReferralStatusChoices
+from lantern.training import queries as training_queries
 
 
 def console(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    takes_contacts = rules.allows(user, "take_contact")
     return {
         "referral_statuses": ReferralStatusChoices.choices,
+        # the reviews of one's contacts not read yet, counted in the menu
+        "unread_reviews": training_queries.unacknowledged_count(user) if takes_contacts else 0,
         "can": {
             action: rules.allows(user, action)
             for action in (
@@ -31,6 +35,8 @@ def console(request):
                 "reset_second_factor",
                 "manage_assistance",
                 "create_assistance_request",
+                "review_quality",
+                "view_quality_summary",
             )
         },
     }

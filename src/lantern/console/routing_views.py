@@ -25,6 +25,7 @@ from lantern.routing import staffing as staffing_plan
 from lantern.routing.choices import AdvocatePresenceChoices, TaskUrgencyChoices
 from lantern.routing.exceptions import RoutingError
 from lantern.routing.models import Offer, Queue, Task
+from lantern.training import queries as training_queries
 
 
 def _back(request, default="console:home"):
@@ -43,8 +44,13 @@ def routing_bar(request):
 def _bar_context(user) -> dict:
     offer = queries.pending_offer_for(user)
     now = timezone.now()
+    status = queries.status_of(user)
     return {
-        "status": queries.status_of(user),
+        "status": status,
+        # queues whose contacts are not offered to them for want of training (docs/training.md)
+        "not_cleared": [
+            row["queue"] for row in training_queries.clearance(user) if row["gaps"]
+        ] if status.presence == AdvocatePresenceChoices.AVAILABLE else [],
         "presences": AdvocatePresenceChoices.choices,
         "offer": offer,
         "offer_left": max(0, int((offer.expires_at - now).total_seconds())) if offer else 0,
@@ -112,8 +118,10 @@ def _board_context(request) -> dict:
     now = timezone.now()
     tz = timezone.get_current_timezone()
     day = queries.start_of_day(now, tz)
+    board = queries.board(now, tz)
     return {
-        **queries.board(now, tz),
+        **board,
+        "training": training_queries.board(board, now),
         "metrics": queries.daily_metrics(day, day + timedelta(days=1)),
         "all_queues": Queue.objects.filter(active=True),
         "can_manage": rules.allows(request.user, "manage_routing"),

@@ -36,6 +36,7 @@ from lantern.routing import actions as routing_actions
 from lantern.routing import call_control, call_queries
 from lantern.routing import queries as routing_queries
 from lantern.routing.choices import TaskUrgencyChoices
+from lantern.training import queries as training_queries
 
 
 def home(request):
@@ -181,6 +182,8 @@ def contact_detail(request, contact_id):
     ctx["can_call_back"] = call_queries.can_call_back(ctx["call"]) and call_control.may_call_back(
         request.user, contact
     )
+    ctx["reviews"] = training_queries.reviews_of_contact(request.user, contact)
+    ctx["can_review"] = training_queries.may_review(request.user, contact)
     ctx["holds"] = case_queries.holds_for_contact(contact)
     ctx["can_hold"] = rules.allows(request.user, "place_legal_hold")
     if ctx["can_hold"]:

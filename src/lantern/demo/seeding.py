@@ -17,6 +17,7 @@ from lantern.contacts.definitions import active_form
 from lantern.core.geo import USStateChoices
 from lantern.demo.case_seeding import seed_cases
 from lantern.demo.directory_seeding import seed_directory
+from lantern.demo.training_seeding import seed_training
 
 DEMO_USERS = [
     ("advocate", "advocate"),
@@ -233,6 +234,8 @@ def seed_all(
         seed_directory(directory, random_seed=random_seed, progress=progress)
     made = seed_cases(rng)
     progress(f"Opened {made} synthetic cases, with referrals and tip reports at every stage.")
+    records, reviews = seed_training(rng)
+    progress(f"Recorded {records} synthetic course completions and {reviews} quality reviews.")
     if seed_statistics():
         progress("Published this year's statistics (protected and audited) at /statistics/.")
     return {"users": users}

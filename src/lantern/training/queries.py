@@ -283,3 +283,45 @@ def summary(since: datetime, until: datetime) -> dict:
     for row in per_criterion:
         row["percent"] = round(100 * row["average"] / row["out_of"], 1) if row["out_of"] else None
     return {"queues": per_queue, "total": total, "criteria": per_criterion}
+
+
+def board(board: dict, now: datetime | None = None) -> list[dict]:
+    """For the routing board: each queue that requires courses, with the available staff who
+    are cleared for it and those who are not (and why), and how many contacts wait in it."""
+    required = requirements()
+    if not required:
+        return []
+    available = [
+        a["status"].user for a in board["advocates"] if a["status"].presence == "available"
+    ]
+    lacking = gaps([u.pk for u in available], list(required), today(now))
+    rows = []
+    for row in board["queues"]:
+        needed = required.get(row.queue.pk)
+        if not needed:
+            continue
+        rows.append(
+            {
+                "queue": row.queue,
+                "courses": needed,
+                "waiting": len(row.waiting),
+                "cleared": [u for u in available if (u.pk, row.queue.pk) not in lacking],
+                "not_cleared": [
+                    (u, lacking[u.pk, row.queue.pk])
+                    for u in available
+                    if (u.pk, row.queue.pk) in lacking
+                ],
+            }
+        )
+    return rows
+
+
+def may_review(user, contact) -> bool:
+    """Whether to offer ``user`` to review ``contact``: a reviewer, a logged contact someone
+    else handled (the action checks it again)."""
+    return (
+        rules.allows(user, "review_quality")
+        and contact.status == "logged"
+        and contact.handled_by_id is not None
+        and contact.handled_by_id != user.pk
+    )
