@@ -5,7 +5,7 @@ bar saying why a queue's contacts are not offered, and the Spanish console."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -171,7 +171,34 @@ def test_the_training_pages_in_spanish(login, personas, induction):
     account_actions.do_set_user_language(personas["supervisor"], "es", actor=personas["supervisor"])
     client = login("supervisor")
     page = client.get("/console/training/").content.decode()
-    assert "Formación" in page and "Cursos completados" in page
+    assert "Capacitación" in page and "Cursos completados" in page
     assert "Courses completed" not in page
     summary = client.get("/console/reviews/summary/").content.decode()
     assert "Puntuaciones de calidad por cola" in summary
+
+
+def test_a_reviewer_filters_reviews_by_advocate_and_unread(login, personas, make_contact):
+    sup = personas["supervisor"]
+    answers = {int(k.split("_")[1]): v for k, v in _answers().items()}
+    mine = actions.do_review_contact(make_contact("advocate"), answers, actor=sup)
+    theirs = actions.do_review_contact(make_contact("advocate2"), answers, actor=sup)
+    actions.do_acknowledge_review(theirs, actor=personas["advocate2"])
+    client = login("supervisor")
+    page = client.get("/console/reviews/", {"advocate": "advocate"}).content.decode()
+    assert f'data-review="{mine.pk}"' in page and f'data-review="{theirs.pk}"' not in page
+    page = client.get("/console/reviews/", {"unread": "on"}).content.decode()
+    assert f'data-review="{mine.pk}"' in page and f'data-review="{theirs.pk}"' not in page
+    everyone = client.get("/console/reviews/", {"advocate": "nobody-such"})
+    assert everyone.status_code == 200  # an unknown name filters nothing out, and says so
+    assert f'data-review="{theirs.pk}"' in everyone.content.decode()
+
+
+def test_a_record_about_to_expire_is_flagged(login, personas):
+    course = Course.objects.create(name="Safety planning", validity_months=12)
+    soon = queries.today() - timedelta(days=365 - 10)  # expires in about ten days
+    actions.do_record_training(
+        personas["advocate"], course, completed_on=soon, actor=personas["supervisor"]
+    )
+    assert "expires soon" in login("advocate").get("/console/training/").content.decode()
+    matrix = login("supervisor").get("/console/training/").content.decode()
+    assert "expires soon" in matrix

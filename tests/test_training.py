@@ -275,3 +275,24 @@ def test_the_summary_aggregates_per_queue_and_period(personas, make_contact):
     # another period: nothing
     empty = queries.summary(now - timedelta(days=30), now - timedelta(days=20))
     assert empty["total"]["reviews"] == 0 and empty["queues"] == []
+
+
+def test_the_summary_per_queue_and_month(personas, make_contact):
+    sup = personas["supervisor"]
+    october = actions.do_review_contact(make_contact("advocate"), _values(), actor=sup)
+    november = actions.do_review_contact(
+        make_contact("advocate2"), _values(**{"Safety assessment done": "0"}), actor=sup
+    )
+    tz = timezone.get_current_timezone()
+    Review.objects.filter(pk=october.pk).update(
+        reviewed_at=timezone.datetime(2026, 10, 31, 23, 30, tzinfo=tz)  # late on the 31st
+    )
+    Review.objects.filter(pk=november.pk).update(
+        reviewed_at=timezone.datetime(2026, 11, 1, 0, 30, tzinfo=tz)
+    )
+    since = timezone.datetime(2026, 10, 1, tzinfo=tz)
+    months = queries.summary(since, since + timedelta(days=61))["by_month"]
+    assert months["months"] == [date(2026, 10, 1), date(2026, 11, 1)]
+    (row,) = months["rows"]  # both logged by hand: no queue
+    assert row["queue"] is None
+    assert [(float(avg), n) for avg, n in row["cells"]] == [(100.0, 1), (pytest.approx(57.1), 1)]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lantern.accounts import rules
 from lantern.console import access
-from lantern.console.training_forms import PeriodForm, ReviewForm
+from lantern.console.training_forms import PeriodForm, ReviewFilterForm, ReviewForm
 from lantern.privacy.fields import reveal
 from lantern.training import actions, queries
 from lantern.training.exceptions import TrainingError
@@ -52,11 +52,15 @@ def review_list(request):
     access.require_any(request.user, "take_contact", "review_quality")
     every = rules.allows(request.user, "review_quality")
     reviews = queries.reviews_for_user(request.user) if every else queries.my_reviews(request.user)
+    filters = None
+    if every:
+        filters = ReviewFilterForm(request.GET or None, staff=queries.staff_who_take_contacts())
+        reviews = filters.apply(reviews)
     page, query = access.paginate(request, reviews.select_related("contact"))
     return render(
         request,
         "console/review_list.html",
-        {"page": page, "query": query, "every": every},
+        {"page": page, "query": query, "every": every, "filter_form": filters},
     )
 
 

@@ -77,3 +77,25 @@ class PeriodForm(forms.Form):
         if since and until and since > until:
             raise forms.ValidationError(_("The period ends before it starts."))
         return cleaned
+
+
+class ReviewFilterForm(forms.Form):
+    """A reviewer's filters on the list of reviews."""
+
+    advocate = forms.ModelChoiceField(
+        queryset=None, label=_("Advocate"), required=False, to_field_name="username"
+    )
+    unread = forms.BooleanField(label=_("Not read yet"), required=False)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advocate"].queryset = staff
+
+    def apply(self, reviews):
+        if not self.is_valid():
+            return reviews
+        if self.cleaned_data["advocate"] is not None:
+            reviews = reviews.filter(advocate=self.cleaned_data["advocate"])
+        if self.cleaned_data["unread"]:
+            reviews = reviews.filter(acknowledged_at__isnull=True)
+        return reviews

@@ -4,6 +4,8 @@ completion and removing a mistaken record; the course list."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,6 +33,7 @@ def _member_context(viewer, member) -> dict:
         "clearance": queries.clearance(member),
         "own": viewer.pk == member.pk,
         "today": queries.today(),
+        "soon": queries.today() + timedelta(days=queries.EXPIRY_WARNING_DAYS),
         "can_manage": rules.allows(viewer, "manage_training"),
     }
 

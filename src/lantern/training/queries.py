@@ -10,10 +10,11 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from lantern.accounts import rules
@@ -31,6 +32,8 @@ from lantern.training.models import (
 
 # roles that take contacts, whose training routing checks (and supervisors see)
 CONTACT_ROLES = ("advocate", "case_analyst", "supervisor")
+# a current record expiring within this many days is flagged, so it is renewed in time
+EXPIRY_WARNING_DAYS = 30
 
 
 def add_months(day: date, months: int) -> date:
@@ -95,6 +98,10 @@ def staff_member(viewer, user_id):
 def staff_for_training():
     """Active staff, by role and name (the people whose training the records page lists)."""
     return get_user_model().objects.filter(is_active=True).order_by("role", "username")
+
+
+def staff_who_take_contacts():
+    return staff_for_training().filter(role__in=CONTACT_ROLES)
 
 
 def is_current(record_expires: date | None, on: date) -> bool:
@@ -200,10 +207,11 @@ def matrix(on: date | None = None) -> dict:
     member who takes contacts where they stand with each."""
     on = on or today()
     course_list = list(courses(active_only=True))
-    staff = list(staff_for_training().filter(role__in=CONTACT_ROLES))
+    staff = list(staff_who_take_contacts())
     stand = standings([u.pk for u in staff], [c.pk for c in course_list], on)
     return {
         "courses": course_list,
+        "soon": on + timedelta(days=EXPIRY_WARNING_DAYS),
         "rows": [{"user": u, "cells": [stand[u.pk, c.pk] for c in course_list]} for u in staff],
     }
 
@@ -282,7 +290,40 @@ def summary(since: datetime, until: datetime) -> dict:
     )
     for row in per_criterion:
         row["percent"] = round(100 * row["average"] / row["out_of"], 1) if row["out_of"] else None
-    return {"queues": per_queue, "total": total, "criteria": per_criterion}
+    return {
+        "queues": per_queue,
+        "total": total,
+        "criteria": per_criterion,
+        "by_month": by_month(reviews),
+    }
+
+
+def by_month(reviews) -> dict:
+    """The average score per queue and calendar month (the hotline's time zone):
+    ``{"months": [date, ...], "rows": [{"queue": label, "cells": [(average, n) | None]}]}``."""
+    cells = (
+        reviews.annotate(month=TruncMonth("reviewed_at", tzinfo=timezone.get_current_timezone()))
+        .values("queue__label", "month")
+        .annotate(reviews=Count("id"), average=Avg("score"))
+    )
+    found = {(c["queue__label"], c["month"].date()): c for c in cells}
+    months = sorted({month for _, month in found})
+    labels = sorted({label for label, _ in found}, key=lambda label: (label is None, label or ""))
+    return {
+        "months": months,
+        "rows": [
+            {
+                "queue": label,
+                "cells": [
+                    (found[label, m]["average"], found[label, m]["reviews"])
+                    if (label, m) in found
+                    else None
+                    for m in months
+                ],
+            }
+            for label in labels
+        ],
+    }
 
 
 def board(board: dict, now: datetime | None = None) -> list[dict]:
