@@ -207,6 +207,11 @@ ROUTES: dict[str, Route] = {
     "api:my_reviews": R("get", STAFF),  # one's own: empty for those who take no contacts
     "api:get_review": R("get", frozenset({"advocate", "supervisor"}), "review"),
     "api:acknowledge_review": R("post", frozenset({"advocate"}), "review"),
+    "api:list_assistance": R("get", CASE_STAFF),  # advocates: the requests assigned to them
+    "api:create_assistance": R("get", CASE_STAFF),  # the same URL as list_assistance
+    "api:get_assistance": R("get", REVIEWERS, "assistance"),
+    "api:update_assistance": R("get", REVIEWERS, "assistance"),  # the same URL as get_assistance
+    "api:add_assistance_deliverable": R("post", REVIEWERS, "assistance"),
 }
 
 # Objects whose rules are per record: another advocate with no part in them gets a 404.

@@ -41,6 +41,7 @@ ROLES = list(UserRoleChoices.values)
 SAMPLES = """
 import json
 from lantern.accounts.models import User
+from lantern.assistance.models import AssistanceRequest
 from lantern.cases.models import Case, Referral, TipReport
 from lantern.cases.reports.actions import do_issue_agency_link
 from lantern.contacts.models import Contact, Conversation
@@ -62,6 +63,7 @@ print(json.dumps({
     "queue_id": Queue.objects.first().pk, "token": token,
     "review_id": pk(Review.objects.first()),
     "user_id": User.objects.get(username="advocate").pk,
+    "request_id": pk(AssistanceRequest.objects.first()),
 }))
 """
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from lantern.api import audit, contacts, routing, training
+from lantern.api import assistance, audit, contacts, routing, training
 from lantern.api.common import BearerToken, TextParser, install_error_handlers
 
 
@@ -35,3 +35,4 @@ api.add_router("", contacts.router)
 api.add_router("", audit.router)
 api.add_router("", routing.router)
 api.add_router("", training.router)
+api.add_router("", assistance.router)

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from lantern.assistance.choices import (
     AssistanceRequestSourceChoices,
     AssistanceRequestStatusChoices,
 )
-from lantern.assistance.exceptions import AssistanceError
+from lantern.assistance.exceptions import AssistanceError, DuplicateRequest
 from lantern.assistance.models import AssistanceDeliverable, AssistanceRequest, AssistanceTopic
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
@@ -164,10 +164,11 @@ def _summary(request: AssistanceRequest) -> dict:
 
 
 def do_create_assistance_request(
-    data: dict, *, actor, source: str, contact=None, received_at=None
+    data: dict, *, actor, source: str, contact=None, received_at=None, submission_key: str = ""
 ) -> AssistanceRequest:
     """File a request. ``actor`` is ``"public"`` for the public form, else a staff user allowed
-    ``create_assistance_request`` (and, for a request from a contact, to view that contact)."""
+    ``create_assistance_request`` (and, for a request from a contact, to view that contact).
+    A ``submission_key`` filed already raises ``DuplicateRequest`` and files nothing."""
     staff = not isinstance(actor, str) and actor is not None
     if staff:
         rules.require(actor, "create_assistance_request")
@@ -180,16 +181,24 @@ def do_create_assistance_request(
     cleaned = _clean_request(data, timezone.localdate(received_at), errors)
     if errors:
         raise _refuse(actor, errors)
-    with transaction.atomic():
-        request = AssistanceRequest.objects.create(
-            **cleaned,
-            source=source,
-            contact=contact,
-            received_at=received_at,
-            due_on=deadlines.due_on(timezone.localdate(received_at), cleaned["urgent"]),
-            created_by=actor if staff else None,
-        )
-        audit.record(actor, Audit.CREATE, request, changes=_summary(request))
+    try:
+        with transaction.atomic():
+            request = AssistanceRequest.objects.create(
+                **cleaned,
+                source=source,
+                contact=contact,
+                submission_key=submission_key,
+                received_at=received_at,
+                due_on=deadlines.due_on(timezone.localdate(received_at), cleaned["urgent"]),
+                created_by=actor if staff else None,
+            )
+            audit.record(actor, Audit.CREATE, request, changes=_summary(request))
+    except IntegrityError:
+        if submission_key and AssistanceRequest.objects.filter(
+            submission_key=submission_key
+        ).exists():
+            raise DuplicateRequest() from None
+        raise
     return request
 
 

@@ -86,6 +86,8 @@ class AssistanceRequest(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # the public form's once-only token (``public.once``): the same form sent twice files once
+    submission_key = models.CharField(max_length=64, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     due_on = models.DateField(help_text="From the urgency: 1 business day, else 3")
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -104,6 +106,13 @@ class AssistanceRequest(models.Model):
             models.Index(fields=["status", "due_on"], name="assistance_status_due_idx"),
             models.Index(fields=["owner", "status"], name="assistance_owner_idx"),
             models.Index(fields=["received_at"], name="assistance_received_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="assistance_submission_key_unique",
+            )
         ]
 
     def __str__(self):

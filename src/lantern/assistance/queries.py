@@ -37,6 +37,11 @@ def topic_choices() -> list[tuple[str, str]]:
     return [(t.key, t.label()) for t in topics()]
 
 
+def submission_received(key: str) -> bool:
+    """Whether the public form with this once-only key was filed already."""
+    return bool(key) and AssistanceRequest.objects.filter(submission_key=key).exists()
+
+
 def may_manage(user) -> bool:
     return rules.allows(user, ACTION)
 

@@ -15,6 +15,7 @@ from lantern.contacts.actions import do_create_contact
 from lantern.contacts.choices import NON_DATA_CALL_TYPES, ContactCallTypeChoices
 from lantern.contacts.definitions import active_form
 from lantern.core.geo import USStateChoices
+from lantern.demo.assistance_seeding import seed_assistance
 from lantern.demo.case_seeding import seed_cases
 from lantern.demo.directory_seeding import seed_directory
 from lantern.demo.training_seeding import seed_training
@@ -236,6 +237,8 @@ def seed_all(
     progress(f"Opened {made} synthetic cases, with referrals and tip reports at every stage.")
     records, reviews = seed_training(rng)
     progress(f"Recorded {records} synthetic course completions and {reviews} quality reviews.")
+    requests = seed_assistance()
+    progress(f"Filed {requests} synthetic T&TA requests, from new to closed.")
     if seed_statistics():
         progress("Published this year's statistics (protected and audited) at /statistics/.")
     return {"users": users}

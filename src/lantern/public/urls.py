@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantern.public import agency, directory, statistics, views
+from lantern.public import agency, assistance, directory, statistics, views
 
 app_name = "public"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("tip/follow-up/", views.followup_login, name="followup_login"),
     path("tip/follow-up/messages/", views.followup_thread, name="followup"),
     path("tip/follow-up/leave/", views.followup_leave, name="followup_leave"),
+    path("assistance/", assistance.assistance, name="assistance"),
+    path("assistance/sent/", assistance.assistance_sent, name="assistance_sent"),
     path("chat/", views.chat, name="chat"),
     path("chat/room/", views.chat_room, name="chat_room"),
     path("chat/leave/", views.chat_leave, name="chat_leave"),

@@ -11,7 +11,6 @@ session may open only ``LANTERN_SESSION_INTAKE_LIMIT`` of them (docs/intake.md, 
 
 import time
 
-from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,32 +24,14 @@ from lantern.contacts.exceptions import ContactValidationError, DuplicateSubmiss
 from lantern.core import pow
 from lantern.core.sessions import CHAT as CHAT_SESSION_KEY
 from lantern.privacy import receipts
-from lantern.public import followup, once
+from lantern.public import followup, guard
 from lantern.public.forms import OTHER_LANGUAGE, PreChatForm, ReceiptForm, ReplyForm, TipForm
 from lantern.routing.kick import kick
 
 SESSION_KEY = "lantern_followup"
 SESSION_UNTIL = "lantern_followup_until"
 TIP_SENT = "lantern_tip_sent"  # the receipt code just given, sealed, and until when it shows
-OPENED = "lantern_opened"  # how many tips and chats this browser session opened
 FOLLOWUP_SECONDS = 30 * 60
-
-
-def _retry_message() -> str:
-    return _("Please try again: the page needs a moment to check your browser.")
-
-
-def _over_limit(request) -> bool:
-    return request.session.get(OPENED, 0) >= settings.LANTERN_SESSION_INTAKE_LIMIT
-
-
-def _opened(request) -> None:
-    request.session[OPENED] = request.session.get(OPENED, 0) + 1
-    pow.count(pow.INTAKE)
-
-
-def _limit_page(request):
-    return render(request, "public/limit.html", status=429)
 
 
 @never_cache
@@ -59,16 +40,12 @@ def tip(request):
     form = TipForm(request.POST or None)
     error, status = "", 200
     if request.method == "POST":
-        key = once.key(request.POST.get("once", ""))
-        if key and contact_queries.submission_received(key):
-            return redirect("public:tip_sent")  # sent already: the same receipt, or a neutral page
-        if _over_limit(request):
-            return _limit_page(request)
-        if not key or not pow.verify(
-            request.POST.get("challenge", ""), request.POST.get("work", ""), pow.INTAKE
-        ):
-            error, status = _retry_message(), 400
-        elif form.is_valid():
+        key, response, error = guard.gate(
+            request, contact_queries.submission_received, "public:tip_sent"
+        )
+        if response is not None:
+            return response  # sent already (the same receipt, or a neutral page), or capped
+        if not error and form.is_valid():
             code = receipts.new_code()
             try:
                 # the tip's language is the page's: what the tipster read and wrote in
@@ -83,17 +60,13 @@ def tip(request):
                     form.add_error(field if field in form.fields else None, message)
             else:
                 kick()
-                _opened(request)
+                guard.opened(request)
                 # the code shows on the next page (and on a reload of it) while this browser
                 # session lasts, sealed with the data key; the database keeps only its hash
                 request.session[TIP_SENT] = [receipts.seal(code), time.time() + FOLLOWUP_SECONDS]
                 return redirect("public:tip_sent")
         status = 400 if (form.errors or error) else status
-    challenge = pow.new_challenge(pow.INTAKE)
-    context = {
-        "form": form, "error": error, "once": once.new(), "challenge": challenge,
-        "bits": pow.bits_of(challenge),
-    }  # fmt: skip
+    context = {"form": form, "error": error, **guard.form_context()}
     return render(request, "public/tip_form.html", context, status=status)
 
 
@@ -120,7 +93,7 @@ def followup_login(request):
         if form.is_valid():
             data = form.cleaned_data
             if not pow.verify(data["challenge"], data["work"], pow.RECEIPT):
-                error = _retry_message()
+                error = guard.retry_message()
             else:
                 conversation = followup.open_with_code(data["code"])
                 if conversation is not None:
@@ -185,11 +158,10 @@ def chat(request):
     if request.method == "POST" and _open_chat(request):
         return redirect("public:chat_room")  # open already: a second press opens no second chat
     if request.method == "POST":
-        if _over_limit(request):
-            return _limit_page(request)
-        if not pow.verify(request.POST.get("challenge", ""), request.POST.get("work", ""),
-                          pow.INTAKE):  # fmt: skip
-            error, status = _retry_message(), 400
+        if guard.over_limit(request):
+            return guard.limit_page(request)
+        if not guard.work_done(request):
+            error, status = guard.retry_message(), 400
         elif form.is_valid():
             data = form.cleaned_data
             # the language chosen in the form, else the page's; "another language" says none
@@ -200,13 +172,12 @@ def chat(request):
                 heard_about=data["heard_about"],
             )  # fmt: skip
             kick()
-            _opened(request)
+            guard.opened(request)
             request.session[CHAT_SESSION_KEY] = str(conversation.pk)
             return redirect("public:chat_room")
         else:
             status = 400
-    challenge = pow.new_challenge(pow.INTAKE)
-    context = {"form": form, "error": error, "challenge": challenge, "bits": pow.bits_of(challenge)}
+    context = {"form": form, "error": error, **guard.form_context(with_once=False)}
     return render(request, "public/chat_start.html", context, status=status)
 
 

@@ -60,6 +60,7 @@ def _columns_in(language: str) -> dict[str, dict[str, str]]:
 
 
 def _column_labels() -> dict[str, dict[str, str]]:
+    from lantern.assistance.choices import AssistanceRequestOrganizationTypeChoices
     from lantern.cases.choices import (
         CaseAgeBandChoices,
         CaseCitizenshipChoices,
@@ -96,6 +97,7 @@ def _column_labels() -> dict[str, dict[str, str]]:
         "citizenship": of(CaseCitizenshipChoices),
         "outcome": of(ReferralStatusChoices),
         "service_type": {t["code"]: _(t["name"]) for t in types["terms"]},
+        "tta_organization_type": of(AssistanceRequestOrganizationTypeChoices),
         "agency_type": {
             **of(OrganizationTypeChoices),
             "not_in_directory": _("Not in the directory"),
@@ -117,7 +119,15 @@ def column(kind: str, value: str, *, grouped: bool = False, language: str | None
             return base
     if kind == "language":
         return _language(value, language)
+    if kind == "tta_topic":  # the hotline's own topics: data, named by staff in each language
+        return _tta_topics(language).get(value, value.replace("_", " ").capitalize())
     return labels.get(value, value.replace("_", " ").capitalize())
+
+
+def _tta_topics(language: str) -> dict[str, str]:
+    from lantern.assistance.queries import topics
+
+    return {t.key: t.label(language) for t in topics(active_only=False)}
 
 
 @functools.cache
@@ -152,4 +162,6 @@ def known_columns(kind: str) -> set[str] | None:
     """The values a column may hold (None: any BCP 47 language tag, checked by shape)."""
     if kind == "language":
         return None
+    if kind == "tta_topic":
+        return set(_tta_topics(settings.LANGUAGE_CODE)) | {"unknown", "other"}
     return set(_columns()[kind]) | {"unknown", "other"}

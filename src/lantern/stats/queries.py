@@ -71,6 +71,8 @@ class Operations:
     police_calls: int  # 911 or the police called during a contact, in the period
     interpreters: list[dict]  # by language: contacts with an interpreter, minutes on calls
     spam: int = 0  # contacts dismissed as spam, left out of every figure above
+    # T&TA requests: open and overdue now, delivered this calendar month, and in the period
+    assistance: dict | None = None
 
     @property
     def total(self) -> int:
@@ -165,7 +167,21 @@ def operations(start: date, end: date) -> Operations:
         .count(),
         spam=spam,
         interpreters=call_queries.interpreter_use(since, until),
+        assistance=_assistance(start, end),
     )
+
+
+def _assistance(start: date, end: date) -> dict:
+    from lantern.assistance import queries as assistance_queries
+
+    today = timezone.localdate()
+    period = assistance_queries.counts(start, end, today=today)
+    month = assistance_queries.counts(today.replace(day=1), today, today=today)
+    return {
+        "open": period.open, "overdue": period.overdue, "received": period.received,
+        "delivered": period.delivered, "hours": period.hours,
+        "delivered_this_month": month.delivered,
+    }  # fmt: skip
 
 
 @dataclass

@@ -34,6 +34,7 @@ UNITS = {
     "potential_victims": _("potential victims"),
     "referrals": _("referrals"),
     "tip_reports": _("tip reports"),
+    "tta_requests": _("T&TA requests"),
 }
 
 
@@ -184,6 +185,18 @@ def tips_by_agency_type(start, end, options):
     return _merge(rows)
 
 
+def tta_requests_by(field: str, *, national: bool = False):
+    """T&TA requests received in the period, by a category of theirs (never the requester)."""
+
+    def query(start, end, options):
+        from lantern.assistance.queries import received_between
+
+        return _rows(received_between(start, end), None if national else "state", field,
+                     Count("id"))  # fmt: skip
+
+    return query
+
+
 TABLES: dict[str, TableSpec] = {
     spec.key: spec
     for spec in [
@@ -225,6 +238,11 @@ TABLES: dict[str, TableSpec] = {
                   referrals_by_service_type, partition=False, sensitivity=10),
         TableSpec("tips_by_agency_type", _("Tip reports sent, by kind of agency (national)"),
                   "tip_reports", "", "agency_type", tips_by_agency_type, margin="tips"),
+        TableSpec("tta_by_organization_type", _("T&TA requests by state and kind of "
+                  "organization"), "tta_requests", "state", "tta_organization_type",
+                  tta_requests_by("organization_type"), margin="tta"),
+        TableSpec("tta_by_topic", _("T&TA requests by topic (national)"), "tta_requests", "",
+                  "tta_topic", tta_requests_by("topic__key", national=True), margin="tta_all"),
     ]
 }  # fmt: skip
 
