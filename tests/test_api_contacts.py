@@ -32,7 +32,7 @@ def test_create_returns_the_contact_with_normalised_fields(api):
     assert body["location"]["state"] == "TX"
     assert body["handled_by"] == "advocate"
     assert body["substantive"] is True
-    assert body["form_version"] == 1
+    assert body["form_version"] == 2
 
 
 def test_crisis_is_always_urgent_and_non_data_types_are_not_substantive(api):

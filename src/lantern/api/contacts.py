@@ -23,6 +23,7 @@ def contact_out(view: contact_queries.ContactView) -> dict:
         "language": c.language,
         "interpreter_used": c.interpreter_used,
         "caller_type": c.caller_type,
+        "at_risk": c.at_risk,
         "urgent": c.urgent,
         "substantive": c.substantive,
         "heard_about": c.heard_about,

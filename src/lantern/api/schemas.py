@@ -49,6 +49,12 @@ class ContactIn(Strict):
     language: str | None = Field(None, description="BCP 47 tag, e.g. en, es-MX")
     interpreter_used: bool | None = None
     caller_type: str | None = None
+    at_risk: list[str] | None = Field(
+        None,
+        description="With the at_risk call type only (form version 2 and later): any of "
+        "labour_exploitation, domestic_violence, sexual_assault, child_abuse, "
+        "runaway_homeless_youth, other",
+    )
     urgent: bool | None = None
     heard_about: str | None = None
     summary: str | None = Field(None, description="Free text, at most 20,000 characters")
@@ -85,6 +91,7 @@ class ContactOut(Schema):
     language: str
     interpreter_used: bool
     caller_type: str
+    at_risk: list[str]
     urgent: bool
     substantive: bool
     heard_about: str

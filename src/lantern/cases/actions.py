@@ -264,6 +264,10 @@ def _apply_facts(case: Case, data: dict) -> dict:
         if not isinstance(methods, list) or bad:
             errors["control_methods"] = f"{bad[0] if bad else methods!r} is not a method of control"
         case.control_methods = sorted(set(methods)) if not bad else methods
+    if "victims_served" in data:
+        if data["victims_served"] not in (True, False, None):
+            errors["victims_served"] = "choose yes, no, or not recorded (null)"
+        case.victims_served = data["victims_served"]
     for name in ("county", "city", "postal_code"):
         if name in data:
             setattr(case, name, (data[name] or "").strip()[:100])
@@ -284,8 +288,9 @@ def _apply_facts(case: Case, data: dict) -> dict:
 
 
 def do_update_case(case: Case, data: dict, *, actor) -> Case:
-    """Change a case's facts (type, venue, methods of control, place, summary, assignment,
-    follow-up date). All or nothing; the summary's text is not written to the audit trail."""
+    """Change a case's facts (type, venue, methods of control, victims served, place, summary,
+    assignment, follow-up date). All or nothing; the summary's text is not written to the audit
+    trail."""
     require(actor, "edit_case", case)
     fresh = Case.objects.get(pk=case.pk)
     before = {name: getattr(fresh, name) for name in AUDITED_FACTS}
@@ -298,8 +303,8 @@ def do_update_case(case: Case, data: dict, *, actor) -> Case:
     return fresh
 
 
-AUDITED_FACTS = ("trafficking_type", "venue", "control_methods", "state", "county", "city",
-                 "postal_code", "follow_up_on", "assigned_to_id")  # fmt: skip
+AUDITED_FACTS = ("trafficking_type", "venue", "control_methods", "victims_served", "state",
+                 "county", "city", "postal_code", "follow_up_on", "assigned_to_id")  # fmt: skip
 
 
 def _fact_changes(case: Case, before: dict, data: dict) -> dict:

@@ -114,6 +114,9 @@ class Case(models.Model):
     )
     venue = models.CharField(max_length=32, choices=VenueChoices.choices, default="unknown")
     control_methods = models.JSONField(default=list, blank=True)
+    # Did the hotline directly support the potential victims (referrals, safety planning,
+    # shelter, transport...)? None: not recorded. Counts "survivors directly supported".
+    victims_served = models.BooleanField(null=True, blank=True)
     state = models.CharField(max_length=2, choices=USStateChoices.choices, blank=True)
     county = models.CharField(max_length=100, blank=True)
     city = models.CharField(max_length=100, blank=True)

@@ -45,6 +45,12 @@ class ContactForm(DomainErrors, forms.Form):
     call_types = forms.MultipleChoiceField(
         label=_("Call types"), widget=forms.CheckboxSelectMultiple, required=False
     )
+    at_risk = forms.MultipleChoiceField(
+        label=_("What puts them at risk"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("With the “At risk” call type only."),
+    )
     urgent = forms.BooleanField(required=False, label=_("Urgent"))
     received_at = fields.DateTimeField(
         required=False,
@@ -105,6 +111,10 @@ class ContactForm(DomainErrors, forms.Form):
         self.fields["channel"].choices = options(form_version, "channel")
         self.fields["call_types"].choices = options(form_version, "call_type")
         self.fields["caller_type"].choices = options(form_version, "caller_type")
+        if at_risk := options(form_version, "at_risk"):
+            self.fields["at_risk"].choices = at_risk
+        else:  # form version 1 records no at-risk categories
+            del self.fields["at_risk"]
         # an advocate who does not pick one records "unknown", not the first option in the list
         self.initial.setdefault("caller_type", "unknown")
         self.fields["heard_about"].choices = BLANK + options(form_version, "heard_about")
@@ -117,6 +127,10 @@ class ContactForm(DomainErrors, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("at_risk") and "at_risk" not in cleaned.get("call_types", []):
+            self.add_error(
+                "at_risk", _("Tick “At risk” in the call types to record these, or clear them.")
+            )
         if self.errors:  # a valid form is checked once, by the action; an invalid one here too
             errors = contact_queries.contact_input_errors(self._given(), self.form_version)
             self.add_domain_errors(errors)
@@ -128,6 +142,8 @@ class ContactForm(DomainErrors, forms.Form):
         top = ("channel", "call_types", "urgent", "language", "interpreter_used", "caller_type",
                "ended_at", "summary")  # fmt: skip
         data = {k: d[k] for k in top if k in d}
+        if "at_risk" in d and "at_risk" not in self.errors:
+            data["at_risk"] = d["at_risk"]
         if d.get("heard_about"):
             data["heard_about"] = d["heard_about"]
         if d.get("received_at"):
@@ -151,6 +167,8 @@ class ContactForm(DomainErrors, forms.Form):
             "ended_at": d["ended_at"],
             "location": {k: d[k] for k in ("state", "county", "city", "postal_code")},
         }
+        if "at_risk" in self.fields:
+            data["at_risk"] = d["at_risk"]
         if d.get("received_at"):
             data["received_at"] = d["received_at"]
         if self.show_personal:
@@ -174,6 +192,7 @@ class ContactForm(DomainErrors, forms.Form):
             "language": c.language,
             "interpreter_used": c.interpreter_used,
             "caller_type": c.caller_type,
+            "at_risk": c.at_risk,
             "heard_about": c.heard_about,
             "state": c.state,
             "county": c.county,
@@ -277,6 +296,13 @@ class CaseForm(DomainErrors, forms.Form):
     control_methods = forms.MultipleChoiceField(
         label=_("Methods of control"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    victims_served = forms.NullBooleanField(
+        label=_("The hotline directly supported the potential victims"),
+        help_text=_("Referrals, safety planning, shelter or transport given to them: counted as "
+                    "survivors directly supported."),
+        widget=forms.NullBooleanSelect,
+        required=False,
+    )  # fmt: skip
     state = forms.ChoiceField(
         label=_("State"), choices=[("", "—"), *USStateChoices.choices], required=False
     )
@@ -327,8 +353,8 @@ class CaseForm(DomainErrors, forms.Form):
     def initial_from(cls, case, summary: str) -> dict:
         initial = {
             name: getattr(case, name)
-            for name in ("trafficking_type", "venue", "control_methods", "state", "county",
-                         "city", "postal_code", "follow_up_on")
+            for name in ("trafficking_type", "venue", "control_methods", "victims_served",
+                         "state", "county", "city", "postal_code", "follow_up_on")
         }  # fmt: skip
         initial.update(summary=summary, assigned_to=case.assigned_to_id)
         for n, party in enumerate(case.parties.all(), 1):
@@ -346,8 +372,9 @@ class CaseForm(DomainErrors, forms.Form):
         data = self.cleaned_data
         facts = {
             name: data[name]
-            for name in ("trafficking_type", "venue", "control_methods", "state", "county",
-                         "city", "postal_code", "summary", "follow_up_on", "assigned_to")
+            for name in ("trafficking_type", "venue", "control_methods", "victims_served",
+                         "state", "county", "city", "postal_code", "summary", "follow_up_on",
+                         "assigned_to")
         }  # fmt: skip
         parties = []
         for n in range(1, self.PARTY_ROWS + 1):

@@ -49,12 +49,28 @@ class ContactCallerTypeChoices(models.TextChoices):
     MEDICAL_PROFESSIONAL = "medical_professional", _("Medical professional")
     LEGAL_PROFESSIONAL = "legal_professional", _("Legal professional")
     SERVICE_PROVIDER = "service_provider", _("Service provider")
+    # form v1 only: v2 asks educators apart from researchers and students
     EDUCATOR_STUDENT = "educator_student", _("Educator / student")
+    EDUCATOR = "educator", _("Educator")
+    RESEARCHER_STUDENT = "researcher_student", _("Researcher / student")
+    POLICY_MAKER = "policy_maker", _("Policy maker")
     GOVERNMENT = "government", _("Government")
     MEDIA = "media", _("Media")
     BUSINESS = "business", _("Business")
     OTHER = "other", _("Other")
     UNKNOWN = "unknown", _("Unknown")
+
+
+class ContactAtRiskChoices(models.TextChoices):
+    """What puts the person at high risk of trafficking, on a contact of the "At risk" type
+    (the NHTH's at-risk call category)."""
+
+    LABOUR_EXPLOITATION = "labour_exploitation", _("Labour exploitation")
+    DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence")
+    SEXUAL_ASSAULT = "sexual_assault", _("Sexual assault")
+    CHILD_ABUSE = "child_abuse", _("Child abuse")
+    RUNAWAY_HOMELESS_YOUTH = "runaway_homeless_youth", _("Runaway or homeless youth")
+    OTHER = "other", _("Other abuse or exploitation")
 
 
 class ContactHeardAboutChoices(models.TextChoices):

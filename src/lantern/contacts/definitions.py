@@ -13,6 +13,7 @@ import yaml
 from django.core.exceptions import ImproperlyConfigured
 
 from lantern.contacts.choices import (
+    ContactAtRiskChoices,
     ContactCallerTypeChoices,
     ContactCallTypeChoices,
     ContactChannelChoices,
@@ -28,7 +29,10 @@ VOCABULARY = {
     "call_type": ContactCallTypeChoices,
     "caller_type": ContactCallerTypeChoices,
     "heard_about": ContactHeardAboutChoices,
+    "at_risk": ContactAtRiskChoices,
 }
+# fields a version may leave out (it then offers none: version 1 has no at-risk categories)
+OPTIONAL = frozenset({"at_risk"})
 
 
 def validate_definition(doc: dict, source: str) -> dict:
@@ -36,6 +40,8 @@ def validate_definition(doc: dict, source: str) -> dict:
         raise ImproperlyConfigured(f"{source}: needs an integer 'version'")
     for field, choices in VOCABULARY.items():
         values = doc.get(field)
+        if field in OPTIONAL and field not in doc:
+            continue
         if not isinstance(values, list) or not values:
             raise ImproperlyConfigured(f"{source}: '{field}' must be a non-empty list")
         unknown = [v for v in values if v not in choices.values]
@@ -87,4 +93,4 @@ def active_form():
 def options(form, field: str) -> list[tuple[str, str]]:
     """``[(value, label), ...]`` that the given form version offers for ``field``."""
     labels = dict(VOCABULARY[field].choices)
-    return [(value, str(labels[value])) for value in form.definition[field]]
+    return [(value, str(labels[value])) for value in form.definition.get(field, [])]

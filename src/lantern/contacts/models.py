@@ -94,6 +94,9 @@ class Contact(models.Model):
         choices=ContactCallerTypeChoices.choices,
         default=ContactCallerTypeChoices.UNKNOWN,
     )
+    # On an "At risk" contact (form v2+): what puts the person at risk, ContactAtRiskChoices
+    # values in the order chosen; empty on every other contact.
+    at_risk = models.JSONField(default=list, blank=True)
     urgent = models.BooleanField(default=False)
     substantive = models.BooleanField(
         default=True,

@@ -3,8 +3,8 @@
 Input shape::
 
     {channel, received_at, ended_at, language, interpreter_used, caller_type, call_types: [...],
-     urgent, heard_about, summary, handled_by, location: {state, county, city, postal_code},
-     caller: {name, phone, email}}
+     at_risk: [...], urgent, heard_about, summary, handled_by,
+     location: {state, county, city, postal_code}, caller: {name, phone, email}}
 
 The console and the API both pass this shape to the actions, so there is one set of rules.
 """
@@ -31,6 +31,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 # Columns that always hold a value: null on update is refused, null on create means "default".
 NOT_NULL = frozenset({"received_at", "language", "interpreter_used", "urgent", "caller_type"})
 BLANK_IS_EMPTY = frozenset({"heard_about"})
+LIST_FIELDS = frozenset({"at_risk"})  # null or "" clears them to []
 
 TOP_LEVEL = {
     "channel",
@@ -40,6 +41,7 @@ TOP_LEVEL = {
     "interpreter_used",
     "caller_type",
     "call_types",
+    "at_risk",
     "urgent",
     "heard_about",
     "summary",
@@ -109,6 +111,22 @@ def _call_types(form):
     return check
 
 
+def _at_risk(form):
+    allowed = form.definition.get("at_risk", [])
+
+    def check(values):
+        if not isinstance(values, list | tuple):
+            raise ValueError("expected a list")
+        if values and not allowed:
+            raise ValueError(f"form version {form.version} records no at-risk categories")
+        for value in values:
+            if value not in allowed:
+                raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}")
+        return list(dict.fromkeys(values))
+
+    return check
+
+
 def _email(value):
     return coerce.email(value)
 
@@ -152,7 +170,8 @@ def clean_contact(data: dict, form, *, partial: bool = False, now=None) -> dict:
                 if partial:
                     errors[field] = "cannot be empty"
             else:
-                out[key or field] = "" if field in BLANK_IS_EMPTY else None
+                empty = "" if field in BLANK_IS_EMPTY else [] if field in LIST_FIELDS else None
+                out[key or field] = empty
             return
         result = errors.check(field, fn, value)
         if field not in errors:
@@ -166,6 +185,7 @@ def clean_contact(data: dict, form, *, partial: bool = False, now=None) -> dict:
     take("interpreter_used", _bool)
     take("urgent", _bool)
     take("caller_type", _choice("caller_type", form))
+    take("at_risk", _at_risk(form))
     take("heard_about", _choice("heard_about", form))
     take("summary", _text(MAX_TEXT))
     take("handled_by", _text(MAX_NAME))
@@ -192,6 +212,8 @@ def clean_contact(data: dict, form, *, partial: bool = False, now=None) -> dict:
             elif (result := errors.check(f"caller.{field}", fn, value)) is not None:
                 out[f"caller_{field}"] = result
 
+    if out.get("at_risk") and "call_types" in out and "at_risk" not in out["call_types"]:
+        errors["at_risk"] = "only a contact with the 'at_risk' call type records at-risk categories"
     for field in ("received_at", "ended_at"):
         if out.get(field) and out[field] > now + CLOCK_SKEW:
             errors[field] = "is in the future"

@@ -118,6 +118,8 @@ def seed_contacts(count: int, rng, handlers) -> int:
             "heard_about": None if non_data else rng.choice(form.definition["heard_about"]),
             "urgent": ContactCallTypeChoices.CRISIS in call_types or rng.random() < 0.05,
         }
+        if ContactCallTypeChoices.AT_RISK in call_types and form.definition.get("at_risk"):
+            data["at_risk"] = rng.sample(form.definition["at_risk"], rng.choice([1, 1, 2]))
         if data["language"] != "en":
             data["interpreter_used"] = rng.random() < 0.5
         if not non_data:

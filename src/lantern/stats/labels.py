@@ -70,6 +70,7 @@ def _column_labels() -> dict[str, dict[str, str]]:
         ReferralStatusChoices,
     )
     from lantern.contacts.choices import (
+        ContactAtRiskChoices,
         ContactCallerTypeChoices,
         ContactCallTypeChoices,
         ContactChannelChoices,
@@ -88,12 +89,18 @@ def _column_labels() -> dict[str, dict[str, str]]:
         "call_type": {**of(ContactCallTypeChoices), "not_logged_yet": _("Not logged yet")},
         "caller_type": of(ContactCallerTypeChoices),
         "substantive": {"true": _("Substantive"), "false": _("Not substantive")},
+        "at_risk": of(ContactAtRiskChoices),
         "trafficking_type": of(CaseTraffickingTypeChoices),
         "venue": of(VenueChoices),
         "control_method": of(CaseControlMethodChoices),
         "age_band": of(CaseAgeBandChoices),
         "minor": {"true": _("Minor"), "false": _("Adult"), "unknown": _("Not known")},
         "gender": of(CaseGenderChoices),
+        "directly_supported": {
+            "true": _("Directly supported"),
+            "false": _("Not directly supported"),
+            "unknown": _("Not recorded"),
+        },
         "citizenship": of(CaseCitizenshipChoices),
         "outcome": of(ReferralStatusChoices),
         "service_type": {t["code"]: _(t["name"]) for t in types["terms"]},

@@ -118,19 +118,34 @@ def cases_by(field: str):
     return query
 
 
-def cases_by_control_method(start, end, options):
-    """A case counts once in every method its JSON list records: expanded and grouped in the
-    database (json_each on SQLite, jsonb_array_elements_text on PostgreSQL)."""
+def _by_json_list(model, column: str, time: str, where: str, start, end) -> list[list]:
+    """A row counts once in every value its JSON list records: expanded and grouped in the
+    database (json_each on SQLite, jsonb_array_elements_text on PostgreSQL). The arguments
+    other than ``start`` and ``end`` are constants."""
     from django.db import connection
 
-    from lantern.cases.models import Case
-
-    statement = sql.CASES_BY_CONTROL_METHOD.format(
-        cases=Case._meta.db_table, expand=sql.EXPAND_JSON_LIST[connection.vendor]
+    expand = sql.EXPAND_JSON_LIST[connection.vendor].format(column=column)
+    statement = sql.BY_JSON_LIST.format(
+        table=model._meta.db_table, expand=expand, time=time, where=where
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [start, end])
         return [[NATIONAL, str(m).lower(), int(n)] for m, n in sorted(cursor.fetchall())]
+
+
+def cases_by_control_method(start, end, options):
+    from lantern.cases.models import Case
+
+    return _by_json_list(
+        Case, "control_methods", "created_at", "c.merged_into_id IS NULL", start, end
+    )
+
+
+def contacts_by_at_risk(start, end, options):
+    """At-risk contacts by what puts the person at risk (spam never counts)."""
+    from lantern.contacts.models import Contact
+
+    return _by_json_list(Contact, "at_risk", "received_at", "c.spam_batch_id IS NULL", start, end)
 
 
 def victims_by(field: str):
@@ -212,6 +227,9 @@ TABLES: dict[str, TableSpec] = {
                   margin="contacts"),
         TableSpec("contacts_by_language", _("Contacts by language (national)"), "contacts", "",
                   "language", contacts_by("language", national=True), margin="contacts_all"),
+        TableSpec("contacts_by_at_risk", _(_("At-risk contacts by what puts the person at risk "
+                    "(national; a contact can show several)")), "contacts", "", "at_risk",
+                  contacts_by_at_risk, partition=False, sensitivity=6),
         TableSpec("cases_by_type", _("Cases by state and type of trafficking"), "cases", "state",
                   "trafficking_type", cases_by("trafficking_type"), margin="cases"),
         TableSpec("cases_by_venue", _("Cases by state and venue or industry"), "cases", "state",
@@ -231,6 +249,10 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("victims_by_citizenship", _("Potential victims by state and citizenship"),
                   "potential_victims", "state", "citizenship", victims_by("citizenship"),
                   margin="victims", sensitivity=10),
+        TableSpec("victims_by_support", _(_("Potential victims by state: survivors directly "
+                    "supported by the hotline")), "potential_victims", "state",
+                  "directly_supported", victims_by("case__victims_served"), margin="victims",
+                  sensitivity=10),
         TableSpec("referrals_by_outcome", _("Referrals by outcome (national)"), "referrals", "",
                   "outcome", referrals_by_outcome, margin="referrals"),
         TableSpec("referrals_by_service_type", _(_("Referrals by type of service (national; a "

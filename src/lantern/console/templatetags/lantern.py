@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
 from lantern.contacts.choices import (
+    ContactAtRiskChoices,
     ContactCallerTypeChoices,
     ContactCallTypeChoices,
     ContactChannelChoices,
@@ -20,6 +21,7 @@ _LABELS = {
     "channel": dict(ContactChannelChoices.choices),
     "call_type": dict(ContactCallTypeChoices.choices),
     "caller_type": dict(ContactCallerTypeChoices.choices),
+    "at_risk": dict(ContactAtRiskChoices.choices),
     "heard_about": dict(ContactHeardAboutChoices.choices),
     "state": dict(USStateChoices.choices),
 }

@@ -64,6 +64,8 @@ def _derive_flags(contact: Contact, call_types: list[str]) -> None:
     contact.substantive = not any(t in NON_DATA_CALL_TYPES for t in call_types)
     if ContactCallTypeChoices.CRISIS in call_types:
         contact.urgent = True
+    if ContactCallTypeChoices.AT_RISK not in call_types:
+        contact.at_risk = []  # the categories describe an at-risk contact only
 
 
 def _set_call_types(contact: Contact, call_types: list[str], *, replace: bool) -> None:
@@ -151,11 +153,15 @@ def do_update_contact(contact: Contact, data: dict, *, actor) -> Contact:
     changed = {f: v for f, v in values.items() if before[f] != v}
     if not changed:
         return contact
+    call_types = changed.get("call_types", before.get("call_types") or contact.call_type_values)
+    if changed.get("at_risk") and ContactCallTypeChoices.AT_RISK not in call_types:
+        raise ContactValidationError(
+            {"at_risk": "only a contact with the 'at_risk' call type records at-risk categories"}
+        )
     with transaction.atomic():
         _apply(contact, changed)
         if "handled_by" in changed:
             contact.handled_by = changed["handled_by"]
-        call_types = changed.get("call_types", before.get("call_types") or contact.call_type_values)
         _derive_flags(contact, call_types)
         audited = dict(changed)
         if contact.status == ContactStatusChoices.OPEN and call_types:
