@@ -67,6 +67,27 @@ def test_bad_input_keeps_what_was_typed(page, live):
     expect(page.get_by_label("Summary")).to_have_value("Synthetic text that must survive an error")
 
 
+def test_an_at_risk_contact_records_what_puts_the_person_at_risk(page, live):
+    sign_in(page)
+    page.goto("/console/contacts/new/")
+    page.get_by_label("SMS", exact=True).first.check()
+    page.get_by_role("checkbox", name=re.compile("^General information")).check()
+    at_risk = page.locator("#at-risk")
+    at_risk.get_by_label("Runaway or homeless youth").check()
+    page.get_by_label("Caller type").select_option(label="Researcher / student")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was saved")
+    expect(page.locator("#at-risk")).to_contain_text("Tick “At risk” in the call types")
+    expect(at_risk.get_by_label("Runaway or homeless youth")).to_be_checked()  # kept as typed
+
+    page.get_by_role("checkbox", name=re.compile("^At risk")).check()
+    page.get_by_role("button", name="Save contact").click()
+    page.wait_for_url(re.compile(r"/console/contacts/[0-9a-f-]{36}/$"))
+    body = page.locator("main")
+    expect(body).to_contain_text("Runaway or homeless youth")
+    expect(body).to_contain_text("Researcher / student")
+
+
 def test_supervisor_sees_the_audit_trail(page, live):
     created = live.api_post("/contacts", {"channel": "chat", "call_types": ["general_info"]})
     sign_in(page, "supervisor")
