@@ -142,6 +142,8 @@ def test_survivors_directly_supported_are_recorded_on_the_case_and_counted(
     end = datetime(2100, 1, 1).astimezone()
     rows = spec("victims_by_support").query(start, end, {})
     assert sorted(rows) == [["TX", "false", 2], ["TX", "true", 3]]
+    supervisor = login("supervisor").get("/console/stats/operations/").content.decode()
+    assert '<dd id="ops-survivors-supported">3</dd>' in supervisor
     with pytest.raises(Exception, match="yes, no"):
         case_actions.do_update_case(served, {"victims_served": "maybe"}, actor=personas["analyst"])
 

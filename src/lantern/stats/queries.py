@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
@@ -70,6 +70,8 @@ class Operations:
     awaiting_review_after: int  # of all fast-tracked reports, those not yet reviewed (now)
     police_calls: int  # 911 or the police called during a contact, in the period
     interpreters: list[dict]  # by language: contacts with an interpreter, minutes on calls
+    # potential victims of the period's cases that record the hotline supported them directly
+    survivors_supported: int = 0
     spam: int = 0  # contacts dismissed as spam, left out of every figure above
     # T&TA requests: open and overdue now, delivered this calendar month, and in the period
     assistance: dict | None = None
@@ -82,7 +84,7 @@ class Operations:
 def operations(start: date, end: date) -> Operations:
     """Figures for the days ``start`` to ``end`` (inclusive), in the hotline's time zone."""
     from lantern.cases.choices import ReferralStatusChoices
-    from lantern.cases.models import Case, Referral
+    from lantern.cases.models import Case, CaseParty, Referral
     from lantern.contacts.choices import ContactChannelChoices, VenueChoices
     from lantern.contacts.models import Contact
     from lantern.routing import call_queries
@@ -168,7 +170,11 @@ def operations(start: date, end: date) -> Operations:
         spam=spam,
         interpreters=call_queries.interpreter_use(since, until),
         assistance=_assistance(start, end),
-    )
+        survivors_supported=CaseParty.objects.filter(
+            role="potential_victim", case__victims_served=True, case__merged_into__isnull=True,
+            case__created_at__gte=since, case__created_at__lt=until,
+        ).aggregate(n=Sum("count"))["n"] or 0,
+    )  # fmt: skip
 
 
 def _assistance(start: date, end: date) -> dict:
