@@ -81,6 +81,21 @@ def test_rare_categories_become_other():
     assert grouped.counts[("TX", OTHER)] == 2 and grouped.counts[("CA", OTHER)] == 2
 
 
+def test_suppressed_cells_of_tables_without_totals_each_get_their_interval():
+    """Two tables that are not partitions (a case counts in several columns) each suppress a
+    cell no equation touches: the second once took the first's cached interval (KeyError)."""
+    tables = []
+    for key, rare in (("methods", "m"), ("services", "s")):
+        table = grid(key, {"all": {rare: 1, "common": 40}})
+        table.partition = False
+        tables.append(table)
+    _protected, intervals = protect(tables, 3)
+    assert [(i.table, i.cell, i.low) for i in intervals] == [
+        ("methods", ("all", "other"), 0), ("services", ("all", "other"), 0)
+    ]  # fmt: skip
+    assert all(i.width >= 3 for i in intervals)
+
+
 def test_a_table_left_unprotected_is_refused():
     from lantern.stats.disclosure import complementary
 

@@ -174,10 +174,12 @@ def audit(tables: list[Table], enough: float | None = None) -> list[Interval]:
     keys = list(index)
     bounds: dict = {}
     for variables, piece in _pieces(len(keys), equations):
-        # a piece untouched since the last round has the same program: solved once
-        signature = (enough, tuple(sorted((tuple(sorted((keys[v], a) for v, a in
-                                                        coeffs.items())), b)
-                                           for coeffs, b in piece)))  # fmt: skip
+        # a piece untouched since the last round has the same program: solved once. Its cells
+        # are part of the signature: cells no equation touches (a table that is not a
+        # partition) all have the same empty program, and each needs its own interval.
+        signature = (enough, frozenset(keys[v] for v in variables),
+                     tuple(sorted((tuple(sorted((keys[v], a) for v, a in coeffs.items())), b)
+                                  for coeffs, b in piece)))  # fmt: skip
         if signature not in _SOLVED:
             solved = _solve(variables, piece, enough)
             _SOLVED[signature] = {keys[v]: ends for v, ends in solved.items()}
