@@ -222,7 +222,7 @@ def test_reading_a_request_is_audited(personas):
 
 
 def test_console_flow_from_a_tta_contact_to_a_closed_request(personas, login, make_contact):
-    contact = make_contact("advocate", call_types=["tta"], caller_type="educator_student")
+    contact = make_contact("advocate", call_types=["tta"], caller_type="educator")
     advocate = login("advocate")
     page = advocate.get(f"/console/contacts/{contact.pk}/")
     assert b"assistance-from-contact" in page.content

@@ -157,3 +157,18 @@ def test_at_risk_contacts_are_counted_once_per_category_and_spam_never(personas,
     rows = tables.spec("contacts_by_at_risk").query(start, end, {})
     assert rows == [["all", "child_abuse", 2], ["all", "runaway_homeless_youth", 1]]
     assert tables.spec("contacts_by_at_risk").partition is False
+
+
+def test_every_caller_type_a_tta_request_maps_is_real_and_the_new_ones_are_mapped():
+    from lantern.assistance.choices import (
+        CALLER_TYPE_TO_ORGANIZATION_TYPE,
+        AssistanceRequestOrganizationTypeChoices,
+    )
+    from lantern.contacts.choices import ContactCallerTypeChoices
+
+    assert set(CALLER_TYPE_TO_ORGANIZATION_TYPE) <= set(ContactCallerTypeChoices.values)
+    assert set(CALLER_TYPE_TO_ORGANIZATION_TYPE.values()) <= set(
+        AssistanceRequestOrganizationTypeChoices.values
+    )
+    assert CALLER_TYPE_TO_ORGANIZATION_TYPE["researcher_student"] == "researcher_student"
+    assert CALLER_TYPE_TO_ORGANIZATION_TYPE["policy_maker"] == "government_policy"

@@ -58,6 +58,9 @@ CALLER_TYPE_TO_ORGANIZATION_TYPE = {
     "service_provider": "service_provider",
     "medical_professional": "service_provider",
     "legal_professional": "service_provider",
-    "educator_student": "educator",
+    "educator_student": "educator",  # contact form version 1
+    "educator": "educator",
+    "researcher_student": "researcher_student",
+    "policy_maker": "government_policy",
     "government": "government_policy",
 }
