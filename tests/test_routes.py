@@ -82,6 +82,8 @@ ROUTES: dict[str, Route] = {
     "console:person_export_download": R("post", {"supervisor"}, "person_export"),
     "console:transcript_export": R("get", {"supervisor"}),
     "console:retention": R("get", {"admin"}),
+    "console:assessment": R("get", {"supervisor", "admin"}),
+    "console:assessment_pdf": R("get", {"supervisor", "admin"}),
     "console:contact_edit": R("get", TAKERS, "contact"),
     "console:contact_take": R("post", TAKERS, "contact"),
     "console:conversation": R("get", READERS, "chat"),

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "lantern.assistance",
     "lantern.stats",
     "lantern.training",
+    "lantern.assessment",
     "lantern.intake",
     "lantern.public",
     "lantern.console",

@@ -36,6 +36,8 @@ ACTIONS: dict[str, str | None] = {
     "export_contacts": "contacts.Contact",
     "export_conversations": None,
     "apply_retention": None,
+    "view_self_assessment": None,
+    "answer_self_assessment": None,
     "view_audit": None,
     "manage_users": None,
     "reset_second_factor": None,

@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from lantern.console import account_views as av
 from lantern.console import (
+    assessment_views,
     assistance_views,
     hold_views,
     person_views,
@@ -81,6 +82,8 @@ urlpatterns = [
     path("person-records/", person_views.person_records, name="person_records"),
     path("transcripts/", transcript_views.transcript_export, name="transcript_export"),
     path("retention/", retention_views.retention_page, name="retention"),
+    path("assessment/", assessment_views.assessment_page, name="assessment"),
+    path("assessment/report.pdf", assessment_views.assessment_pdf, name="assessment_pdf"),
     path("person-records/shred/", person_views.person_shred, name="person_shred"),
     path("person-records/exports/", person_views.person_exports, name="person_exports"),
     path(

@@ -54,6 +54,7 @@ def home(request):
         ctx["person_exports_waiting"] = case_queries.person_exports_waiting()
     ctx["can_export_conversations"] = rules.allows(request.user, "export_conversations")
     ctx["can_apply_retention"] = rules.allows(request.user, "apply_retention")
+    ctx["can_view_self_assessment"] = rules.allows(request.user, "view_self_assessment")
     return render(request, "console/home.html", ctx)
 
 
