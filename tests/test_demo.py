@@ -35,6 +35,14 @@ def test_seed_demo_fills_every_part_with_synthetic_data(db):
     assert len(reviews) >= 3 and any(r.acknowledged_at for r in reviews)
     assert all(r.advocate_id != r.reviewer_id for r in reviews)
     assert all(reveal(r.feedback).startswith("Synthetic") for r in reviews)
+    # the self-assessment prints with Lantern's evidence from the demo data, and some answers
+    from lantern.assessment.queries import report
+
+    rows = {row.criterion.key: row for row in report().rows}
+    assert rows["staffed_24_7"].answer == "yes" and rows["data"].answer == ""
+    facts = {f.label: f.value for f in rows["responding_agency"].facts}
+    assert facts["Active services in the directory"].split(",")[0] not in ("0", "")
+    assert any(f.value == "24 hours a day, 7 days a week" for f in rows["staffed_24_7"].facts)
     # a second run on a database that has users adds nothing
     before = Case.objects.count()
     again = StringIO()

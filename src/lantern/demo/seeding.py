@@ -256,7 +256,26 @@ def seed_all(
     progress(f"Filed {requests} synthetic T&TA requests, from new to closed.")
     if seed_statistics():
         progress("Published this year's statistics (protected and audited) at /statistics/.")
+    if seed_assessment():
+        progress("Answered part of the hotline self-assessment (/console/assessment/).")
     return {"users": users}
+
+
+def seed_assessment() -> bool:
+    """A few answers, so the self-assessment page and its PDF show both kinds of row."""
+    from lantern.accounts.models import User
+    from lantern.assessment.actions import do_answer_self_assessment
+
+    admin = User.objects.filter(username="admin").first()
+    if admin is None:
+        return False
+    do_answer_self_assessment({
+        "staffed_24_7": ("yes", "Synthetic demo answer: advocates on three shifts, every day."),
+        "interpretation": ("partly", "Synthetic demo answer: a contract for 200 languages on "
+                                     "the phone; none for text channels yet."),
+        "evaluation": ("no", "Synthetic demo answer: planned for next year."),
+    }, actor=admin)  # fmt: skip
+    return True
 
 
 def seed_statistics() -> bool:
