@@ -135,3 +135,27 @@ def test_any_posted_answer_is_saved_or_refused_never_a_server_error(login, answe
     stored = Answer.objects.filter(criterion="privacy").first()
     if response.status_code == 400:
         assert stored is None or stored.answer in ("yes", "partly", "no", "")
+
+
+def test_a_partial_post_leaves_the_other_answers_and_a_cleared_one_names_nobody(login):
+    admin = login("admin")
+    admin.post("/console/assessment/", _form(privacy=("yes", "Synthetic: encrypted."),
+                                             data=("partly", "Synthetic: monthly.")))  # fmt: skip
+    only = {"privacy-answer": "", "privacy-note": ""}  # another admin's form held one criterion
+    assert admin.post("/console/assessment/", only).status_code == 302
+    answers = dict(Answer.objects.values_list("criterion", "answer"))
+    assert answers == {"privacy": "", "data": "partly"}
+    page = admin.get("/console/assessment/").content.decode()
+    privacy = page[page.index('id="criterion-privacy"') :].split("</section>")[0]
+    assert "Answered by" not in privacy
+
+
+def test_characters_the_font_lacks_are_marked_in_the_pdf_and_never_logged(login, caplog):
+    admin = login("admin")
+    admin.post("/console/assessment/", _form(data=("yes", "Synthetic 中文 note")))
+    with caplog.at_level("DEBUG"):
+        response = admin.get("/console/assessment/report.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Synthetic ?? note" in " ".join(text.split())
+    assert "Some characters could not be printed" in " ".join(text.split())
+    assert "中" not in caplog.text

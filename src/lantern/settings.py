@@ -395,6 +395,9 @@ LOGGING = {
         "mail.debug": {"level": "ERROR"},
         # fpdf2's font subsetting reports every table it prunes at INFO
         "fontTools": {"level": "WARNING"},
+        # fpdf2 warns with the very characters a font lacks ("missing glyphs: '中'"): a
+        # document's text; core.pdf prints them as "?" and says so in the document instead
+        "fpdf": {"level": "ERROR"},
         # Presidio (scrubbed exports) logs each analysis at INFO; nothing of a transcript may
         # reach a log, so only its errors are kept
         "presidio-analyzer": {"level": "ERROR"},

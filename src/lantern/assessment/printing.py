@@ -34,7 +34,7 @@ def report_pdf(report: Report) -> bytes:
         doc.line(_("Answer"), row.answer_label or _("Not answered yet"))
         if row.note:
             doc.line(_("How the hotline does it"), row.note)
-        if row.answered_by:
+        if row.answer and row.answered_by:
             doc.line(_("Answered by"), f"{row.answered_by}, "
                      f"{date_format(row.answered_at.date(), 'DATE_FORMAT')}")  # fmt: skip
         doc.line(_("Evidence needed"), row.criterion.evidence_needed, size=9)

@@ -18,8 +18,11 @@ from lantern.console import access
 
 
 def _posted(post) -> dict:
+    """The criteria the form sent (a criterion absent from the POST is left as it is)."""
     return {
-        c.key: (post.get(f"{c.key}-answer", ""), post.get(f"{c.key}-note", "")) for c in CRITERIA
+        c.key: (post.get(f"{c.key}-answer", ""), post.get(f"{c.key}-note", ""))
+        for c in CRITERIA
+        if f"{c.key}-answer" in post or f"{c.key}-note" in post
     }
 
 

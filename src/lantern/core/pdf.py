@@ -42,10 +42,17 @@ class Document:
         self.pdf.add_page()
 
     def text(self, value) -> str:
+        """``value`` as the font can print it: a character it has no glyph for becomes "?" and
+        marks the document ``lossy`` (left to fpdf2, it would be dropped silently and logged:
+        the log must never hold a document's text)."""
         value = str(value)
         if self.unicode:
-            return value
-        safe = value.encode("latin-1", "replace").decode("latin-1")
+            cmap = self.pdf.fonts[self.family].cmap
+            safe = "".join(
+                c if ord(c) in cmap or c in "\n\t" else "?" for c in value
+            )
+        else:
+            safe = value.encode("latin-1", "replace").decode("latin-1")
         self.lossy = self.lossy or safe != value
         return safe
 
