@@ -105,8 +105,10 @@ def interpretation(since: datetime, now: datetime) -> list[Fact]:
     else:
         codes = sorted(k for k in lines if k != "*")
         if not lines:
-            configured = _("none set up (an administrator lists them in the interpreter "
-                           "lines file, LANTERN_INTERPRETER_LINES)")
+            configured = _(
+                "none set up (an administrator lists them in the interpreter "
+                "lines file, LANTERN_INTERPRETER_LINES)"
+            )
         elif "*" in lines:
             configured = _("any language (one line for all)") + (
                 f"; {', '.join(codes)}" if codes else ""

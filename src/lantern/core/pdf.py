@@ -48,9 +48,7 @@ class Document:
         value = str(value)
         if self.unicode:
             cmap = self.pdf.fonts[self.family].cmap
-            safe = "".join(
-                c if ord(c) in cmap or c in "\n\t" else "?" for c in value
-            )
+            safe = "".join(c if ord(c) in cmap or c in "\n\t" else "?" for c in value)
         else:
             safe = value.encode("latin-1", "replace").decode("latin-1")
         self.lossy = self.lossy or safe != value
