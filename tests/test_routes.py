@@ -84,6 +84,9 @@ ROUTES: dict[str, Route] = {
     "console:retention": R("get", {"admin"}),
     "console:assessment": R("get", {"supervisor", "admin"}),
     "console:assessment_pdf": R("get", {"supervisor", "admin"}),
+    "console:library": R("get", {"supervisor", "admin"}),
+    "console:library_new": R("get", {"supervisor", "admin"}),
+    "console:library_edit": R("get", {"supervisor", "admin"}, "resource"),
     "console:contact_edit": R("get", TAKERS, "contact"),
     "console:contact_take": R("post", TAKERS, "contact"),
     "console:conversation": R("get", READERS, "chat"),
@@ -343,6 +346,15 @@ class World:
                    for c in training_queries.active_rubric().criteria.all()}  # fmt: skip
         return do_review_contact(self.get("contact"), answers, actor=self.p["supervisor"])
 
+    def _resource(self):
+        from lantern.library.actions import do_save_resource
+
+        return do_save_resource(
+            {"title": "Synthetic fact sheet", "kind": "fact_sheet",
+             "url": "https://example.org/fact-sheet"},
+            actor=self.p["supervisor"],
+        )  # fmt: skip
+
     def _queue(self):
         return Queue.objects.first() or Queue.objects.create(name="general", label="General")
 
@@ -382,6 +394,7 @@ class World:
             "staff_member": lambda: {"user_id": record.pk},
             "training_record": lambda: {"record_id": record.pk},
             "review": lambda: {"review_id": record.pk},
+            "resource": lambda: {"resource_id": record.pk},
         }[kind]()  # fmt: skip
 
     def private_kwargs(self, kind):

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "lantern.routing",
     "lantern.protocols",
     "lantern.assistance",
+    "lantern.library",
     "lantern.stats",
     "lantern.training",
     "lantern.assessment",

@@ -77,6 +77,7 @@ ACTIONS: dict[str, str | None] = {
     "manage_training": None,
     "review_quality": None,
     "view_quality_summary": None,
+    "manage_library": None,
 }
 
 # The record conditions each model supports (the model names the fields they look at:

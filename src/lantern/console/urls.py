@@ -8,6 +8,7 @@ from lantern.console import (
     assessment_views,
     assistance_views,
     hold_views,
+    library_views,
     person_views,
     profile_views,
     retention_views,
@@ -84,6 +85,9 @@ urlpatterns = [
     path("retention/", retention_views.retention_page, name="retention"),
     path("assessment/", assessment_views.assessment_page, name="assessment"),
     path("assessment/report.pdf", assessment_views.assessment_pdf, name="assessment_pdf"),
+    path("library/", library_views.library_list, name="library"),
+    path("library/new/", library_views.library_edit, name="library_new"),
+    path("library/<uuid:resource_id>/", library_views.library_edit, name="library_edit"),
     path("person-records/shred/", person_views.person_shred, name="person_shred"),
     path("person-records/exports/", person_views.person_exports, name="person_exports"),
     path(

@@ -55,6 +55,7 @@ def home(request):
     ctx["can_export_conversations"] = rules.allows(request.user, "export_conversations")
     ctx["can_apply_retention"] = rules.allows(request.user, "apply_retention")
     ctx["can_view_self_assessment"] = rules.allows(request.user, "view_self_assessment")
+    ctx["can_manage_library"] = rules.allows(request.user, "manage_library")
     return render(request, "console/home.html", ctx)
 
 

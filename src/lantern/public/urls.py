@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantern.public import agency, assistance, directory, statistics, views
+from lantern.public import agency, assistance, directory, library, statistics, views
 
 app_name = "public"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("chat/room/", views.chat_room, name="chat_room"),
     path("chat/leave/", views.chat_leave, name="chat_leave"),
     path("directory/", directory.directory, name="directory"),
+    path("resources/", library.library, name="library"),
+    path("resources/<uuid:resource_id>/file", library.library_file, name="library_file"),
     path("statistics/", statistics.statistics, name="statistics"),
     path("statistics/<int:year>/<str:name>", statistics.statistics_file, name="statistics_file"),
     path("agency/<str:token>/", agency.agency_report, name="agency_report"),
