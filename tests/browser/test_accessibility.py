@@ -50,6 +50,7 @@ from lantern.protocols.models import Protocol
 from lantern.routing.models import Queue
 from lantern.stats.models import Release
 from lantern.training.models import Review
+from lantern.library.models import Resource
 pk = lambda o: str(o.pk) if o else None
 report = TipReport.objects.filter(status__in=["approved", "delivered", "acknowledged"]).first()
 _, token = do_issue_agency_link(report, actor=User.objects.get(username="supervisor"),
@@ -64,6 +65,7 @@ print(json.dumps({
     "review_id": pk(Review.objects.first()),
     "user_id": User.objects.get(username="advocate").pk,
     "request_id": pk(AssistanceRequest.objects.first()),
+    "resource_id": pk(Resource.objects.first()),
 }))
 """
 

@@ -78,6 +78,8 @@ def walk(page, live, lang: languages.Language, *, tip_words: str):
     check(page, lang, "statistics")
     page.goto("/agency/no-such-link/")
     check(page, lang, "agency link refused")
+    page.goto("/resources/")
+    check(page, lang, "resource library")
 
 
 @pytest.fixture

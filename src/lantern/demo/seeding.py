@@ -258,6 +258,8 @@ def seed_all(
         progress("Published this year's statistics (protected and audited) at /statistics/.")
     if seed_assessment():
         progress("Answered part of the hotline self-assessment (/console/assessment/).")
+    if made := seed_library():
+        progress(f"Added {made} synthetic documents to the resource library (/resources/).")
     return {"users": users}
 
 
@@ -276,6 +278,37 @@ def seed_assessment() -> bool:
         "evaluation": ("no", "Synthetic demo answer: planned for next year."),
     }, actor=admin)  # fmt: skip
     return True
+
+
+LIBRARY = [
+    ("Synthetic fact sheet: signs of labor trafficking", "fact_sheet", ["community", "business"],
+     ["en", "es"], "labor_trafficking"),
+    ("Synthetic poster: the hotline number, in Spanish", "poster", ["survivors", "community"],
+     ["es"], "materials"),
+    ("Synthetic training deck for health professionals", "training", ["health"], ["en"],
+     "identifying_trafficking"),
+]  # fmt: skip
+
+
+def seed_library() -> int:
+    """A few documents (tiny synthetic PDFs) so /resources/ has something to show."""
+    from lantern.accounts.models import User
+    from lantern.assistance.models import AssistanceTopic
+    from lantern.library.actions import do_save_resource
+
+    supervisor = User.objects.filter(username="supervisor").first()
+    if supervisor is None:
+        return 0
+    topics = set(AssistanceTopic.objects.values_list("key", flat=True))
+    for title, kind, audiences, languages, topic in LIBRARY:
+        pdf = b"%PDF-1.4\n% " + title.encode() + b"\n%%EOF\n"
+        do_save_resource(
+            {"title": title, "kind": kind, "audiences": audiences, "languages": languages,
+             "topics": [topic] if topic in topics else [], "published": True,
+             "summary": "Synthetic demo document: not real guidance."},
+            actor=supervisor, file=(title.split(":")[0].lower().replace(" ", "-") + ".pdf", pdf),
+        )  # fmt: skip
+    return len(LIBRARY)
 
 
 def seed_statistics() -> bool:
