@@ -164,3 +164,22 @@ def test_changing_a_resource_keeps_its_file_and_audits_what_changed(personas, lo
 def test_any_public_search_is_answered_never_a_server_error(db, query):
     response = Client().get("/resources/", query)
     assert response.status_code in (200, 400)
+
+
+def test_a_name_in_any_script_downloads_under_its_name_and_a_long_one_keeps_its_extension(
+    personas,
+):
+    named = _add(personas, title="Synthetic", file=("Торговля 人口.pdf", PDF), url="")
+    response = Client().get(f"/resources/{named.pk}/file")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=utf-8''") and "%E4%BA%BA" in disposition
+    long = _add(personas, title="Synthetic long", file=("a" * 300 + ".pdf", PDF), url="")
+    assert long.file_name.endswith(".pdf") and len(long.file_name) == 200
+
+
+def test_a_stale_page_number_shows_the_nearest_page(personas, topics):
+    _add(personas, title="Synthetic only one")
+    for page in ("999999", "-1", "0", "abc", "1e3"):
+        response = Client().get("/resources/", {"page": page})
+        assert response.status_code == 200, page
+        assert "Synthetic only one" in response.content.decode()

@@ -41,7 +41,8 @@ from lantern.routing.dispatcher import dispatcher  # noqa: E402
 # Python work of one request overlap another's wait for the write lock.
 THREADS = int(os.environ.get("LANTERN_THREADS", "8"))
 # Larger request bodies are refused (413) before Django sees them. Nothing Lantern takes over HTTP
-# comes near it: forms and webhooks are kilobytes, and Django refuses form data over 2.5 MB.
+# comes near it: forms and webhooks are kilobytes, Django refuses form data over 2.5 MB, and a
+# library document is at most 9 MB (library.choices.MAX_FILE_BYTES).
 MAX_BODY = 10 * 1024 * 1024
 
 # The language guess's model takes about a second of CPU to load: once here, not by the first

@@ -27,7 +27,7 @@ class ResourceForm(forms.Form):
     )  # fmt: skip
     file = forms.FileField(
         label=_("File"), required=False,
-        help_text=_("PDF, PNG, JPEG, PowerPoint, Word or text, at most 20 MB. Leave empty to keep "
+        help_text=_("PDF, PNG, JPEG, PowerPoint, Word or text, at most 9 MB. Leave empty to keep "
                     "the current file."),
     )  # fmt: skip
     url = forms.URLField(
@@ -43,7 +43,7 @@ class ResourceForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+            raise forms.ValidationError(_("The file is larger than 9 MB."))
         return upload
 
     def to_data(self) -> tuple[dict, tuple[str, bytes] | None]:

@@ -52,7 +52,8 @@ def _check_file(name: str, content: bytes, errors: dict) -> tuple[str, str] | No
             errors["file"] = "a text file must be UTF-8"
     if "file" in errors:
         return None
-    safe = PurePath(name).name.replace('"', "")[:200] or f"resource{suffix}"
+    stem = PurePath(name).name.replace('"', "")[: -len(suffix)]
+    safe = (stem[: 200 - len(suffix)] or "resource") + suffix  # a long name keeps its extension
     return safe, FILE_TYPES[suffix]
 
 

@@ -35,4 +35,6 @@ FILE_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".txt": "text/plain",
 }
-MAX_FILE_BYTES = 20 * 1024 * 1024
+# The server refuses request bodies over 10 MB (asgi.MAX_BODY, and nginx's client_max_body_size
+# in deploy/): a file and the rest of its form must fit under that.
+MAX_FILE_BYTES = 9 * 1024 * 1024

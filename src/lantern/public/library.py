@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from lantern.library import queries
@@ -16,12 +17,16 @@ from lantern.public.library_forms import LibrarySearchForm
 def library(request):
     form = LibrarySearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    try:  # a stale or edited link's page number goes to the nearest page, never an error
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        page = 1
     found = queries.public_search(
         text=filters.get("q") or "",
         topic=filters.get("topic") or "",
         audience=filters.get("audience") or "",
         language=filters.get("language") or "",
-        page=filters.get("page") or 1,
+        page=max(1, min(page, 10_000)),
     )
     status = 400 if form.is_bound and form.errors else 200
     pages = {}
@@ -42,7 +47,8 @@ def library_file(request, resource_id):
     if resource is None:
         raise Http404("No such document in the library.")
     response = HttpResponse(bytes(resource.file_content), content_type=resource.file_type)
-    response["Content-Disposition"] = f'attachment; filename="{resource.file_name}"'
+    # filename*= carries a name in any script; a plain filename= falls back for old clients
+    response["Content-Disposition"] = content_disposition_header(True, resource.file_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -20,7 +20,6 @@ class LibrarySearchForm(forms.Form):
         label=_("Language"), choices=[("", _("Any language")), *languages.choices()],
         required=False,
     )  # fmt: skip
-    page = forms.IntegerField(min_value=1, max_value=1000, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
