@@ -5,7 +5,7 @@ forms' names, small counts)."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lantern.privacy.scrubbing import Scrubber, scrub_conversation
@@ -100,6 +100,8 @@ def test_any_number_said_digit_by_digit_is_replaced(area, line, sep, cue):
     ),
     st.sampled_from(["they keep my {} in the office", "el número era {} creo", "{}"]),
 )
+@example("JI-0000", "they keep my {} in the office")  # "Ji" is also a given name
+@example("IG-0000", "they keep my {} in the office")  # "ig" also cues a handle
 def test_any_document_shaped_code_is_replaced(code, frame):
     out = _scrub(frame.format(code), "es")
     assert code not in out and "[ID_1]" in out

@@ -96,6 +96,10 @@ def find(text: str, language: str = "") -> list[Found]:
             # a value inside a surer one is covered; one that sticks out widens it
             for k in kept:
                 if r.start < k.end and k.start < r.end:
+                    if r.start <= k.start and k.end <= r.end and r.end - r.start > k.end - k.start:
+                        # what holds the surer value names it: "JI" (a name) inside the code
+                        # "JI-0000" is part of an ID, not a person
+                        k.kind = PLACEHOLDER[r.entity_type]
                     k.start, k.end = min(k.start, r.start), max(k.end, r.end)
             continue
         kept.append(Found(PLACEHOLDER[r.entity_type], r.start, r.end, r.score))
