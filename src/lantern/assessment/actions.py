@@ -13,16 +13,13 @@ from lantern.assessment.models import Answer
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
 from lantern.core import coerce
+from lantern.core.errors import InvalidInput
 
 MAX_NOTE = 2_000
 
 
-class AssessmentError(ValueError):
+class AssessmentError(InvalidInput):
     """Answers that cannot be saved: ``errors`` maps a criterion's key to what is wrong."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def _clean(answers: dict) -> dict[str, tuple[str, str]]:

@@ -11,6 +11,7 @@ from lantern.assistance.models import AssistanceTopic
 from lantern.audit import actions as audit
 from lantern.audit.choices import AuditEventActionChoices as Audit
 from lantern.core import coerce
+from lantern.core.errors import InvalidInput
 from lantern.core.language import normalize_language
 from lantern.library.choices import (
     FILE_TYPES,
@@ -26,12 +27,8 @@ _MAGIC = {".pdf": b"%PDF-", ".png": b"\x89PNG\r\n\x1a\n", ".jpg": b"\xff\xd8\xff
 FIELDS = ("title", "summary", "kind", "audiences", "languages", "url", "published")
 
 
-class LibraryError(ValueError):
-    """What is wrong, by field."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class LibraryError(InvalidInput):
+    """What is wrong with a resource, by field."""
 
 
 def _check_file(name: str, content: bytes, errors: dict) -> tuple[str, str] | None:
